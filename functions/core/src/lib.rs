@@ -1,0 +1,27 @@
+//! Prenota's domain: everything that decides which slots exist and who gets them.
+//!
+//! No I/O and no async here (the one exception is the OS random source behind [`token`]):
+//! stores, senders and handlers call into this crate, never the other way round.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod clock;
+pub mod contact;
+pub mod dates;
+pub mod ids;
+pub mod lifecycle;
+pub mod quota;
+pub mod search;
+pub mod slots;
+pub mod text;
+pub mod token;
+
+pub use calendar::Calendar;
+pub use catalogue::{Catalogue, Offering, OfferingKey};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use contact::{Contact, ContactKey};
+pub use ids::{OfficeId, ServiceId};
+pub use lifecycle::{BookingState, StoredState};
+pub use quota::QuotaPolicy;
+pub use slots::Slot;
+pub use token::{ShortCode, Token, TokenHash};

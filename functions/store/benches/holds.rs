@@ -1,0 +1,213 @@
+//! Store benchmarks (`tests/bench`, or `cargo bench -p prenota-store --bench holds` with
+//! PRENOTA_DYNAMODB_ENDPOINT set to a DynamoDB Local): figures go to docs/benchmarks.md.
+//!
+//! 1. 10,000 concurrent hold attempts on 1,000 slots of capacity 1, on SQLite and DynamoDB Local:
+//!    exactly 1,000 must win.
+//! 2. SQLite alone: holds per second and latency percentiles.
+//! 3. Day availability, first free slot and the 60-day free-day list of one offering: time on
+//!    SQLite; requests and read units on DynamoDB Local.
+
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use prenota_core::{Catalogue, Offering, Slot, Token};
+use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_store::sqlite::SqliteStore;
+use prenota_store::{Availability, HoldRequest, SeatStore, StoreError};
+use tokio::sync::Semaphore;
+
+const CATALOGUE: &str = r#"
+[city]
+name = "Benchmark"
+[[offices]]
+id = "u1"
+name = "Ufficio"
+address = "Via Roma 1"
+lat = 45.0
+lon = 9.0
+[[services]]
+id = "s"
+name = { it = "Servizio", en = "Service" }
+summary = { it = "x", en = "x" }
+terms = { it = "x", en = "x" }
+access_rules = { it = "x", en = "x" }
+what_to_bring = { it = [], en = [] }
+[[offerings]]
+office = "u1"
+service = "s"
+slot_minutes = 5
+desks = 1
+latest_days = 60
+[offerings.hours]
+mon = ["08:00-18:00"]
+tue = ["08:00-18:00"]
+wed = ["08:00-18:00"]
+thu = ["08:00-18:00"]
+fri = ["08:00-18:00"]
+"#;
+
+/// Requests in flight at once against DynamoDB Local (a Java process on the same 2 cores).
+const DYNAMODB_IN_FLIGHT: usize = 64;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+fn slots(catalogue: &Catalogue, offering: &Offering, count: usize) -> Vec<Slot> {
+    let mut slots = Vec::new();
+    let mut day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    while slots.len() < count {
+        slots.extend(catalogue.bookable_slots(offering, day, now()));
+        day += Duration::days(1);
+    }
+    slots.truncate(count);
+    slots
+}
+
+fn request(offering: &Offering, slot: &Slot, capacity: u32) -> HoldRequest {
+    HoldRequest {
+        hold: Token::generate().unwrap().hash(),
+        offering: offering.key.clone(),
+        slot: slot.clone(),
+        capacity,
+        expires_at: now() + Duration::minutes(20),
+    }
+}
+
+/// Every attempt at once (bounded by `in_flight`); returns (holds won, elapsed, latencies).
+async fn run_holds<S: SeatStore + 'static>(
+    store: Arc<S>,
+    requests: Vec<HoldRequest>,
+    in_flight: usize,
+) -> (usize, StdDuration, Vec<StdDuration>) {
+    let gate = Arc::new(Semaphore::new(in_flight));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for request in requests {
+        let store = Arc::clone(&store);
+        let gate = Arc::clone(&gate);
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await.unwrap();
+            let begun = Instant::now();
+            let result = store.hold(&request, now()).await;
+            (result, begun.elapsed())
+        });
+    }
+    let mut won = 0;
+    let mut latencies = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (result, latency) = joined.unwrap();
+        latencies.push(latency);
+        match result {
+            Ok(()) => won += 1,
+            Err(StoreError::SlotTaken) => {}
+            Err(other) => panic!("hold failed: {other}"),
+        }
+    }
+    (won, started.elapsed(), latencies)
+}
+
+fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn contended_requests(offering: &Offering, slots: &[Slot]) -> Vec<HoldRequest> {
+    // 10 attempts per slot, interleaved so racers on one slot arrive together.
+    (0..10).flat_map(|_| slots.iter().map(|slot| request(offering, slot, 1))).collect()
+}
+
+async fn contended<S: SeatStore + 'static>(name: &str, store: Arc<S>, offering: &Offering, slots: &[Slot], in_flight: usize) {
+    let (won, elapsed, _) = run_holds(store, contended_requests(offering, slots), in_flight).await;
+    assert_eq!(won, slots.len(), "{name}: exactly one hold per slot");
+    println!(
+        "{name}: 10,000 hold attempts on 1,000 slots of capacity 1 ({in_flight} in flight): {won} holds in {:.2} s ({:.0} attempts/s)",
+        elapsed.as_secs_f64(),
+        10_000.0 / elapsed.as_secs_f64()
+    );
+}
+
+async fn availability_figures<S: SeatStore + 'static>(store: &S, catalogue: &Catalogue, offering: &Offering) {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let rounds = 200;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        store.day_availability(catalogue, offering, day, now()).await.unwrap();
+    }
+    println!("  day availability: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+    let started = Instant::now();
+    for _ in 0..rounds {
+        store.first_free_slot(catalogue, offering, first, now()).await.unwrap();
+    }
+    println!("  first free slot (after the first 1,000 slots are held): {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+    let started = Instant::now();
+    for _ in 0..rounds {
+        store.days_with_free_slots(catalogue, offering, first, now()).await.unwrap();
+    }
+    println!("  free days over the 60-day window: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+}
+
+async fn dynamodb_usage(store: &DynamoStore, catalogue: &Catalogue, offering: &Offering) {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
+    let first = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let measure = |label: &str, before: prenota_store::dynamodb::UsageSnapshot| {
+        let after = store.usage();
+        println!(
+            "  {label}: {} requests, {:.1} read units",
+            after.requests - before.requests,
+            after.read_units - before.read_units
+        );
+    };
+    let before = store.usage();
+    store.day_availability(catalogue, offering, day, now()).await.unwrap();
+    measure("day availability", before);
+    let before = store.usage();
+    store.first_free_slot(catalogue, offering, first, now()).await.unwrap();
+    measure("first free slot (after the first 1,000 slots are held)", before);
+    let before = store.usage();
+    store.days_with_free_slots(catalogue, offering, first, now()).await.unwrap();
+    measure("free days over the 60-day window", before);
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let catalogue = Catalogue::from_toml("bench.toml", CATALOGUE).unwrap();
+    let offering = catalogue.offerings()[0].clone();
+    let thousand = slots(&catalogue, &offering, 1_000);
+
+    let folder = tempfile::tempdir().unwrap();
+    let sqlite = Arc::new(SqliteStore::open(&folder.path().join("bench.sqlite3")).unwrap());
+    contended("SQLite", Arc::clone(&sqlite), &offering, &thousand, 10_000).await;
+    availability_figures(&*sqlite, &catalogue, &offering).await;
+
+    // Throughput: 20,000 holds on distinct seats, 32 callers at once.
+    let many = slots(&catalogue, &offering, 2_400);
+    let fresh = Arc::new(SqliteStore::open(&folder.path().join("throughput.sqlite3")).unwrap());
+    let requests: Vec<HoldRequest> =
+        (0..20_000).map(|i| request(&offering, &many[i % many.len()], 10)).collect();
+    let (won, elapsed, mut latencies) = run_holds(fresh, requests, 32).await;
+    latencies.sort();
+    println!(
+        "SQLite alone: {won} holds in {:.2} s = {:.0} holds/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        elapsed.as_secs_f64(),
+        won as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+        latencies.last().unwrap().as_secs_f64() * 1000.0,
+    );
+
+    match std::env::var("PRENOTA_DYNAMODB_ENDPOINT") {
+        Err(_) => println!("DynamoDB Local: skipped (PRENOTA_DYNAMODB_ENDPOINT is not set; tests/bench sets it)"),
+        Ok(endpoint) => {
+            let client = local_client(&endpoint);
+            create_table(&client, "prenota-bench").await.unwrap();
+            let dynamo = Arc::new(DynamoStore::new(client, "prenota-bench"));
+            contended("DynamoDB Local", Arc::clone(&dynamo), &offering, &thousand, DYNAMODB_IN_FLIGHT).await;
+            let usage = dynamo.usage();
+            println!("  {} requests, {:.0} write units for the 10,000 attempts", usage.requests, usage.write_units);
+            availability_figures(&*dynamo, &catalogue, &offering).await;
+            dynamodb_usage(&dynamo, &catalogue, &offering).await;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Availability for the wizard, the same on every store: the domain generates the slots, the store
+//! counts taken seats, and only days that have slots are asked about.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use prenota_core::slots::{FreeSlot, free_slots};
+use prenota_core::{Catalogue, Offering};
+
+use crate::{SeatStore, StoreResult};
+
+/// Days asked of the store at once when looking for the first free slot: most offerings have one
+/// within the first week, and a week is one SQLite query or seven parallel DynamoDB queries.
+const SEARCH_CHUNK_DAYS: usize = 7;
+
+#[async_trait]
+pub trait Availability: SeatStore {
+    /// The free slots of one day, in time order.
+    async fn day_availability(
+        &self,
+        catalogue: &Catalogue,
+        offering: &Offering,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<FreeSlot>> {
+        let slots = catalogue.bookable_slots(offering, date, now);
+        if slots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let taken = self.taken_seats(&offering.key, &[date], now).await?;
+        Ok(free_slots(
+            slots,
+            &taken.get(&date).cloned().unwrap_or_default(),
+            offering.desks,
+        ))
+    }
+
+    /// The earliest free slot from `from` to the end of the booking window.
+    async fn first_free_slot(
+        &self,
+        catalogue: &Catalogue,
+        offering: &Offering,
+        from: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<FreeSlot>> {
+        let mut found = None;
+        self.scan_days(catalogue, offering, from, now, &mut |free| {
+            found = free.into_iter().next();
+            found.is_none()
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// Every day from `from` to the end of the window with at least one free slot.
+    async fn days_with_free_slots(
+        &self,
+        catalogue: &Catalogue,
+        offering: &Offering,
+        from: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<NaiveDate>> {
+        let mut days = Vec::new();
+        self.scan_days(catalogue, offering, from, now, &mut |free| {
+            if let Some(first) = free.first() {
+                days.push(first.slot.date);
+            }
+            true
+        })
+        .await?;
+        Ok(days)
+    }
+
+    /// Walks the bookable days in order, a chunk at a time, handing each day's free slots to
+    /// `visit` until it returns false.
+    async fn scan_days(
+        &self,
+        catalogue: &Catalogue,
+        offering: &Offering,
+        from: NaiveDate,
+        now: DateTime<Utc>,
+        visit: &mut (dyn FnMut(Vec<FreeSlot>) -> bool + Send),
+    ) -> StoreResult<()> {
+        let (first, last) = catalogue.booking_window(offering, now);
+        let mut day = from.max(first);
+        let mut pending: Vec<(NaiveDate, Vec<prenota_core::Slot>)> = Vec::new();
+        while day <= last || !pending.is_empty() {
+            if day <= last {
+                let slots = catalogue.bookable_slots(offering, day, now);
+                if !slots.is_empty() {
+                    pending.push((day, slots));
+                }
+                day += Duration::days(1);
+                if pending.len() < SEARCH_CHUNK_DAYS && day <= last {
+                    continue;
+                }
+            }
+            let dates: Vec<NaiveDate> = pending.iter().map(|(date, _)| *date).collect();
+            let taken = if dates.is_empty() {
+                Default::default()
+            } else {
+                self.taken_seats(&offering.key, &dates, now).await?
+            };
+            for (date, slots) in pending.drain(..) {
+                let free = free_slots(
+                    slots,
+                    &taken.get(&date).cloned().unwrap_or_default(),
+                    offering.desks,
+                );
+                if !free.is_empty() && !visit(free) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: SeatStore + ?Sized> Availability for T {}

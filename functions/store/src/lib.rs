@@ -1,0 +1,183 @@
+//! Where slots, holds and bookings live. The flow talks to the narrow traits below; each adapter
+//! (SQLite on one machine, DynamoDB on AWS) makes the same promises, checked by one invariant
+//! suite (`tests/invariants.rs`) run against both:
+//!
+//! - a slot never has more active seats (held, pending or confirmed) than its capacity;
+//! - an expired hold or unconfirmed booking frees its seat at the instant it expires, whatever a
+//!   clean-up (DynamoDB TTL, a SQLite sweep) has or has not deleted;
+//! - confirming, cancelling or releasing twice has one outcome;
+//! - a contact never has more active bookings than its [`QuotaPolicy`] allows.
+//!
+//! Every method takes `now` from the caller's clock, so expiry is tested without sleeping.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::contact::Contact;
+use prenota_core::lifecycle::TransitionError;
+use prenota_core::quota::QuotaExceeded;
+use prenota_core::text::{Details, PersonName};
+use prenota_core::{
+    BookingState, Catalogue, ContactKey, OfferingKey, QuotaPolicy, ShortCode, Slot, TokenHash,
+};
+
+mod availability;
+pub mod dynamodb;
+pub mod sqlite;
+
+pub use availability::Availability;
+
+/// Active seats per start time of one offering's day.
+pub type TakenSeats = BTreeMap<NaiveTime, u32>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the slot has no free seat")]
+    SlotTaken,
+    #[error("no such hold or booking")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Quota(#[from] QuotaExceeded),
+    /// The database could not be reached or refused the request: worth retrying later.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data that this version cannot read.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A citizen picked a slot: take one of its seats until `expires_at`.
+#[derive(Debug, Clone)]
+pub struct HoldRequest {
+    pub hold: TokenHash,
+    pub offering: OfferingKey,
+    pub slot: Slot,
+    pub capacity: u32,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who the booking is for. Erased some time after the appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: PersonName,
+    pub surname: PersonName,
+    pub contact: Contact,
+    pub details: Option<Details>,
+    pub lang: Lang,
+}
+
+/// The citizen sent their details: the hold becomes a booking waiting for confirmation.
+#[derive(Debug, Clone)]
+pub struct DetailsRequest {
+    pub hold: TokenHash,
+    pub confirm_code: TokenHash,
+    pub contact_key: ContactKey,
+    pub person: Person,
+    pub confirm_by: DateTime<Utc>,
+    pub quota: QuotaPolicy,
+    /// When the personal data may be erased: the appointment plus the retention.
+    pub erase_after: DateTime<Utc>,
+}
+
+/// A booking as the flow sees it, with its state at the instant it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    /// Internal id: the hex SHA-256 of the hold token (never the token itself).
+    pub id: String,
+    pub offering: OfferingKey,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub state: BookingState,
+    /// Deadline of a hold or of the confirmation; `None` once confirmed.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub short_code: Option<ShortCode>,
+    /// `None` before the details step and after erasure.
+    pub person: Option<Person>,
+}
+
+/// What an idempotent state change did: `changed` is false when a previous request already did it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub booking: Booking,
+    pub changed: bool,
+}
+
+#[async_trait]
+pub trait CatalogueStore: Send + Sync {
+    /// Replaces the stored catalogue.
+    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()>;
+    async fn catalogue(&self) -> StoreResult<Option<Catalogue>>;
+}
+
+#[async_trait]
+pub trait SeatStore: Send + Sync {
+    /// Active seats of one offering on each of `dates`; days without any are absent.
+    async fn taken_seats(
+        &self,
+        offering: &OfferingKey,
+        dates: &[NaiveDate],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>>;
+
+    /// Takes a free seat of the slot, or fails with [`StoreError::SlotTaken`].
+    async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Gives a hold's seat back ("INDIETRO"). Releasing twice, or after expiry, is not an error.
+    async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait BookingStore: Send + Sync {
+    /// The booking a hold token started, as it is now.
+    async fn booking_by_hold(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
+
+    /// Held → pending, enforcing the contact's quota atomically.
+    async fn submit_details(&self, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking>;
+
+    /// The booking a confirmation link points to, without changing it (a GET).
+    async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
+
+    /// Pending → confirmed. The first confirmation attaches `page_code` (the booking page's link);
+    /// a repeat returns the same booking with `changed: false`.
+    async fn confirm(
+        &self,
+        code: &TokenHash,
+        page_code: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome>;
+
+    /// The booking a booking-page link points to.
+    async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
+
+    /// Confirmed → cancelled; the seat and the quota are free at once. Repeats: `changed: false`.
+    async fn cancel(&self, page_code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Outcome>;
+
+    /// The contact's pending and confirmed bookings whose appointment has not ended, soonest first.
+    async fn bookings_of_contact(
+        &self,
+        contact: &ContactKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>>;
+}
+
+/// Everything the wizard needs from one store.
+pub trait Store: CatalogueStore + SeatStore + BookingStore {}
+
+impl<T: CatalogueStore + SeatStore + BookingStore> Store for T {}
+
+pub(crate) fn millis(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp_millis()
+}
+
+pub(crate) fn from_millis(value: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(value).ok_or_else(|| StoreError::Corrupt(format!("timestamp {value}")))
+}

@@ -1,0 +1,535 @@
+//! The one-machine store: one SQLite file (WAL), every state change in a `BEGIN IMMEDIATE`
+//! transaction, so the check ("is a seat free?", "is the quota left?") and the write happen with
+//! no other writer in between — in this process or any other on the same file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::contact::Contact;
+use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
+use prenota_core::lifecycle::{Event, StoredState, Transition, TransitionError, apply};
+use prenota_core::quota::QuotaExceeded;
+use prenota_core::text::{Details, PersonName};
+use prenota_core::{
+    BookingState, Catalogue, ContactKey, OfferingKey, OfficeId, ServiceId, ShortCode, TokenHash,
+};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::{
+    Booking, BookingStore, CatalogueStore, DetailsRequest, HoldRequest, Outcome, Person, SeatStore,
+    StoreError, StoreResult, TakenSeats, from_millis, millis,
+};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS catalogue (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bookings (
+    id TEXT PRIMARY KEY,                 -- hex SHA-256 of the hold token
+    office TEXT NOT NULL,
+    service TEXT NOT NULL,
+    date TEXT NOT NULL,                  -- YYYY-MM-DD, Europe/Rome
+    start TEXT NOT NULL,                 -- HH:MM
+    end TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,          -- ms since the epoch
+    ends_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('held', 'pending', 'confirmed', 'cancelled')),
+    expires_at INTEGER,                  -- deadline of held and pending; NULL otherwise
+    short_code TEXT UNIQUE,
+    confirm_code TEXT UNIQUE,            -- hex SHA-256 of the confirmation link's code
+    page_code TEXT UNIQUE,               -- hex SHA-256 of the booking page link's code
+    contact_key TEXT,                    -- HMAC of the contact
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bookings_by_slot ON bookings (office, service, date, start)
+    WHERE state != 'cancelled';
+CREATE INDEX IF NOT EXISTS bookings_by_contact ON bookings (contact_key, starts_at)
+    WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed');
+CREATE TABLE IF NOT EXISTS people (
+    booking_id TEXT PRIMARY KEY REFERENCES bookings (id),
+    name TEXT NOT NULL,
+    surname TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    details TEXT,
+    lang TEXT NOT NULL,
+    erase_after INTEGER NOT NULL
+);
+"#;
+
+/// "Does this row take a seat at :now?" — the SQL form of `BookingState::occupies_seat`.
+const ACTIVE: &str = "(state = 'confirmed' OR (state IN ('held', 'pending') AND expires_at > :now))";
+
+/// Bookings with their personal data, which is treated as gone from its erasure time on, whether
+/// or not the periodic sweep has deleted it yet.
+const BOOKINGS_WITH_PEOPLE: &str =
+    "bookings b LEFT JOIN people p ON p.booking_id = b.id AND p.erase_after > :now";
+
+const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.start, b.end, b.starts_at, b.ends_at, b.state, \
+     b.expires_at, b.short_code, p.name, p.surname, p.contact, p.details, p.lang";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: Arc<Path>,
+}
+
+fn unavailable(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        unavailable(error)
+    }
+}
+
+fn open_connection(path: &Path) -> StoreResult<Connection> {
+    let connection = Connection::open(path)?;
+    // NORMAL is durable in WAL mode against a crash of the process; a power cut can lose the last
+    // transactions, never corrupt the file.
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(connection)
+}
+
+impl SqliteStore {
+    /// Opens (and creates, with its schema) the database file.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let writer = open_connection(path)?;
+        writer.execute_batch(SCHEMA)?;
+        Ok(Self {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: path.into(),
+        })
+    }
+
+    /// Runs `work` in one immediate transaction on the writer connection, off the async threads.
+    async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let result = work(&transaction)?;
+            transaction.commit()?;
+            Ok(result)
+        })
+        .await
+        .map_err(unavailable)?
+    }
+
+    /// Runs `work` on a reader connection (WAL readers do not wait for the writer).
+    async fn read<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        let path = Arc::clone(&self.path);
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .pop();
+            let connection = match pooled {
+                Some(connection) => connection,
+                None => open_connection(&path)?,
+            };
+            let result = work(&connection);
+            readers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(connection);
+            result
+        })
+        .await
+        .map_err(unavailable)?
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+fn booking_from_row(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let text = |index: usize| -> StoreResult<String> { Ok(row.get::<_, String>(index)?) };
+    let office = text(1)?;
+    let service = text(2)?;
+    let date = text(3)?;
+    let start = text(4)?;
+    let end = text(5)?;
+    let state = text(8)?;
+    let expires_at = row.get::<_, Option<i64>>(9)?.map(from_millis).transpose()?;
+    let stored = StoredState::parse(&state).ok_or_else(|| corrupt("state", &state))?;
+    let short_code: Option<String> = row.get(10)?;
+    let name: Option<String> = row.get(11)?;
+    let person = match name {
+        None => None,
+        Some(name) => {
+            let surname = text(12)?;
+            let contact = text(13)?;
+            let details: Option<String> = row.get(14)?;
+            let lang = text(15)?;
+            Some(Person {
+                name: PersonName::parse(&name).map_err(|_| corrupt("name", &name))?,
+                surname: PersonName::parse(&surname).map_err(|_| corrupt("surname", &surname))?,
+                contact: Contact::parse(&contact).map_err(|_| corrupt("contact", "…"))?,
+                details: details
+                    .as_deref()
+                    .map(Details::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("details", "…"))?
+                    .flatten(),
+                lang: Lang::parse(&lang).ok_or_else(|| corrupt("lang", &lang))?,
+            })
+        }
+    };
+    Ok(Booking {
+        id: text(0)?,
+        offering: OfferingKey {
+            office: OfficeId::parse(&office).map_err(|_| corrupt("office", &office))?,
+            service: ServiceId::parse(&service).map_err(|_| corrupt("service", &service))?,
+        },
+        date: parse_date(&date).map_err(|_| corrupt("date", &date))?,
+        start: parse_time(&start).map_err(|_| corrupt("start", &start))?,
+        end: parse_time(&end).map_err(|_| corrupt("end", &end))?,
+        starts_at: from_millis(row.get(6)?)?,
+        ends_at: from_millis(row.get(7)?)?,
+        state: BookingState::at(stored, expires_at, now),
+        expires_at,
+        short_code: short_code
+            .map(|code| ShortCode::parse(&code).map_err(|_| corrupt("short code", &code)))
+            .transpose()?,
+        person,
+    })
+}
+
+/// The booking whose `column` equals `value`, as it is at `now`.
+fn find_booking(
+    connection: &Connection,
+    column: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    let sql = format!("SELECT {BOOKING_COLUMNS} FROM {BOOKINGS_WITH_PEOPLE} WHERE b.{column} = :value");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let mut rows = statement.query(rusqlite::named_params! { ":value": value, ":now": millis(now) })?;
+    match rows.next()? {
+        Some(row) => booking_from_row(row, now),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+fn transition(booking: &Booking, event: Event, now: DateTime<Utc>) -> StoreResult<Transition> {
+    Ok(apply(booking.state, event, booking.starts_at, now)?)
+}
+
+#[async_trait]
+impl CatalogueStore for SqliteStore {
+    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
+        let json = catalogue.to_json();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO catalogue (id, json, updated_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+                params![json, millis(Utc::now())],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
+        let json: Option<String> = self
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT json FROM catalogue WHERE id = 1", [], |row| row.get(0))
+                        .optional()?,
+                )
+            })
+            .await?;
+        json.map(|json| {
+            Catalogue::from_json("sqlite catalogue", &json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+}
+
+#[async_trait]
+impl SeatStore for SqliteStore {
+    async fn taken_seats(
+        &self,
+        offering: &OfferingKey,
+        dates: &[NaiveDate],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>> {
+        let office = offering.office.to_string();
+        let service = offering.service.to_string();
+        let dates: Vec<String> = dates.iter().map(|date| format_date(*date)).collect();
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT date, start, COUNT(*) FROM bookings
+                 WHERE office = :office AND service = :service AND date IN (SELECT value FROM json_each(:dates))
+                   AND state != 'cancelled' AND {ACTIVE}
+                 GROUP BY date, start"
+            );
+            let mut statement = c.prepare_cached(&sql)?;
+            let dates_json = serde_json::to_string(&dates).map_err(unavailable)?;
+            let mut rows = statement.query(rusqlite::named_params! {
+                ":office": office, ":service": service, ":dates": dates_json, ":now": millis(now),
+            })?;
+            let mut taken: BTreeMap<NaiveDate, TakenSeats> = BTreeMap::new();
+            while let Some(row) = rows.next()? {
+                let date: String = row.get(0)?;
+                let start: String = row.get(1)?;
+                let count: u32 = row.get(2)?;
+                taken
+                    .entry(parse_date(&date).map_err(|_| corrupt("date", &date))?)
+                    .or_default()
+                    .insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
+            }
+            Ok(taken)
+        })
+        .await
+    }
+
+    async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+        let request = request.clone();
+        self.write(move |tx| {
+            let slot = &request.slot;
+            let (office, service) = (request.offering.office.as_str(), request.offering.service.as_str());
+            let (date, start) = (format_date(slot.date), format_time(slot.start));
+            let taken: u32 = tx.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM bookings WHERE office = :office AND service = :service AND date = :date
+                     AND start = :start AND state != 'cancelled' AND {ACTIVE}"
+                ),
+                rusqlite::named_params! {
+                    ":office": office, ":service": service, ":date": date, ":start": start, ":now": millis(now),
+                },
+                |row| row.get(0),
+            )?;
+            if taken >= request.capacity {
+                return Err(StoreError::SlotTaken);
+            }
+            tx.execute(
+                "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10)",
+                params![
+                    request.hold.to_hex(),
+                    office,
+                    service,
+                    date,
+                    start,
+                    format_time(slot.end),
+                    millis(slot.starts_at),
+                    millis(slot.ends_at),
+                    millis(request.expires_at),
+                    millis(now),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
+        let id = hold.to_hex();
+        self.write(move |tx| {
+            let booking = find_booking(tx, "id", &id, now)?;
+            if let Transition::To(state) = transition(&booking, Event::Release, now)? {
+                tx.execute(
+                    "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
+                    params![id, state.as_str()],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl BookingStore for SqliteStore {
+    async fn booking_by_hold(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let id = hold.to_hex();
+        self.read(move |c| find_booking(c, "id", &id, now)).await
+    }
+
+    async fn submit_details(&self, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let request = request.clone();
+        self.write(move |tx| {
+            let id = request.hold.to_hex();
+            let booking = find_booking(tx, "id", &id, now)?;
+            let state = match transition(&booking, Event::SubmitDetails, now)? {
+                Transition::To(state) => state,
+                Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
+            };
+            let key = request.contact_key.as_str();
+            let active: u32 = tx.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
+                     AND ends_at > :now AND {ACTIVE}"
+                ),
+                rusqlite::named_params! { ":key": key, ":now": millis(now) },
+                |row| row.get(0),
+            )?;
+            if active >= request.quota.max_active {
+                return Err(QuotaExceeded::Active.into());
+            }
+            let same_day: u32 = tx.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
+                     AND service = :service AND date = :date AND {ACTIVE}"
+                ),
+                rusqlite::named_params! {
+                    ":key": key, ":service": booking.offering.service.as_str(),
+                    ":date": format_date(booking.date), ":now": millis(now),
+                },
+                |row| row.get(0),
+            )?;
+            if same_day >= request.quota.max_per_service_day {
+                return Err(QuotaExceeded::ServiceDay.into());
+            }
+            let short_code = loop {
+                let candidate = ShortCode::generate().map_err(unavailable)?;
+                let used: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM bookings WHERE short_code = ?1)",
+                    params![candidate.as_str()],
+                    |row| row.get(0),
+                )?;
+                if !used {
+                    break candidate;
+                }
+            };
+            tx.execute(
+                "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6
+                 WHERE id = ?1",
+                params![
+                    id,
+                    state.as_str(),
+                    millis(request.confirm_by),
+                    short_code.as_str(),
+                    request.confirm_code.to_hex(),
+                    key,
+                ],
+            )?;
+            let person = &request.person;
+            tx.execute(
+                "INSERT INTO people (booking_id, name, surname, contact, details, lang, erase_after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id,
+                    person.name.as_str(),
+                    person.surname.as_str(),
+                    person.contact.address(),
+                    person.details.as_ref().map(Details::as_str),
+                    person.lang.as_str(),
+                    millis(request.erase_after),
+                ],
+            )?;
+            find_booking(tx, "id", &id, now)
+        })
+        .await
+    }
+
+    async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let code = code.to_hex();
+        self.read(move |c| find_booking(c, "confirm_code", &code, now))
+            .await
+    }
+
+    async fn confirm(
+        &self,
+        code: &TokenHash,
+        page_code: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        let (code, page_code) = (code.to_hex(), page_code.to_hex());
+        self.write(move |tx| {
+            let booking = find_booking(tx, "confirm_code", &code, now)?;
+            match transition(&booking, Event::Confirm, now)? {
+                Transition::AlreadyDone => Ok(Outcome {
+                    booking,
+                    changed: false,
+                }),
+                Transition::To(state) => {
+                    tx.execute(
+                        "UPDATE bookings SET state = ?2, expires_at = NULL, page_code = ?3 WHERE id = ?1",
+                        params![booking.id, state.as_str(), page_code],
+                    )?;
+                    Ok(Outcome {
+                        booking: find_booking(tx, "id", &booking.id, now)?,
+                        changed: true,
+                    })
+                }
+            }
+        })
+        .await
+    }
+
+    async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let code = code.to_hex();
+        self.read(move |c| find_booking(c, "page_code", &code, now)).await
+    }
+
+    async fn cancel(&self, page_code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Outcome> {
+        let code = page_code.to_hex();
+        self.write(move |tx| {
+            let booking = find_booking(tx, "page_code", &code, now)?;
+            match transition(&booking, Event::Cancel, now)? {
+                Transition::AlreadyDone => Ok(Outcome {
+                    booking,
+                    changed: false,
+                }),
+                Transition::To(state) => {
+                    tx.execute(
+                        "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
+                        params![booking.id, state.as_str()],
+                    )?;
+                    Ok(Outcome {
+                        booking: find_booking(tx, "id", &booking.id, now)?,
+                        changed: true,
+                    })
+                }
+            }
+        })
+        .await
+    }
+
+    async fn bookings_of_contact(
+        &self,
+        contact: &ContactKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>> {
+        let key = contact.as_str().to_owned();
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {BOOKING_COLUMNS} FROM {BOOKINGS_WITH_PEOPLE}
+                 WHERE b.contact_key = :key AND b.state IN ('pending', 'confirmed') AND b.ends_at > :now
+                   AND (b.state = 'confirmed' OR b.expires_at > :now)
+                 ORDER BY b.starts_at"
+            );
+            let mut statement = c.prepare_cached(&sql)?;
+            let mut rows = statement.query(rusqlite::named_params! { ":key": key, ":now": millis(now) })?;
+            let mut bookings = Vec::new();
+            while let Some(row) = rows.next()? {
+                bookings.push(booking_from_row(row, now)?);
+            }
+            Ok(bookings)
+        })
+        .await
+    }
+}

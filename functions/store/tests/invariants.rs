@@ -1,0 +1,547 @@
+//! The invariants of DESIGN.md, one test each, run against every store: SQLite and DynamoDB Local.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use prenota_core::lifecycle::TransitionError;
+use prenota_core::quota::QuotaExceeded;
+use prenota_core::{BookingState, QuotaPolicy, Token};
+use prenota_store::{Availability, Store, StoreError};
+use support::*;
+
+/// Runs `attempts` holds on one slot at once and returns how many won.
+async fn race_holds<S: Store + 'static>(
+    store: &Arc<S>,
+    service: &str,
+    start: &str,
+    attempts: usize,
+) -> usize {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..attempts {
+        let store = Arc::clone(store);
+        let (_, request) = hold_request(service, monday(), start, now());
+        tasks.spawn(async move { store.hold(&request, now()).await });
+    }
+    let mut won = 0;
+    while let Some(result) = tasks.join_next().await {
+        match result.expect("the task ran") {
+            Ok(()) => won += 1,
+            Err(StoreError::SlotTaken) => {}
+            Err(other) => panic!("a hold failed for another reason: {other}"),
+        }
+    }
+    won
+}
+
+async fn taken_at<S: Store>(store: &S, service: &str, start: &str, at: chrono::DateTime<Utc>) -> u32 {
+    let taken = store
+        .taken_seats(&offering(service), &[monday()], at)
+        .await
+        .unwrap();
+    taken
+        .get(&monday())
+        .and_then(|day| day.get(&time(start)))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Holds a slot and submits details: a pending booking and its confirmation code.
+async fn pending<S: Store>(store: &S, service: &str, start: &str, contact: &str) -> (Token, Token) {
+    let (hold, request) = hold_request(service, monday(), start, now());
+    store.hold(&request, now()).await.unwrap();
+    let (confirm, details) = details_request(hold.hash(), contact, now());
+    store.submit_details(&details, now()).await.unwrap();
+    (hold, confirm)
+}
+
+/// A confirmed booking and its page code.
+async fn confirmed<S: Store>(store: &S, service: &str, start: &str, contact: &str) -> Token {
+    let (_, confirm) = pending(store, service, start, contact).await;
+    let page = Token::generate().unwrap();
+    store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    page
+}
+
+async fn two_hundred_racing_holds_on_capacity_one<S: Store + 'static>(store: Arc<S>) {
+    assert_eq!(race_holds(&store, "spid", "09:00", 200).await, 1);
+    assert_eq!(taken_at(&*store, "spid", "09:00", now()).await, 1);
+}
+
+async fn two_hundred_racing_holds_on_capacity_three<S: Store + 'static>(store: Arc<S>) {
+    assert_eq!(race_holds(&store, "cie", "09:00", 200).await, 3);
+    assert_eq!(taken_at(&*store, "cie", "09:00", now()).await, 3);
+    let catalogue = catalogue();
+    let offering = catalogue.offering(&offering("cie")).unwrap();
+    let free = store
+        .day_availability(&catalogue, offering, monday(), now())
+        .await
+        .unwrap();
+    assert!(
+        free.iter().all(|slot| slot.slot.start != time("09:00")),
+        "a full slot is not offered"
+    );
+    assert_eq!(free.len(), 11);
+}
+
+async fn an_expired_hold_frees_its_seat_at_once<S: Store + 'static>(store: Arc<S>) {
+    let (first, request) = hold_request("spid", monday(), "09:15", now());
+    store.hold(&request, now()).await.unwrap();
+    let just_before = now() + HOLD_TTL - Duration::milliseconds(1);
+    let (_, second) = hold_request("spid", monday(), "09:15", just_before);
+    assert!(matches!(
+        store.hold(&second, just_before).await,
+        Err(StoreError::SlotTaken)
+    ));
+    assert_eq!(taken_at(&*store, "spid", "09:15", just_before).await, 1);
+
+    // At the deadline, with no clean-up run, the seat is free and can be held again.
+    let deadline = now() + HOLD_TTL;
+    assert_eq!(taken_at(&*store, "spid", "09:15", deadline).await, 0);
+    let (_, third) = hold_request("spid", monday(), "09:15", deadline);
+    store.hold(&third, deadline).await.unwrap();
+    assert_eq!(
+        store
+            .booking_by_hold(&first.hash(), deadline)
+            .await
+            .unwrap()
+            .state,
+        BookingState::Expired
+    );
+    // The expired hold's late "INDIETRO" must not free the new holder's seat.
+    store.release(&first.hash(), deadline).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "09:15", deadline).await, 1);
+    let (_, fourth) = hold_request("spid", monday(), "09:15", deadline);
+    assert!(matches!(
+        store.hold(&fourth, deadline).await,
+        Err(StoreError::SlotTaken)
+    ));
+    // Details for an expired hold are refused.
+    let (_, late) = details_request(first.hash(), "late@esempio.it", deadline);
+    assert!(matches!(
+        store.submit_details(&late, deadline).await,
+        Err(StoreError::Transition(TransitionError::Expired))
+    ));
+}
+
+async fn an_unconfirmed_booking_frees_its_seat_at_the_deadline<S: Store + 'static>(store: Arc<S>) {
+    let (_, confirm) = pending(&*store, "spid", "09:30", "maria@esempio.it").await;
+    let deadline = now() + CONFIRM_TTL;
+    let before = deadline - Duration::milliseconds(1);
+    assert_eq!(taken_at(&*store, "spid", "09:30", before).await, 1);
+    assert_eq!(taken_at(&*store, "spid", "09:30", deadline).await, 0);
+    let (_, other) = hold_request("spid", monday(), "09:30", deadline);
+    store.hold(&other, deadline).await.unwrap();
+    let page = Token::generate().unwrap();
+    assert!(matches!(
+        store.confirm(&confirm.hash(), &page.hash(), deadline).await,
+        Err(StoreError::Transition(TransitionError::Expired))
+    ));
+    // Expired bookings no longer count against the contact's quota: with three of them, a
+    // fourth booking on the same service and day is accepted.
+    for day in [1, 2] {
+        let (hold, request) = hold_request("cie", monday() + Duration::days(day), "10:00", now());
+        store.hold(&request, now()).await.unwrap();
+        let (_, details) = details_request(hold.hash(), "maria@esempio.it", now());
+        store.submit_details(&details, now()).await.unwrap();
+    }
+    let (hold, request) = hold_request("spid", monday(), "11:30", deadline);
+    store.hold(&request, deadline).await.unwrap();
+    let (_, details) = details_request(hold.hash(), "maria@esempio.it", deadline);
+    store.submit_details(&details, deadline).await.unwrap();
+}
+
+async fn confirming_twice_has_one_outcome<S: Store + 'static>(store: Arc<S>) {
+    let (_, confirm) = pending(&*store, "cie", "10:00", "maria@esempio.it").await;
+    let page = Token::generate().unwrap();
+    let first = store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    assert!(first.changed);
+    assert_eq!(first.booking.state, BookingState::Confirmed);
+    assert_eq!(first.booking.expires_at, None);
+    let other_page = Token::generate().unwrap();
+    let again = store
+        .confirm(&confirm.hash(), &other_page.hash(), now())
+        .await
+        .unwrap();
+    assert!(!again.changed);
+    assert_eq!(again.booking, first.booking);
+    // The page link is the first one; the second confirmation made none.
+    assert_eq!(
+        store.booking_by_page_code(&page.hash(), now()).await.unwrap().id,
+        first.booking.id
+    );
+    assert!(matches!(
+        store.booking_by_page_code(&other_page.hash(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    // A confirmed booking never expires.
+    let much_later = now() + Duration::days(2);
+    assert_eq!(taken_at(&*store, "cie", "10:00", much_later).await, 1);
+}
+
+async fn racing_confirmations_have_one_outcome<S: Store + 'static>(store: Arc<S>) {
+    let (_, confirm) = pending(&*store, "spid", "10:00", "maria@esempio.it").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let store = Arc::clone(&store);
+        let code = confirm.hash();
+        tasks.spawn(async move {
+            store
+                .confirm(&code, &Token::generate().unwrap().hash(), now())
+                .await
+        });
+    }
+    let mut changed = 0;
+    let mut ids = std::collections::HashSet::new();
+    while let Some(result) = tasks.join_next().await {
+        let outcome = result.unwrap().expect("every confirmation succeeds");
+        changed += usize::from(outcome.changed);
+        ids.insert(outcome.booking.id);
+    }
+    assert_eq!(changed, 1);
+    assert_eq!(ids.len(), 1);
+    assert_eq!(taken_at(&*store, "spid", "10:00", now()).await, 1);
+}
+
+async fn cancelling_twice_has_one_outcome_and_frees_the_seat<S: Store + 'static>(store: Arc<S>) {
+    let page = confirmed(&*store, "spid", "10:15", "maria@esempio.it").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let store = Arc::clone(&store);
+        let code = page.hash();
+        tasks.spawn(async move { store.cancel(&code, now()).await });
+    }
+    let mut changed = 0;
+    while let Some(result) = tasks.join_next().await {
+        let outcome = result.unwrap().expect("every cancellation succeeds");
+        assert_eq!(outcome.booking.state, BookingState::Cancelled);
+        changed += usize::from(outcome.changed);
+    }
+    assert_eq!(changed, 1);
+    assert!(!store.cancel(&page.hash(), now()).await.unwrap().changed);
+    assert_eq!(taken_at(&*store, "spid", "10:15", now()).await, 0);
+    let (_, again) = hold_request("spid", monday(), "10:15", now());
+    store.hold(&again, now()).await.unwrap();
+}
+
+async fn a_started_appointment_cannot_be_cancelled<S: Store + 'static>(store: Arc<S>) {
+    let page = confirmed(&*store, "spid", "10:30", "maria@esempio.it").await;
+    let started = slot("spid", monday(), "10:30").starts_at;
+    assert!(matches!(
+        store.cancel(&page.hash(), started).await,
+        Err(StoreError::Transition(TransitionError::AppointmentStarted))
+    ));
+}
+
+async fn releasing_a_hold_frees_the_seat_once<S: Store + 'static>(store: Arc<S>) {
+    let (hold, request) = hold_request("spid", monday(), "10:45", now());
+    store.hold(&request, now()).await.unwrap();
+    store.release(&hold.hash(), now()).await.unwrap();
+    store.release(&hold.hash(), now()).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "10:45", now()).await, 0);
+    assert_eq!(
+        store.booking_by_hold(&hold.hash(), now()).await.unwrap().state,
+        BookingState::Cancelled
+    );
+    let (_, details) = details_request(hold.hash(), "maria@esempio.it", now());
+    assert!(matches!(
+        store.submit_details(&details, now()).await,
+        Err(StoreError::Transition(TransitionError::Cancelled))
+    ));
+    // After details, "INDIETRO" can no longer drop the booking.
+    let (submitted, _) = pending(&*store, "spid", "11:00", "maria@esempio.it").await;
+    assert!(matches!(
+        store.release(&submitted.hash(), now()).await,
+        Err(StoreError::Transition(TransitionError::AlreadySubmitted))
+    ));
+    assert!(matches!(
+        store.release(&Token::generate().unwrap().hash(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn details_twice_are_refused<S: Store + 'static>(store: Arc<S>) {
+    let (hold, _) = pending(&*store, "cie", "11:00", "maria@esempio.it").await;
+    let (_, again) = details_request(hold.hash(), "maria@esempio.it", now());
+    assert!(matches!(
+        store.submit_details(&again, now()).await,
+        Err(StoreError::Transition(TransitionError::AlreadySubmitted))
+    ));
+}
+
+async fn the_active_quota_holds_under_fifty_racing_requests<S: Store + 'static>(store: Arc<S>) {
+    // 50 holds on 50 different slots, then 50 details at once from one contact: 3 win.
+    let mut holds = Vec::new();
+    for day in 0..5 {
+        let date = monday() + Duration::days(day);
+        for slot in catalogue()
+            .bookable_slots(catalogue().offering(&offering("spid")).unwrap(), date, now())
+            .iter()
+            .take(10)
+        {
+            let (hold, request) = hold_request("spid", date, &slot.start.format("%H:%M").to_string(), now());
+            store.hold(&request, now()).await.unwrap();
+            holds.push(hold);
+        }
+    }
+    assert_eq!(holds.len(), 50);
+    let results = submit_all(&store, &holds, "Quota@Esempio.it").await;
+    let won = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, QuotaPolicy::default().max_active as usize);
+    for result in &results {
+        if let Err(error) = result {
+            assert!(
+                matches!(
+                    error,
+                    StoreError::Quota(QuotaExceeded::Active) | StoreError::Quota(QuotaExceeded::ServiceDay)
+                ),
+                "{error}"
+            );
+        }
+    }
+    let key = prenota_core::Contact::parse("quota@esempio.it")
+        .unwrap()
+        .key(&secret());
+    assert_eq!(store.bookings_of_contact(&key, now()).await.unwrap().len(), 3);
+}
+
+async fn the_service_day_quota_holds_under_fifty_racing_requests<S: Store + 'static>(store: Arc<S>) {
+    // 50 holds on one service and day (CIE, 12 slots × 3 desks + SPID is another service).
+    let mut holds = Vec::new();
+    let catalogue = catalogue();
+    let cie = catalogue.offering(&offering("cie")).unwrap();
+    'fill: for slot in catalogue.bookable_slots(cie, monday(), now()) {
+        for _ in 0..3 {
+            let (hold, request) =
+                hold_request("cie", monday(), &slot.start.format("%H:%M").to_string(), now());
+            store.hold(&request, now()).await.unwrap();
+            holds.push(hold);
+            if holds.len() == 36 {
+                break 'fill;
+            }
+        }
+    }
+    let tuesday = monday() + Duration::days(1);
+    for slot in catalogue.bookable_slots(cie, tuesday, now()).iter().take(7) {
+        for _ in 0..2 {
+            let (hold, request) =
+                hold_request("cie", tuesday, &slot.start.format("%H:%M").to_string(), now());
+            store.hold(&request, now()).await.unwrap();
+            holds.push(hold);
+        }
+    }
+    assert_eq!(holds.len(), 50);
+    let results = submit_all(&store, &holds, "+39 333 1234567").await;
+    let won: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    // One on Monday, one on Tuesday: the per-day limit, well under the active limit.
+    assert_eq!(won.len(), 2, "{results:?}");
+    assert_ne!(won[0].date, won[1].date);
+}
+
+async fn submit_all<S: Store + 'static>(
+    store: &Arc<S>,
+    holds: &[Token],
+    contact: &str,
+) -> Vec<Result<prenota_store::Booking, StoreError>> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for hold in holds {
+        let store = Arc::clone(store);
+        let (_, details) = details_request(hold.hash(), contact, now());
+        tasks.spawn(async move { store.submit_details(&details, now()).await });
+    }
+    let mut results = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        results.push(result.expect("the task ran"));
+    }
+    results
+}
+
+async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
+    let mut pages = Vec::new();
+    for day in [2, 3, 4] {
+        let (hold, request) = hold_request("spid", monday() + Duration::days(day), "09:00", now());
+        store.hold(&request, now()).await.unwrap();
+        let (confirm, details) = details_request(hold.hash(), "maria@esempio.it", now());
+        store.submit_details(&details, now()).await.unwrap();
+        let page = Token::generate().unwrap();
+        store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+        pages.push(page);
+    }
+    let (hold, request) = hold_request("spid", monday() + Duration::days(1), "09:00", now());
+    store.hold(&request, now()).await.unwrap();
+    let (_, details) = details_request(hold.hash(), "maria@esempio.it", now());
+    assert!(matches!(
+        store.submit_details(&details, now()).await,
+        Err(StoreError::Quota(QuotaExceeded::Active))
+    ));
+    store.cancel(&pages[0].hash(), now()).await.unwrap();
+    store.submit_details(&details, now()).await.unwrap();
+}
+
+async fn bookings_of_a_contact_are_its_active_future_ones<S: Store + 'static>(store: Arc<S>) {
+    let page = confirmed(&*store, "cie", "11:30", "anna@esempio.it").await;
+    let (_, _pending_code) = pending(&*store, "spid", "09:00", "anna@esempio.it").await;
+    let _other = confirmed(&*store, "cie", "09:15", "luca@esempio.it").await;
+    let key = prenota_core::Contact::parse("anna@esempio.it")
+        .unwrap()
+        .key(&secret());
+    let mine = store.bookings_of_contact(&key, now()).await.unwrap();
+    assert_eq!(
+        mine.iter()
+            .map(|b| b.start.format("%H:%M").to_string())
+            .collect::<Vec<_>>(),
+        ["09:00", "11:30"]
+    );
+    let person = mine[1].person.as_ref().expect("personal data before erasure");
+    assert_eq!(person.contact.address(), "anna@esempio.it");
+    assert!(mine[1].short_code.is_some());
+    store.cancel(&page.hash(), now()).await.unwrap();
+    // The pending one expires; the cancelled one is gone.
+    let later = now() + CONFIRM_TTL;
+    assert!(store.bookings_of_contact(&key, later).await.unwrap().is_empty());
+}
+
+async fn personal_data_is_gone_after_its_erasure_time<S: Store + 'static>(store: Arc<S>) {
+    let page = confirmed(&*store, "cie", "11:45", "anna@esempio.it").await;
+    let erase_after = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+    let before = store
+        .booking_by_page_code(&page.hash(), erase_after - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert!(before.person.is_some());
+    let after = store
+        .booking_by_page_code(&page.hash(), erase_after)
+        .await
+        .unwrap();
+    assert_eq!(after.person, None);
+    assert_eq!(after.state, BookingState::Confirmed);
+}
+
+async fn link_codes_are_single_purpose<S: Store + 'static>(store: Arc<S>) {
+    let (hold, confirm) = pending(&*store, "cie", "10:30", "maria@esempio.it").await;
+    assert!(matches!(
+        store.booking_by_page_code(&confirm.hash(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.cancel(&confirm.hash(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.booking_by_confirm_code(&hold.hash(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    let page = Token::generate().unwrap();
+    store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    assert!(matches!(
+        store
+            .confirm(&page.hash(), &Token::generate().unwrap().hash(), now())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .booking_by_confirm_code(&confirm.hash(), now())
+            .await
+            .unwrap()
+            .state,
+        BookingState::Confirmed
+    );
+}
+
+async fn the_catalogue_round_trips<S: Store + 'static>(store: Arc<S>) {
+    assert!(store.catalogue().await.unwrap().is_none());
+    store.put_catalogue(&catalogue()).await.unwrap();
+    assert_eq!(store.catalogue().await.unwrap(), Some(catalogue()));
+    let bergamo = Catalogue::from_toml(
+        "bergamo.toml",
+        include_str!("../../../infra/catalogue/bergamo.toml"),
+    )
+    .unwrap();
+    store.put_catalogue(&bergamo).await.unwrap();
+    assert_eq!(store.catalogue().await.unwrap(), Some(bergamo));
+}
+
+use prenota_core::Catalogue;
+
+async fn the_first_free_slot_moves_as_slots_fill<S: Store + 'static>(store: Arc<S>) {
+    let catalogue = catalogue();
+    let offering = catalogue.offering(&offering("spid")).unwrap();
+    let first = store
+        .first_free_slot(&catalogue, offering, monday(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.slot.date, first.slot.start), (monday(), time("09:00")));
+    // The window opens on Friday 27: from today, that is the first.
+    let from_today = store
+        .first_free_slot(&catalogue, offering, now().date_naive(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(from_today.slot.date, monday() - Duration::days(3));
+    // Fill Monday: the first free slot is Tuesday's first.
+    for slot in catalogue.bookable_slots(offering, monday(), now()) {
+        let (_, request) = hold_request("spid", monday(), &slot.start.format("%H:%M").to_string(), now());
+        store.hold(&request, now()).await.unwrap();
+    }
+    let next = store
+        .first_free_slot(&catalogue, offering, monday(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (next.slot.date, next.slot.start),
+        (monday() + Duration::days(1), time("09:00"))
+    );
+    let days = store
+        .days_with_free_slots(&catalogue, offering, monday() - Duration::days(3), now())
+        .await
+        .unwrap();
+    assert!(!days.contains(&monday()));
+    assert_eq!(days[0], monday() - Duration::days(3));
+    assert!(days.iter().all(|day| catalogue.calendar.is_working_day(*day)));
+}
+
+macro_rules! on_every_store {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    super::$test(super::sqlite_store().await).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    super::$test(super::dynamo_store().await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_every_store!(
+    two_hundred_racing_holds_on_capacity_one,
+    two_hundred_racing_holds_on_capacity_three,
+    an_expired_hold_frees_its_seat_at_once,
+    an_unconfirmed_booking_frees_its_seat_at_the_deadline,
+    confirming_twice_has_one_outcome,
+    racing_confirmations_have_one_outcome,
+    cancelling_twice_has_one_outcome_and_frees_the_seat,
+    a_started_appointment_cannot_be_cancelled,
+    releasing_a_hold_frees_the_seat_once,
+    details_twice_are_refused,
+    the_active_quota_holds_under_fifty_racing_requests,
+    the_service_day_quota_holds_under_fifty_racing_requests,
+    cancelling_gives_the_quota_back,
+    bookings_of_a_contact_are_its_active_future_ones,
+    personal_data_is_gone_after_its_erasure_time,
+    link_codes_are_single_purpose,
+    the_catalogue_round_trips,
+    the_first_free_slot_moves_as_slots_fill,
+);

@@ -1,0 +1,170 @@
+//! What the store tests share: a small catalogue, fixed instants, and one fresh store per test on
+//! SQLite (a temporary file) and on DynamoDB Local (a table of its own).
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::contact::{Contact, ContactSecret};
+use prenota_core::text::PersonName;
+use prenota_core::{Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash};
+use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_store::sqlite::SqliteStore;
+use prenota_store::{DetailsRequest, HoldRequest, Person};
+
+pub const CATALOGUE: &str = r#"
+[city]
+name = "Comune di Prova"
+patron_day = "08-26"
+
+[[offices]]
+id = "u1"
+name = "Ufficio 1"
+address = "Via Roma 1"
+lat = 45.69
+lon = 9.67
+
+[[services]]
+id = "cie"
+name = { it = "Carta d'identità elettronica (CIE)", en = "Electronic identity card" }
+summary = { it = "Rilascio", en = "Issue" }
+terms = { it = "x", en = "x" }
+access_rules = { it = "x", en = "x" }
+what_to_bring = { it = [], en = [] }
+
+[[services]]
+id = "spid"
+name = { it = "SPID", en = "SPID" }
+summary = { it = "Identità digitale", en = "Digital identity" }
+terms = { it = "x", en = "x" }
+access_rules = { it = "x", en = "x" }
+what_to_bring = { it = [], en = [] }
+
+[[offerings]]
+office = "u1"
+service = "cie"
+slot_minutes = 15
+desks = 3
+[offerings.hours]
+mon = ["09:00-12:00"]
+tue = ["09:00-12:00"]
+wed = ["09:00-12:00"]
+thu = ["09:00-12:00"]
+fri = ["09:00-12:00"]
+
+[[offerings]]
+office = "u1"
+service = "spid"
+slot_minutes = 15
+desks = 1
+[offerings.hours]
+mon = ["09:00-12:00"]
+tue = ["09:00-12:00"]
+wed = ["09:00-12:00"]
+thu = ["09:00-12:00"]
+fri = ["09:00-12:00"]
+"#;
+
+pub const HOLD_TTL: Duration = Duration::minutes(20);
+pub const CONFIRM_TTL: Duration = Duration::minutes(30);
+
+pub fn catalogue() -> Catalogue {
+    Catalogue::from_toml("test.toml", CATALOGUE).expect("the test catalogue is valid")
+}
+
+/// Thursday 26 November 2026, 10:00 in Rome.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+/// Monday 30 November 2026: inside the booking window.
+pub fn monday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+}
+
+pub fn offering(service: &str) -> OfferingKey {
+    OfferingKey {
+        office: OfficeId::parse("u1").unwrap(),
+        service: ServiceId::parse(service).unwrap(),
+    }
+}
+
+pub fn time(raw: &str) -> NaiveTime {
+    prenota_core::dates::parse_time(raw).unwrap()
+}
+
+pub fn slot(service: &str, date: NaiveDate, start: &str) -> Slot {
+    let catalogue = catalogue();
+    let offering = catalogue.offering(&offering(service)).unwrap();
+    catalogue
+        .bookable_slot(offering, date, time(start), now())
+        .expect("a bookable test slot")
+}
+
+pub fn hold_request(service: &str, date: NaiveDate, start: &str, at: DateTime<Utc>) -> (Token, HoldRequest) {
+    let token = Token::generate().unwrap();
+    let catalogue = catalogue();
+    let capacity = catalogue.offering(&offering(service)).unwrap().desks;
+    let request = HoldRequest {
+        hold: token.hash(),
+        offering: offering(service),
+        slot: slot(service, date, start),
+        capacity,
+        expires_at: at + HOLD_TTL,
+    };
+    (token, request)
+}
+
+pub fn secret() -> ContactSecret {
+    ContactSecret::from_bytes([42; 32])
+}
+
+pub fn details_request(hold: TokenHash, contact: &str, at: DateTime<Utc>) -> (Token, DetailsRequest) {
+    let confirm = Token::generate().unwrap();
+    let contact = Contact::parse(contact).unwrap();
+    let request = DetailsRequest {
+        hold,
+        confirm_code: confirm.hash(),
+        contact_key: contact.key(&secret()),
+        person: Person {
+            name: PersonName::parse("Maria").unwrap(),
+            surname: PersonName::parse("Rossi").unwrap(),
+            contact,
+            details: None,
+            lang: Lang::It,
+        },
+        confirm_by: at + CONFIRM_TTL,
+        quota: QuotaPolicy::default(),
+        erase_after: Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap(),
+    };
+    (confirm, request)
+}
+
+pub async fn sqlite_store() -> Arc<SqliteStore> {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let store = SqliteStore::open(&folder.path().join("prenota.sqlite3")).expect("the SQLite store opens");
+    // The folder lives as long as the test process; each test has its own.
+    std::mem::forget(folder);
+    Arc::new(store)
+}
+
+/// Where DynamoDB Local listens: the test command starts it and sets this variable.
+pub fn dynamodb_endpoint() -> String {
+    std::env::var("PRENOTA_DYNAMODB_ENDPOINT").expect(
+        "PRENOTA_DYNAMODB_ENDPOINT is not set: run the tests with tests/run, which starts DynamoDB Local",
+    )
+}
+
+pub async fn dynamo_store() -> Arc<DynamoStore> {
+    let client = local_client(&dynamodb_endpoint());
+    let table = format!(
+        "prenota-test-{}",
+        &Token::generate().unwrap().hash().to_hex()[..12]
+    );
+    create_table(&client, &table)
+        .await
+        .expect("DynamoDB Local creates the table");
+    Arc::new(DynamoStore::new(client, &table))
+}
