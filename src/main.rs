@@ -23,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("PRENOTA_CATALOGUE: cannot read {}", catalogue_path.display()))?;
     let catalogue = Catalogue::from_toml(&catalogue_path.display().to_string(), &text)?;
 
-    std::fs::create_dir_all(&data).with_context(|| format!("PRENOTA_DATA: cannot create {}", data.display()))?;
+    std::fs::create_dir_all(&data)
+        .with_context(|| format!("PRENOTA_DATA: cannot create {}", data.display()))?;
     let store = SqliteStore::open(&data.join("prenota.sqlite3"))?;
     store.put_catalogue(&catalogue).await?;
 
@@ -37,16 +38,24 @@ async fn main() -> anyhow::Result<()> {
         data.join("prenota.sqlite3").display()
     );
     for offering in catalogue.offerings() {
-        let (Some(office), Some(service)) =
-            (catalogue.office(&offering.key.office), catalogue.service(&offering.key.service))
-        else {
+        let (Some(office), Some(service)) = (
+            catalogue.office(&offering.key.office),
+            catalogue.service(&offering.key.service),
+        ) else {
             continue;
         };
         let today = local(now).date();
         let first = store.first_free_slot(&catalogue, offering, today, now).await?;
         let first = first.map_or_else(
             || "no free slot".to_owned(),
-            |free| format!("first free slot {} {}-{}", free.slot.date, free.slot.start.format("%H:%M"), free.slot.end.format("%H:%M")),
+            |free| {
+                format!(
+                    "first free slot {} {}-{}",
+                    free.slot.date,
+                    free.slot.start.format("%H:%M"),
+                    free.slot.end.format("%H:%M")
+                )
+            },
         );
         println!("  {} · {}: {first}", office.name, service.name.get(Lang::It));
     }

@@ -1,8 +1,6 @@
 //! The civil calendar of an Italian city: Europe/Rome time, national holidays and the patron day.
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -170,12 +168,16 @@ impl Calendar {
         !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.is_holiday(date)
     }
 
-    /// The `count`-th working day after `date` (`count = 0`: `date` itself).
+    /// The `count`-th working day after `date` (`count = 0`: `date` itself); the last date chrono
+    /// knows if the calendar runs out first.
     pub fn working_days_after(&self, date: NaiveDate, count: u32) -> NaiveDate {
         let mut day = date;
         let mut left = count;
         while left > 0 {
-            day += Duration::days(1);
+            let Some(next) = day.succ_opt() else {
+                return day;
+            };
+            day = next;
             if self.is_working_day(day) {
                 left -= 1;
             }
@@ -187,6 +189,7 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -235,5 +238,13 @@ mod tests {
         assert_eq!(calendar.working_days_after(date(2026, 4, 3), 0), date(2026, 4, 3));
         assert!(!calendar.is_working_day(date(2026, 8, 26)));
         assert!(calendar.is_working_day(date(2026, 8, 27)));
+    }
+
+    #[test]
+    fn the_end_of_time_is_not_a_panic() {
+        let calendar = Calendar::new(None);
+        assert_eq!(calendar.working_days_after(NaiveDate::MAX, 3), NaiveDate::MAX);
+        assert!(calendar.holidays(i32::MAX).is_empty());
+        assert_eq!(easter_sunday(i32::MAX), None);
     }
 }

@@ -85,7 +85,9 @@ impl Catalogue {
         let first = self
             .calendar
             .working_days_after(today, offering.earliest_working_days);
-        let last = today + Duration::days(i64::from(offering.latest_days));
+        let last = today
+            .checked_add_signed(Duration::days(i64::from(offering.latest_days)))
+            .unwrap_or(NaiveDate::MAX);
         (first, last)
     }
 

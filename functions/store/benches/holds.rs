@@ -114,10 +114,18 @@ fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
 
 fn contended_requests(offering: &Offering, slots: &[Slot]) -> Vec<HoldRequest> {
     // 10 attempts per slot, interleaved so racers on one slot arrive together.
-    (0..10).flat_map(|_| slots.iter().map(|slot| request(offering, slot, 1))).collect()
+    (0..10)
+        .flat_map(|_| slots.iter().map(|slot| request(offering, slot, 1)))
+        .collect()
 }
 
-async fn contended<S: SeatStore + 'static>(name: &str, store: Arc<S>, offering: &Offering, slots: &[Slot], in_flight: usize) {
+async fn contended<S: SeatStore + 'static>(
+    name: &str,
+    store: Arc<S>,
+    offering: &Offering,
+    slots: &[Slot],
+    in_flight: usize,
+) {
     let (won, elapsed, _) = run_holds(store, contended_requests(offering, slots), in_flight).await;
     assert_eq!(won, slots.len(), "{name}: exactly one hold per slot");
     println!(
@@ -133,19 +141,37 @@ async fn availability_figures<S: SeatStore + 'static>(store: &S, catalogue: &Cat
     let rounds = 200;
     let started = Instant::now();
     for _ in 0..rounds {
-        store.day_availability(catalogue, offering, day, now()).await.unwrap();
+        store
+            .day_availability(catalogue, offering, day, now())
+            .await
+            .unwrap();
     }
-    println!("  day availability: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+    println!(
+        "  day availability: {:.3} ms",
+        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+    );
     let started = Instant::now();
     for _ in 0..rounds {
-        store.first_free_slot(catalogue, offering, first, now()).await.unwrap();
+        store
+            .first_free_slot(catalogue, offering, first, now())
+            .await
+            .unwrap();
     }
-    println!("  first free slot (after the first 1,000 slots are held): {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+    println!(
+        "  first free slot (after the first 1,000 slots are held): {:.3} ms",
+        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+    );
     let started = Instant::now();
     for _ in 0..rounds {
-        store.days_with_free_slots(catalogue, offering, first, now()).await.unwrap();
+        store
+            .days_with_free_slots(catalogue, offering, first, now())
+            .await
+            .unwrap();
     }
-    println!("  free days over the 60-day window: {:.3} ms", started.elapsed().as_secs_f64() * 1000.0 / rounds as f64);
+    println!(
+        "  free days over the 60-day window: {:.3} ms",
+        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+    );
 }
 
 async fn dynamodb_usage(store: &DynamoStore, catalogue: &Catalogue, offering: &Offering) {
@@ -160,13 +186,22 @@ async fn dynamodb_usage(store: &DynamoStore, catalogue: &Catalogue, offering: &O
         );
     };
     let before = store.usage();
-    store.day_availability(catalogue, offering, day, now()).await.unwrap();
+    store
+        .day_availability(catalogue, offering, day, now())
+        .await
+        .unwrap();
     measure("day availability", before);
     let before = store.usage();
-    store.first_free_slot(catalogue, offering, first, now()).await.unwrap();
+    store
+        .first_free_slot(catalogue, offering, first, now())
+        .await
+        .unwrap();
     measure("first free slot (after the first 1,000 slots are held)", before);
     let before = store.usage();
-    store.days_with_free_slots(catalogue, offering, first, now()).await.unwrap();
+    store
+        .days_with_free_slots(catalogue, offering, first, now())
+        .await
+        .unwrap();
     measure("free days over the 60-day window", before);
 }
 
@@ -181,31 +216,52 @@ async fn main() {
     contended("SQLite", Arc::clone(&sqlite), &offering, &thousand, 10_000).await;
     availability_figures(&*sqlite, &catalogue, &offering).await;
 
-    // Throughput: 20,000 holds on distinct seats, 32 callers at once.
+    // Throughput: 20,000 holds on 2,400 slots of capacity 10, with 8 and with 32 callers at once.
     let many = slots(&catalogue, &offering, 2_400);
-    let fresh = Arc::new(SqliteStore::open(&folder.path().join("throughput.sqlite3")).unwrap());
-    let requests: Vec<HoldRequest> =
-        (0..20_000).map(|i| request(&offering, &many[i % many.len()], 10)).collect();
-    let (won, elapsed, mut latencies) = run_holds(fresh, requests, 32).await;
-    latencies.sort();
-    println!(
-        "SQLite alone: {won} holds in {:.2} s = {:.0} holds/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        elapsed.as_secs_f64(),
-        won as f64 / elapsed.as_secs_f64(),
-        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-        latencies.last().unwrap().as_secs_f64() * 1000.0,
-    );
+    for callers in [8, 32] {
+        let path = folder.path().join(format!("throughput-{callers}.sqlite3"));
+        let fresh = Arc::new(SqliteStore::open(&path).unwrap());
+        let requests: Vec<HoldRequest> = (0..20_000)
+            .map(|i| request(&offering, &many[i % many.len()], 10))
+            .collect();
+        let (won, elapsed, mut latencies) = run_holds(fresh, requests, callers).await;
+        latencies.sort();
+        println!(
+            "SQLite alone, {callers} callers: {won} holds in {:.2} s = {:.0} holds/s; \
+             latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            elapsed.as_secs_f64(),
+            won as f64 / elapsed.as_secs_f64(),
+            percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+            latencies.last().unwrap().as_secs_f64() * 1000.0,
+        );
+    }
 
     match std::env::var("PRENOTA_DYNAMODB_ENDPOINT") {
-        Err(_) => println!("DynamoDB Local: skipped (PRENOTA_DYNAMODB_ENDPOINT is not set; tests/bench sets it)"),
+        Err(_) => {
+            println!("DynamoDB Local: skipped (PRENOTA_DYNAMODB_ENDPOINT is not set; tests/bench sets it)")
+        }
         Ok(endpoint) => {
             let client = local_client(&endpoint);
-            create_table(&client, "prenota-bench").await.unwrap();
-            let dynamo = Arc::new(DynamoStore::new(client, "prenota-bench"));
-            contended("DynamoDB Local", Arc::clone(&dynamo), &offering, &thousand, DYNAMODB_IN_FLIGHT).await;
+            let table = format!(
+                "prenota-bench-{}",
+                &Token::generate().unwrap().hash().to_hex()[..8]
+            );
+            create_table(&client, &table).await.unwrap();
+            let dynamo = Arc::new(DynamoStore::new(client, &table));
+            contended(
+                "DynamoDB Local",
+                Arc::clone(&dynamo),
+                &offering,
+                &thousand,
+                DYNAMODB_IN_FLIGHT,
+            )
+            .await;
             let usage = dynamo.usage();
-            println!("  {} requests, {:.0} write units for the 10,000 attempts", usage.requests, usage.write_units);
+            println!(
+                "  {} requests, {:.0} write units for the 10,000 attempts",
+                usage.requests, usage.write_units
+            );
             availability_figures(&*dynamo, &catalogue, &offering).await;
             dynamodb_usage(&dynamo, &catalogue, &offering).await;
         }

@@ -1,10 +1,15 @@
 //! The one-machine store: one SQLite file (WAL), every state change in a `BEGIN IMMEDIATE`
 //! transaction, so the check ("is a seat free?", "is the quota left?") and the write happen with
 //! no other writer in between — in this process or any other on the same file.
+//!
+//! One writer thread owns the write connection and commits in groups: it takes every change
+//! waiting, runs each in its own savepoint (a refused change rolls back alone), commits once, and
+//! only then answers each caller. Changes still run one after another, so each sees the ones
+//! before it; what the group saves is the commit per change.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +22,8 @@ use prenota_core::text::{Details, PersonName};
 use prenota_core::{
     BookingState, Catalogue, ContactKey, OfferingKey, OfficeId, ServiceId, ShortCode, TokenHash,
 };
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::oneshot;
 
 use crate::{
     Booking, BookingStore, CatalogueStore, DetailsRequest, HoldRequest, Outcome, Person, SeatStore,
@@ -73,9 +79,21 @@ const BOOKINGS_WITH_PEOPLE: &str =
 const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.start, b.end, b.starts_at, b.ends_at, b.state, \
      b.expires_at, b.short_code, p.name, p.surname, p.contact, p.details, p.lang";
 
+/// What the writer thread answers a change with, once the group's commit is known.
+type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// A change: runs on the write connection, says whether it succeeded, and how to answer.
+/// `None`: the change cannot run (the transaction did not begin) and must only answer.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+
+/// How often the checkpoint thread folds the WAL into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Most changes committed together.
+const MAX_GROUP: usize = 512;
+
 #[derive(Clone)]
 pub struct SqliteStore {
-    writer: Arc<Mutex<Connection>>,
+    writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: Arc<Path>,
 }
@@ -103,31 +121,63 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
 impl SqliteStore {
     /// Opens (and creates, with its schema) the database file.
     pub fn open(path: &Path) -> StoreResult<Self> {
-        let writer = open_connection(path)?;
-        writer.execute_batch(SCHEMA)?;
+        let connection = open_connection(path)?;
+        connection.execute_batch(SCHEMA)?;
+        // Checkpoints copy the WAL into the database and fsync it: done by the writer they would
+        // stall every change behind them, so a thread of their own does them instead.
+        connection.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+        let (writer, jobs) = mpsc::channel::<Job>();
+        let (stop_checkpoints, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("prenota-sqlite-writer".into())
+            .spawn(move || {
+                write_groups(&connection, &jobs);
+                drop(stop_checkpoints);
+            })
+            .map_err(unavailable)?;
+        let checkpointer = open_connection(path)?;
+        std::thread::Builder::new()
+            .name("prenota-sqlite-checkpoint".into())
+            .spawn(move || {
+                // Until the writer stops (the channel closes), checkpoint once a second.
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    let _ = checkpointer.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+                }
+                let _ = checkpointer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            })
+            .map_err(unavailable)?;
         Ok(Self {
-            writer: Arc::new(Mutex::new(writer)),
+            writer,
             readers: Arc::new(Mutex::new(Vec::new())),
             path: path.into(),
         })
     }
 
-    /// Runs `work` in one immediate transaction on the writer connection, off the async threads.
+    /// Runs `work` as one change on the writer thread and answers once it is committed; when
+    /// `work` fails, nothing it wrote stays.
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
-        let writer = Arc::clone(&self.writer);
-        tokio::task::spawn_blocking(move || {
-            let mut connection = writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let result = work(&transaction)?;
-            transaction.commit()?;
-            Ok(result)
-        })
-        .await
-        .map_err(unavailable)?
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |connection| {
+            let result = match connection {
+                Some(connection) => work(connection),
+                None => Err(unavailable("the SQLite transaction could not begin")),
+            };
+            let succeeded = result.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let _ = answer.send(committed.map_err(StoreError::Unavailable).and(result));
+            });
+            (succeeded, finish)
+        });
+        self.writer
+            .send(job)
+            .map_err(|_| unavailable("the SQLite writer has stopped"))?;
+        answered
+            .await
+            .map_err(|_| unavailable("the SQLite writer dropped a change"))?
     }
 
     /// Runs `work` on a reader connection (WAL readers do not wait for the writer).
@@ -156,6 +206,60 @@ impl SqliteStore {
         })
         .await
         .map_err(unavailable)?
+    }
+}
+
+/// The writer thread: group commit over savepoints, until the store is dropped.
+fn write_groups(connection: &Connection, jobs: &mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(error) = connection.execute_batch("BEGIN IMMEDIATE") {
+            for job in group {
+                let (_, finish) = job(None);
+                finish(Err(error.to_string()));
+            }
+            continue;
+        }
+        let mut finishes: Vec<Finish> = Vec::with_capacity(group.len());
+        for job in group {
+            if let Err(error) = connection.execute_batch("SAVEPOINT change") {
+                let (_, finish) = job(None);
+                finishes.push(Box::new(move |_| finish(Err(error.to_string()))));
+                continue;
+            }
+            // A panic in a change must not take the writer down with it: its savepoint is rolled
+            // back and its caller, whose answer is dropped, is told the store is unavailable.
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Some(connection))));
+            let (succeeded, finish) = match ran {
+                Ok(outcome) => outcome,
+                Err(_) => (false, Box::new(|_| {}) as Finish),
+            };
+            let end = if succeeded {
+                "RELEASE change"
+            } else {
+                "ROLLBACK TO change; RELEASE change"
+            };
+            let ended = connection.execute_batch(end);
+            finishes.push(match ended {
+                Ok(()) => finish,
+                Err(error) => Box::new(move |_| finish(Err(error.to_string()))),
+            });
+        }
+        let committed = connection
+            .execute_batch("COMMIT")
+            .map_err(|error| error.to_string());
+        if committed.is_err() {
+            let _ = connection.execute_batch("ROLLBACK");
+        }
+        for finish in finishes {
+            finish(committed.clone());
+        }
     }
 }
 
@@ -232,6 +336,20 @@ fn find_booking(
     }
 }
 
+fn query_one<T: rusqlite::types::FromSql>(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<T> {
+    Ok(connection
+        .prepare_cached(sql)?
+        .query_row(params, |row| row.get(0))?)
+}
+
+fn run(connection: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<usize> {
+    Ok(connection.prepare_cached(sql)?.execute(params)?)
+}
+
 fn transition(booking: &Booking, event: Event, now: DateTime<Utc>) -> StoreResult<Transition> {
     Ok(apply(booking.state, event, booking.starts_at, now)?)
 }
@@ -241,7 +359,8 @@ impl CatalogueStore for SqliteStore {
     async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
         let json = catalogue.to_json();
         self.write(move |tx| {
-            tx.execute(
+            run(
+                tx,
                 "INSERT INTO catalogue (id, json, updated_at) VALUES (1, ?1, ?2)
                  ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
                 params![json, millis(Utc::now())],
@@ -311,21 +430,17 @@ impl SeatStore for SqliteStore {
             let slot = &request.slot;
             let (office, service) = (request.offering.office.as_str(), request.offering.service.as_str());
             let (date, start) = (format_date(slot.date), format_time(slot.start));
-            let taken: u32 = tx.query_row(
-                &format!(
+            let taken: u32 = query_one(tx, &format!(
                     "SELECT COUNT(*) FROM bookings WHERE office = :office AND service = :service AND date = :date
                      AND start = :start AND state != 'cancelled' AND {ACTIVE}"
                 ),
                 rusqlite::named_params! {
                     ":office": office, ":service": service, ":date": date, ":start": start, ":now": millis(now),
-                },
-                |row| row.get(0),
-            )?;
+                })?;
             if taken >= request.capacity {
                 return Err(StoreError::SlotTaken);
             }
-            tx.execute(
-                "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)
+            run(tx, "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10)",
                 params![
                     request.hold.to_hex(),
@@ -338,8 +453,7 @@ impl SeatStore for SqliteStore {
                     millis(slot.ends_at),
                     millis(request.expires_at),
                     millis(now),
-                ],
-            )?;
+                ])?;
             Ok(())
         })
         .await
@@ -350,7 +464,8 @@ impl SeatStore for SqliteStore {
         self.write(move |tx| {
             let booking = find_booking(tx, "id", &id, now)?;
             if let Transition::To(state) = transition(&booking, Event::Release, now)? {
-                tx.execute(
+                run(
+                    tx,
                     "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
                     params![id, state.as_str()],
                 )?;
@@ -378,44 +493,34 @@ impl BookingStore for SqliteStore {
                 Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
             };
             let key = request.contact_key.as_str();
-            let active: u32 = tx.query_row(
-                &format!(
+            let active: u32 = query_one(tx, &format!(
                     "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
                      AND ends_at > :now AND {ACTIVE}"
                 ),
-                rusqlite::named_params! { ":key": key, ":now": millis(now) },
-                |row| row.get(0),
-            )?;
+                rusqlite::named_params! { ":key": key, ":now": millis(now) })?;
             if active >= request.quota.max_active {
                 return Err(QuotaExceeded::Active.into());
             }
-            let same_day: u32 = tx.query_row(
-                &format!(
+            let same_day: u32 = query_one(tx, &format!(
                     "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
                      AND service = :service AND date = :date AND {ACTIVE}"
                 ),
                 rusqlite::named_params! {
                     ":key": key, ":service": booking.offering.service.as_str(),
                     ":date": format_date(booking.date), ":now": millis(now),
-                },
-                |row| row.get(0),
-            )?;
+                })?;
             if same_day >= request.quota.max_per_service_day {
                 return Err(QuotaExceeded::ServiceDay.into());
             }
             let short_code = loop {
                 let candidate = ShortCode::generate().map_err(unavailable)?;
-                let used: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM bookings WHERE short_code = ?1)",
-                    params![candidate.as_str()],
-                    |row| row.get(0),
-                )?;
+                let used: bool = query_one(tx, "SELECT EXISTS (SELECT 1 FROM bookings WHERE short_code = ?1)",
+                    params![candidate.as_str()])?;
                 if !used {
                     break candidate;
                 }
             };
-            tx.execute(
-                "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6
+            run(tx, "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6
                  WHERE id = ?1",
                 params![
                     id,
@@ -424,11 +529,9 @@ impl BookingStore for SqliteStore {
                     short_code.as_str(),
                     request.confirm_code.to_hex(),
                     key,
-                ],
-            )?;
+                ])?;
             let person = &request.person;
-            tx.execute(
-                "INSERT INTO people (booking_id, name, surname, contact, details, lang, erase_after)
+            run(tx, "INSERT INTO people (booking_id, name, surname, contact, details, lang, erase_after)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     id,
@@ -438,8 +541,7 @@ impl BookingStore for SqliteStore {
                     person.details.as_ref().map(Details::as_str),
                     person.lang.as_str(),
                     millis(request.erase_after),
-                ],
-            )?;
+                ])?;
             find_booking(tx, "id", &id, now)
         })
         .await
@@ -466,7 +568,8 @@ impl BookingStore for SqliteStore {
                     changed: false,
                 }),
                 Transition::To(state) => {
-                    tx.execute(
+                    run(
+                        tx,
                         "UPDATE bookings SET state = ?2, expires_at = NULL, page_code = ?3 WHERE id = ?1",
                         params![booking.id, state.as_str(), page_code],
                     )?;
@@ -495,7 +598,8 @@ impl BookingStore for SqliteStore {
                     changed: false,
                 }),
                 Transition::To(state) => {
-                    tx.execute(
+                    run(
+                        tx,
                         "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
                         params![booking.id, state.as_str()],
                     )?;
