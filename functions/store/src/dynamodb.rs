@@ -34,13 +34,15 @@ use prenota_core::{
 use serde::Deserialize;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, DetailsRequest, HoldRequest, Outcome, Person, SeatStore,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, Outcome, OutboxEntry,
+    OutboxMessage, OutboxStore, Person, SeatStore,
     StoreError, StoreResult, TakenSeats, from_millis, millis,
 };
 
 /// The table definition, in CloudFormation's property names.
 pub const TABLE_DEFINITION: &str = include_str!("../../../infra/dynamodb/table.json");
-pub const CONTACT_INDEX: &str = "by-contact";
+/// The one GSI, overloaded: `CONTACT#key` (bookings of a contact) and `OUTBOX#PENDING` (messages to send).
+pub const GSI: &str = "gsi1";
 
 /// How often a transaction is read, decided and tried again when a racing request got there first.
 const MAX_ATTEMPTS: usize = 12;
@@ -788,6 +790,142 @@ impl SeatStore for DynamoStore {
     }
 }
 
+/// How long a message stays in the table after it was queued (TTL tidies it up).
+const OUTBOX_KEEP: Duration = Duration::days(30);
+const PENDING_MESSAGES: &str = "OUTBOX#PENDING";
+
+fn outbox_key(id: &str) -> Item {
+    key(format!("OUTBOX#{id}"), "OUTBOX")
+}
+
+/// A message's item; it sits in the GSI's `OUTBOX#PENDING` partition until delivered.
+fn outbox_item(message: &OutboxMessage) -> Item {
+    let mut item = outbox_key(&message.id);
+    let created = millis(message.created_at);
+    for (name, value) in [
+        ("id", s(&message.id)),
+        ("kind", s(&message.kind)),
+        ("channel", s(&message.channel)),
+        ("recipient", s(&message.recipient)),
+        ("payload", s(&message.payload)),
+        ("created_at", n(created)),
+        ("delivery", s(Delivery::Pending.as_str())),
+        ("gsi1pk", s(PENDING_MESSAGES)),
+        ("gsi1sk", s(format!("{created:015}#{}", message.id))),
+        ("ttl", n(epoch_seconds(message.created_at + OUTBOX_KEEP))),
+    ] {
+        item.insert(name.into(), value);
+    }
+    item
+}
+
+fn queue(store: &DynamoStore, messages: &[OutboxMessage]) -> StoreResult<Vec<TransactWriteItem>> {
+    messages
+        .iter()
+        .map(|message| {
+            tx_put(
+                store
+                    .put(outbox_item(message))
+                    .condition_expression("attribute_not_exists(pk)"),
+            )
+        })
+        .collect()
+}
+
+fn outbox_entry(item: &Item) -> StoreResult<OutboxEntry> {
+    Ok(OutboxEntry {
+        message: OutboxMessage {
+            id: text(item, "id")?.to_owned(),
+            kind: text(item, "kind")?.to_owned(),
+            channel: text(item, "channel")?.to_owned(),
+            recipient: text(item, "recipient")?.to_owned(),
+            payload: text(item, "payload")?.to_owned(),
+            created_at: from_millis(number(item, "created_at")?)?,
+        },
+        delivery: Delivery::parse(text(item, "delivery")?).ok_or_else(|| corrupt("delivery"))?,
+        detail: optional_text(item, "detail").map(str::to_owned),
+    })
+}
+
+#[async_trait]
+impl OutboxStore for DynamoStore {
+    async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()> {
+        let output = self
+            .client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(outbox_item(message)))
+            .condition_expression("attribute_not_exists(pk)")
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(sdk_unavailable)?;
+        self.usage.record_write(output.consumed_capacity());
+        Ok(())
+    }
+
+    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        let output = self
+            .client
+            .query()
+            .table_name(self.table.as_ref())
+            .index_name(GSI)
+            .key_condition_expression("gsi1pk = :pending")
+            .expression_attribute_values(":pending", s(PENDING_MESSAGES))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(sdk_unavailable)?;
+        self.usage.record(output.consumed_capacity());
+        output.items().iter().map(outbox_entry).collect()
+    }
+
+    async fn message(&self, id: &str) -> StoreResult<OutboxEntry> {
+        let item = self.get(outbox_key(id)).await?.ok_or(StoreError::NotFound)?;
+        outbox_entry(&item)
+    }
+
+    async fn mark_delivery(
+        &self,
+        id: &str,
+        delivery: Delivery,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(outbox_key(id)))
+            .update_expression(
+                "SET delivery = :delivery, detail = :detail, delivered_at = :now REMOVE gsi1pk, gsi1sk",
+            )
+            .condition_expression("delivery = :pending")
+            .expression_attribute_values(":delivery", s(delivery.as_str()))
+            .expression_attribute_values(":detail", s(detail))
+            .expression_attribute_values(":now", n(millis(now)))
+            .expression_attribute_values(":pending", s(Delivery::Pending.as_str()))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.usage.record_write(output.consumed_capacity());
+                Ok(())
+            }
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(sdk_unavailable(error)),
+        }
+    }
+}
+
 /// Deletes the booking's seat item if it is still the booking's.
 fn release_seat(store: &DynamoStore, record: &Record, id: &str) -> StoreResult<TransactWriteItem> {
     tx_delete(
@@ -938,6 +1076,7 @@ impl BookingStore for DynamoStore {
                     person_item.insert("details".into(), s(details.as_str()));
                 }
                 items.push(tx_put(store.put(person_item))?);
+                items.extend(queue(store, &request.messages)?);
                 Ok(Decision::Write(items, id))
             }
         }
@@ -954,13 +1093,14 @@ impl BookingStore for DynamoStore {
         &self,
         code: &TokenHash,
         page_code: &TokenHash,
+        messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
-        struct Confirm(String, TokenHash, DateTime<Utc>);
+        struct Confirm<'a>(String, TokenHash, &'a [OutboxMessage], DateTime<Utc>);
         #[async_trait]
-        impl AsyncDecide<bool> for Confirm {
+        impl AsyncDecide<bool> for Confirm<'_> {
             async fn decide(&mut self, store: &DynamoStore) -> StoreResult<Decision<bool>> {
-                let (id, page_code, now) = (&self.0, &self.1, self.2);
+                let (id, page_code, messages, now) = (&self.0, &self.1, self.2, self.3);
                 let record = store.record(id, now).await?;
                 let Transition::To(state) = transition(&record, Event::Confirm, now)? else {
                     return Ok(Decision::Done(false));
@@ -1017,12 +1157,13 @@ impl BookingStore for DynamoStore {
                         .put(page_item)
                         .condition_expression("attribute_not_exists(pk)"),
                 )?);
+                items.extend(queue(store, messages)?);
                 Ok(Decision::Write(items, true))
             }
         }
         let id = self.booking_id_by_code(code, "confirm").await?;
         let changed = self
-            .decide_and_write(Confirm(id.clone(), *page_code, now))
+            .decide_and_write(Confirm(id.clone(), *page_code, messages, now))
             .await?;
         Ok(Outcome {
             booking: self.record(&id, now).await?.booking,
@@ -1035,12 +1176,17 @@ impl BookingStore for DynamoStore {
         Ok(self.record(&id, now).await?.booking)
     }
 
-    async fn cancel(&self, page_code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Outcome> {
-        struct Cancel(String, DateTime<Utc>);
+    async fn cancel(
+        &self,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        struct Cancel<'a>(String, &'a [OutboxMessage], DateTime<Utc>);
         #[async_trait]
-        impl AsyncDecide<bool> for Cancel {
+        impl AsyncDecide<bool> for Cancel<'_> {
             async fn decide(&mut self, store: &DynamoStore) -> StoreResult<Decision<bool>> {
-                let (id, now) = (&self.0, self.1);
+                let (id, messages, now) = (&self.0, self.1, self.2);
                 let record = store.record(id, now).await?;
                 let Transition::To(state) = transition(&record, Event::Cancel, now)? else {
                     return Ok(Decision::Done(false));
@@ -1057,11 +1203,12 @@ impl BookingStore for DynamoStore {
                     release_seat(store, &record, id)?,
                 ];
                 items.extend(release_quota(store, &record, id)?);
+                items.extend(queue(store, messages)?);
                 Ok(Decision::Write(items, true))
             }
         }
         let id = self.booking_id_by_code(page_code, "page").await?;
-        let changed = self.decide_and_write(Cancel(id.clone(), now)).await?;
+        let changed = self.decide_and_write(Cancel(id.clone(), messages, now)).await?;
         Ok(Outcome {
             booking: self.record(&id, now).await?.booking,
             changed,
@@ -1081,7 +1228,7 @@ impl BookingStore for DynamoStore {
                 .client
                 .query()
                 .table_name(self.table.as_ref())
-                .index_name(CONTACT_INDEX)
+                .index_name(GSI)
                 .key_condition_expression("gsi1pk = :pk AND gsi1sk >= :today")
                 .expression_attribute_values(":pk", s(format!("CONTACT#{}", contact.as_str())))
                 .expression_attribute_values(":today", s(format_date(today)))

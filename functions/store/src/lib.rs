@@ -72,6 +72,58 @@ pub struct Person {
     pub lang: Lang,
 }
 
+/// A message (e-mail or SMS) to deliver, written in the same transaction as the change that
+/// causes it, so that no booking exists without its message and no message without its booking.
+/// The store does not read `payload`: the notify crate wrote it and the sender reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Random, unique: the sender's idempotency key.
+    pub id: String,
+    /// What it is: `confirmation-request`, `booking-confirmed`, `bookings-list`, …
+    pub kind: String,
+    /// `email` or `sms`.
+    pub channel: String,
+    pub recipient: String,
+    /// JSON, opaque to the store.
+    pub payload: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl Delivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "pending" => Some(Self::Pending),
+            "sent" => Some(Self::Sent),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A message in the outbox and how its delivery went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub message: OutboxMessage,
+    pub delivery: Delivery,
+    /// The provider's message id once sent, or why it failed.
+    pub detail: Option<String>,
+}
+
 /// The citizen sent their details: the hold becomes a booking waiting for confirmation.
 #[derive(Debug, Clone)]
 pub struct DetailsRequest {
@@ -83,6 +135,8 @@ pub struct DetailsRequest {
     pub quota: QuotaPolicy,
     /// When the personal data may be erased: the appointment plus the retention.
     pub erase_after: DateTime<Utc>,
+    /// The confirmation request to send.
+    pub messages: Vec<OutboxMessage>,
 }
 
 /// A booking as the flow sees it, with its state at the instant it was read.
@@ -146,20 +200,28 @@ pub trait BookingStore: Send + Sync {
     /// The booking a confirmation link points to, without changing it (a GET).
     async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
-    /// Pending → confirmed. The first confirmation attaches `page_code` (the booking page's link);
-    /// a repeat returns the same booking with `changed: false`.
+    /// Pending → confirmed. The first confirmation attaches `page_code` (the booking page's link)
+    /// and queues `messages`; a repeat returns the same booking with `changed: false` and queues
+    /// nothing.
     async fn confirm(
         &self,
         code: &TokenHash,
         page_code: &TokenHash,
+        messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome>;
 
     /// The booking a booking-page link points to.
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
-    /// Confirmed → cancelled; the seat and the quota are free at once. Repeats: `changed: false`.
-    async fn cancel(&self, page_code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Outcome>;
+    /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
+    /// Repeats: `changed: false`, nothing queued.
+    async fn cancel(
+        &self,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome>;
 
     /// The contact's pending and confirmed bookings whose appointment has not ended, soonest first.
     async fn bookings_of_contact(
@@ -169,10 +231,32 @@ pub trait BookingStore: Send + Sync {
     ) -> StoreResult<Vec<Booking>>;
 }
 
-/// Everything the wizard needs from one store.
-pub trait Store: CatalogueStore + SeatStore + BookingStore {}
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Queues a message that no state change causes (the "my bookings" request).
+    async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()>;
 
-impl<T: CatalogueStore + SeatStore + BookingStore> Store for T {}
+    /// Messages not yet sent nor failed, oldest first.
+    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>>;
+
+    /// One message, whatever its delivery state.
+    async fn message(&self, id: &str) -> StoreResult<OutboxEntry>;
+
+    /// Marks a pending message sent (with the provider's id) or failed (with the reason).
+    /// Marking a message that is no longer pending changes nothing and is not an error.
+    async fn mark_delivery(
+        &self,
+        id: &str,
+        delivery: Delivery,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
+
+/// Everything the wizard needs from one store.
+pub trait Store: CatalogueStore + SeatStore + BookingStore + OutboxStore {}
+
+impl<T: CatalogueStore + SeatStore + BookingStore + OutboxStore> Store for T {}
 
 pub(crate) fn millis(instant: DateTime<Utc>) -> i64 {
     instant.timestamp_millis()

@@ -26,7 +26,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, DetailsRequest, HoldRequest, Outcome, Person, SeatStore,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, Outcome, OutboxEntry,
+    OutboxMessage, OutboxStore, Person, SeatStore,
     StoreError, StoreResult, TakenSeats, from_millis, millis,
 };
 
@@ -57,6 +58,18 @@ CREATE INDEX IF NOT EXISTS bookings_by_slot ON bookings (office, service, date, 
     WHERE state != 'cancelled';
 CREATE INDEX IF NOT EXISTS bookings_by_contact ON bookings (contact_key, starts_at)
     WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed');
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivery TEXT NOT NULL DEFAULT 'pending' CHECK (delivery IN ('pending', 'sent', 'failed')),
+    detail TEXT,
+    delivered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE delivery = 'pending';
 CREATE TABLE IF NOT EXISTS people (
     booking_id TEXT PRIMARY KEY REFERENCES bookings (id),
     name TEXT NOT NULL,
@@ -350,6 +363,125 @@ fn run(connection: &Connection, sql: &str, params: impl rusqlite::Params) -> Sto
     Ok(connection.prepare_cached(sql)?.execute(params)?)
 }
 
+fn queue(connection: &Connection, messages: &[OutboxMessage]) -> StoreResult<()> {
+    for message in messages {
+        run(
+            connection,
+            "INSERT INTO outbox (id, kind, channel, recipient, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                message.id,
+                message.kind,
+                message.channel,
+                message.recipient,
+                message.payload,
+                millis(message.created_at)
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+const OUTBOX_COLUMNS: &str = "id, kind, channel, recipient, payload, created_at, delivery, detail";
+
+fn outbox_entry(row: &rusqlite::Row<'_>) -> StoreResult<OutboxEntry> {
+    let delivery: String = row.get(6)?;
+    Ok(OutboxEntry {
+        message: OutboxMessage {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            channel: row.get(2)?,
+            recipient: row.get(3)?,
+            payload: row.get(4)?,
+            created_at: from_millis(row.get(5)?)?,
+        },
+        delivery: Delivery::parse(&delivery).ok_or_else(|| corrupt("delivery", &delivery))?,
+        detail: row.get(7)?,
+    })
+}
+
+fn outbox_entries(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Vec<OutboxEntry>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut entries = Vec::new();
+    while let Some(row) = rows.next()? {
+        entries.push(outbox_entry(row)?);
+    }
+    Ok(entries)
+}
+
+impl SqliteStore {
+    /// The latest messages, newest first, whatever their delivery: the one-machine outbox page.
+    pub async fn recent_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?1"),
+                params![limit as i64],
+            )
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()> {
+        let message = message.clone();
+        self.write(move |tx| queue(tx, std::slice::from_ref(&message)))
+            .await
+    }
+
+    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!(
+                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE delivery = 'pending' ORDER BY created_at, rowid LIMIT ?1"
+                ),
+                params![limit as i64],
+            )
+        })
+        .await
+    }
+
+    async fn message(&self, id: &str) -> StoreResult<OutboxEntry> {
+        let id = id.to_owned();
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1"),
+                params![id],
+            )?
+            .pop()
+            .ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn mark_delivery(
+        &self,
+        id: &str,
+        delivery: Delivery,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (id, detail) = (id.to_owned(), detail.to_owned());
+        self.write(move |tx| {
+            run(
+                tx,
+                "UPDATE outbox SET delivery = ?2, detail = ?3, delivered_at = ?4 WHERE id = ?1 AND delivery = 'pending'",
+                params![id, delivery.as_str(), detail, millis(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
 fn transition(booking: &Booking, event: Event, now: DateTime<Utc>) -> StoreResult<Transition> {
     Ok(apply(booking.state, event, booking.starts_at, now)?)
 }
@@ -542,6 +674,7 @@ impl BookingStore for SqliteStore {
                     person.lang.as_str(),
                     millis(request.erase_after),
                 ])?;
+            queue(tx, &request.messages)?;
             find_booking(tx, "id", &id, now)
         })
         .await
@@ -557,9 +690,11 @@ impl BookingStore for SqliteStore {
         &self,
         code: &TokenHash,
         page_code: &TokenHash,
+        messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
         let (code, page_code) = (code.to_hex(), page_code.to_hex());
+        let messages = messages.to_vec();
         self.write(move |tx| {
             let booking = find_booking(tx, "confirm_code", &code, now)?;
             match transition(&booking, Event::Confirm, now)? {
@@ -573,6 +708,7 @@ impl BookingStore for SqliteStore {
                         "UPDATE bookings SET state = ?2, expires_at = NULL, page_code = ?3 WHERE id = ?1",
                         params![booking.id, state.as_str(), page_code],
                     )?;
+                    queue(tx, &messages)?;
                     Ok(Outcome {
                         booking: find_booking(tx, "id", &booking.id, now)?,
                         changed: true,
@@ -588,8 +724,14 @@ impl BookingStore for SqliteStore {
         self.read(move |c| find_booking(c, "page_code", &code, now)).await
     }
 
-    async fn cancel(&self, page_code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Outcome> {
+    async fn cancel(
+        &self,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
         let code = page_code.to_hex();
+        let messages = messages.to_vec();
         self.write(move |tx| {
             let booking = find_booking(tx, "page_code", &code, now)?;
             match transition(&booking, Event::Cancel, now)? {
@@ -603,6 +745,7 @@ impl BookingStore for SqliteStore {
                         "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
                         params![booking.id, state.as_str()],
                     )?;
+                    queue(tx, &messages)?;
                     Ok(Outcome {
                         booking: find_booking(tx, "id", &booking.id, now)?,
                         changed: true,

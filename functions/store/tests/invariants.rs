@@ -60,7 +60,10 @@ async fn pending<S: Store>(store: &S, service: &str, start: &str, contact: &str)
 async fn confirmed<S: Store>(store: &S, service: &str, start: &str, contact: &str) -> Token {
     let (_, confirm) = pending(store, service, start, contact).await;
     let page = Token::generate().unwrap();
-    store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    store
+        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .await
+        .unwrap();
     page
 }
 
@@ -135,7 +138,7 @@ async fn an_unconfirmed_booking_frees_its_seat_at_the_deadline<S: Store + 'stati
     store.hold(&other, deadline).await.unwrap();
     let page = Token::generate().unwrap();
     assert!(matches!(
-        store.confirm(&confirm.hash(), &page.hash(), deadline).await,
+        store.confirm(&confirm.hash(), &page.hash(), &[], deadline).await,
         Err(StoreError::Transition(TransitionError::Expired))
     ));
     // Expired bookings no longer count against the contact's quota: with three of them, a
@@ -155,13 +158,16 @@ async fn an_unconfirmed_booking_frees_its_seat_at_the_deadline<S: Store + 'stati
 async fn confirming_twice_has_one_outcome<S: Store + 'static>(store: Arc<S>) {
     let (_, confirm) = pending(&*store, "cie", "10:00", "maria@esempio.it").await;
     let page = Token::generate().unwrap();
-    let first = store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    let first = store
+        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .await
+        .unwrap();
     assert!(first.changed);
     assert_eq!(first.booking.state, BookingState::Confirmed);
     assert_eq!(first.booking.expires_at, None);
     let other_page = Token::generate().unwrap();
     let again = store
-        .confirm(&confirm.hash(), &other_page.hash(), now())
+        .confirm(&confirm.hash(), &other_page.hash(), &[], now())
         .await
         .unwrap();
     assert!(!again.changed);
@@ -188,7 +194,7 @@ async fn racing_confirmations_have_one_outcome<S: Store + 'static>(store: Arc<S>
         let code = confirm.hash();
         tasks.spawn(async move {
             store
-                .confirm(&code, &Token::generate().unwrap().hash(), now())
+                .confirm(&code, &Token::generate().unwrap().hash(), &[], now())
                 .await
         });
     }
@@ -210,7 +216,7 @@ async fn cancelling_twice_has_one_outcome_and_frees_the_seat<S: Store + 'static>
     for _ in 0..10 {
         let store = Arc::clone(&store);
         let code = page.hash();
-        tasks.spawn(async move { store.cancel(&code, now()).await });
+        tasks.spawn(async move { store.cancel(&code, &[], now()).await });
     }
     let mut changed = 0;
     while let Some(result) = tasks.join_next().await {
@@ -219,7 +225,7 @@ async fn cancelling_twice_has_one_outcome_and_frees_the_seat<S: Store + 'static>
         changed += usize::from(outcome.changed);
     }
     assert_eq!(changed, 1);
-    assert!(!store.cancel(&page.hash(), now()).await.unwrap().changed);
+    assert!(!store.cancel(&page.hash(), &[], now()).await.unwrap().changed);
     assert_eq!(taken_at(&*store, "spid", "10:15", now()).await, 0);
     let (_, again) = hold_request("spid", monday(), "10:15", now());
     store.hold(&again, now()).await.unwrap();
@@ -229,7 +235,7 @@ async fn a_started_appointment_cannot_be_cancelled<S: Store + 'static>(store: Ar
     let page = confirmed(&*store, "spid", "10:30", "maria@esempio.it").await;
     let started = slot("spid", monday(), "10:30").starts_at;
     assert!(matches!(
-        store.cancel(&page.hash(), started).await,
+        store.cancel(&page.hash(), &[], started).await,
         Err(StoreError::Transition(TransitionError::AppointmentStarted))
     ));
 }
@@ -365,7 +371,10 @@ async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
         let (confirm, details) = details_request(hold.hash(), "maria@esempio.it", now());
         store.submit_details(&details, now()).await.unwrap();
         let page = Token::generate().unwrap();
-        store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+        store
+            .confirm(&confirm.hash(), &page.hash(), &[], now())
+            .await
+            .unwrap();
         pages.push(page);
     }
     let (hold, request) = hold_request("spid", monday() + Duration::days(1), "09:00", now());
@@ -375,7 +384,7 @@ async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
         store.submit_details(&details, now()).await,
         Err(StoreError::Quota(QuotaExceeded::Active))
     ));
-    store.cancel(&pages[0].hash(), now()).await.unwrap();
+    store.cancel(&pages[0].hash(), &[], now()).await.unwrap();
     store.submit_details(&details, now()).await.unwrap();
 }
 
@@ -396,7 +405,7 @@ async fn bookings_of_a_contact_are_its_active_future_ones<S: Store + 'static>(st
     let person = mine[1].person.as_ref().expect("personal data before erasure");
     assert_eq!(person.contact.address(), "anna@esempio.it");
     assert!(mine[1].short_code.is_some());
-    store.cancel(&page.hash(), now()).await.unwrap();
+    store.cancel(&page.hash(), &[], now()).await.unwrap();
     // The pending one expires; the cancelled one is gone.
     let later = now() + CONFIRM_TTL;
     assert!(store.bookings_of_contact(&key, later).await.unwrap().is_empty());
@@ -425,7 +434,7 @@ async fn link_codes_are_single_purpose<S: Store + 'static>(store: Arc<S>) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.cancel(&confirm.hash(), now()).await,
+        store.cancel(&confirm.hash(), &[], now()).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
@@ -433,10 +442,13 @@ async fn link_codes_are_single_purpose<S: Store + 'static>(store: Arc<S>) {
         Err(StoreError::NotFound)
     ));
     let page = Token::generate().unwrap();
-    store.confirm(&confirm.hash(), &page.hash(), now()).await.unwrap();
+    store
+        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .await
+        .unwrap();
     assert!(matches!(
         store
-            .confirm(&page.hash(), &Token::generate().unwrap().hash(), now())
+            .confirm(&page.hash(), &Token::generate().unwrap().hash(), &[], now())
             .await,
         Err(StoreError::NotFound)
     ));
@@ -504,6 +516,103 @@ async fn the_first_free_slot_moves_as_slots_fill<S: Store + 'static>(store: Arc<
     assert!(days.iter().all(|day| catalogue.calendar.is_working_day(*day)));
 }
 
+async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static>(store: Arc<S>) {
+    use prenota_store::Delivery;
+    // Details: the confirmation request is queued with the pending booking.
+    let (hold, request) = hold_request("spid", monday(), "11:15", now());
+    store.hold(&request, now()).await.unwrap();
+    let (confirm, mut details) = details_request(hold.hash(), "outbox@esempio.it", now());
+    details.messages = vec![message("confirmation-request")];
+    store.submit_details(&details, now()).await.unwrap();
+    let pending = store.pending_messages(100).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].message, details.messages[0]);
+    assert_eq!(pending[0].delivery, Delivery::Pending);
+
+    // A refused change writes no message: quota exceeded, nothing half-written.
+    let (other, request) = hold_request("spid", monday(), "11:30", now());
+    store.hold(&request, now()).await.unwrap();
+    let (_, mut refused) = details_request(other.hash(), "outbox@esempio.it", now());
+    refused.messages = vec![message("confirmation-request")];
+    assert!(matches!(
+        store.submit_details(&refused, now()).await,
+        Err(StoreError::Quota(_))
+    ));
+    assert!(matches!(
+        store.message(&refused.messages[0].id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.booking_by_hold(&other.hash(), now()).await.unwrap().state,
+        BookingState::Held
+    );
+
+    // Confirming twice queues the booking message once.
+    let page = Token::generate().unwrap();
+    let confirmed = message("booking-confirmed");
+    store
+        .confirm(
+            &confirm.hash(),
+            &page.hash(),
+            std::slice::from_ref(&confirmed),
+            now(),
+        )
+        .await
+        .unwrap();
+    let again = message("booking-confirmed");
+    store
+        .confirm(&confirm.hash(), &page.hash(), std::slice::from_ref(&again), now())
+        .await
+        .unwrap();
+    assert!(store.message(&confirmed.id).await.is_ok());
+    assert!(matches!(
+        store.message(&again.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Delivery is recorded once; marking again changes nothing.
+    store
+        .mark_delivery(&details.messages[0].id, Delivery::Sent, "provider-1", now())
+        .await
+        .unwrap();
+    store
+        .mark_delivery(&details.messages[0].id, Delivery::Failed, "late retry", now())
+        .await
+        .unwrap();
+    let sent = store.message(&details.messages[0].id).await.unwrap();
+    assert_eq!(
+        (sent.delivery, sent.detail.as_deref()),
+        (Delivery::Sent, Some("provider-1"))
+    );
+    let pending: Vec<String> = store
+        .pending_messages(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message.id)
+        .collect();
+    assert_eq!(pending, [confirmed.id.clone()]);
+
+    // Cancelling twice queues the notice once.
+    let notice = message("cancellation");
+    store
+        .cancel(&page.hash(), std::slice::from_ref(&notice), now())
+        .await
+        .unwrap();
+    let late = message("cancellation");
+    store
+        .cancel(&page.hash(), std::slice::from_ref(&late), now())
+        .await
+        .unwrap();
+    assert!(store.message(&notice.id).await.is_ok());
+    assert!(matches!(store.message(&late.id).await, Err(StoreError::NotFound)));
+
+    // A message no change causes ("my bookings").
+    let list = message("bookings-list");
+    store.enqueue(&list).await.unwrap();
+    assert_eq!(store.pending_messages(100).await.unwrap().len(), 3);
+}
+
 macro_rules! on_every_store {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -544,4 +653,5 @@ on_every_store!(
     link_codes_are_single_purpose,
     the_catalogue_round_trips,
     the_first_free_slot_moves_as_slots_fill,
+    messages_are_written_with_their_change_and_only_once,
 );

@@ -138,6 +138,7 @@ pub fn details_request(hold: TokenHash, contact: &str, at: DateTime<Utc>) -> (To
         confirm_by: at + CONFIRM_TTL,
         quota: QuotaPolicy::default(),
         erase_after: Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap(),
+        messages: Vec::new(),
     };
     (confirm, request)
 }
@@ -167,4 +168,15 @@ pub async fn dynamo_store() -> Arc<DynamoStore> {
         .await
         .expect("DynamoDB Local creates the table");
     Arc::new(DynamoStore::new(client, &table))
+}
+
+pub fn message(kind: &str) -> prenota_store::OutboxMessage {
+    prenota_store::OutboxMessage {
+        id: Token::generate().unwrap().encode(),
+        kind: kind.to_owned(),
+        channel: "email".to_owned(),
+        recipient: "maria@esempio.it".to_owned(),
+        payload: format!("{{\"kind\":\"{kind}\"}}"),
+        created_at: now(),
+    }
 }
