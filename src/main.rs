@@ -1,63 +1,136 @@
-//! Prenota on one machine. Until the web server lands (next issue), `cargo run` loads the catalogue
-//! into the SQLite store under `PRENOTA_DATA` and prints what a citizen could book right now.
+//! Prenota on one machine: every route of the route table, the static site and the development
+//! outbox, over the same handlers as the Lambdas, on SQLite. `cargo run` needs no setting.
 
-use std::path::PathBuf;
+mod outbox;
+mod secrets;
+mod settings;
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::Context as _;
-use prenota_core::calendar::local;
-use prenota_core::catalogue::Lang;
-use prenota_core::{Catalogue, Clock, SystemClock};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use prenota_core::{Catalogue, SystemClock};
+use prenota_store::CatalogueStore;
 use prenota_store::sqlite::SqliteStore;
-use prenota_store::{Availability, CatalogueStore};
+use prenota_web::App;
+use prenota_web::app::MAX_BODY_BYTES;
+use prenota_web::routes::{self, Match};
+use tower_http::services::ServeDir;
 
-fn setting(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+use crate::settings::Settings;
+
+#[derive(Clone)]
+struct Server {
+    app: Arc<App>,
+    store: SqliteStore,
+}
+
+/// Hands a request of the route table to the shared handlers. Codes in `/c/` and `/p/` paths are
+/// secrets: the log names the route, never the path.
+async fn dispatch(State(server): State<Server>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let route = match routes::find(&parts.method, parts.uri.path()) {
+        Match::Found { route, .. } => route.path,
+        _ => "(no route)",
+    };
+    // One byte more than the limit is enough to know it is too large.
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+        Ok(bytes) => bytes,
+        Err(_) => bytes::Bytes::from(vec![0; MAX_BODY_BYTES + 1]),
+    };
+    let method = parts.method.clone();
+    let answer = server.app.handle(http::Request::from_parts(parts, bytes)).await;
+    tracing::info!(
+        method = %method,
+        route,
+        status = answer.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    answer.map(Body::from).into_response()
+}
+
+async fn outbox_page(State(server): State<Server>) -> Response {
+    match outbox::page(&server.store).await {
+        Ok(html) => ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let data = PathBuf::from(setting("PRENOTA_DATA", "./data"));
-    let catalogue_path = PathBuf::from(setting("PRENOTA_CATALOGUE", "infra/catalogue/bergamo.toml"));
-
-    let text = std::fs::read_to_string(&catalogue_path)
-        .with_context(|| format!("PRENOTA_CATALOGUE: cannot read {}", catalogue_path.display()))?;
-    let catalogue = Catalogue::from_toml(&catalogue_path.display().to_string(), &text)?;
-
-    std::fs::create_dir_all(&data)
-        .with_context(|| format!("PRENOTA_DATA: cannot create {}", data.display()))?;
-    let store = SqliteStore::open(&data.join("prenota.sqlite3"))?;
-    store.put_catalogue(&catalogue).await?;
-
-    let now = SystemClock.now();
-    println!(
-        "{}: {} offices, {} services, {} offerings loaded into {}",
-        catalogue.city_name,
-        catalogue.offices().len(),
-        catalogue.services().len(),
-        catalogue.offerings().len(),
-        data.join("prenota.sqlite3").display()
+    let settings = Settings::from_environment()?;
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
     );
-    for offering in catalogue.offerings() {
-        let (Some(office), Some(service)) = (
-            catalogue.office(&offering.key.office),
-            catalogue.service(&offering.key.service),
-        ) else {
-            continue;
-        };
-        let today = local(now).date();
-        let first = store.first_free_slot(&catalogue, offering, today, now).await?;
-        let first = first.map_or_else(
-            || "no free slot".to_owned(),
-            |free| {
-                format!(
-                    "first free slot {} {}-{}",
-                    free.slot.date,
-                    free.slot.start.format("%H:%M"),
-                    free.slot.end.format("%H:%M")
-                )
-            },
-        );
-        println!("  {} · {}: {first}", office.name, service.name.get(Lang::It));
+    if settings.json_logs {
+        logs.json().init();
+    } else {
+        logs.init();
     }
+
+    let text = std::fs::read_to_string(&settings.catalogue)
+        .with_context(|| format!("PRENOTA_CATALOGUE: cannot read {}", settings.catalogue.display()))?;
+    let catalogue = Catalogue::from_toml(&settings.catalogue.display().to_string(), &text)?;
+    std::fs::create_dir_all(&settings.data)
+        .with_context(|| format!("PRENOTA_DATA: cannot create {}", settings.data.display()))?;
+    let store = SqliteStore::open(&settings.data.join("prenota.sqlite3"))?;
+    store.put_catalogue(&catalogue).await?;
+    let secrets = secrets::load(&settings.data)?;
+
+    let app = Arc::new(App {
+        store: Arc::new(store.clone()),
+        catalogue: Arc::new(catalogue),
+        clock: Arc::new(SystemClock),
+        settings: settings.web.clone(),
+        secrets,
+    });
+    tokio::spawn(outbox::deliver_forever(Arc::clone(&app)));
+
+    let server = Server { app, store };
+    let router = Router::new()
+        .route("/api/{*rest}", axum::routing::any(dispatch))
+        .route("/c/{*rest}", axum::routing::any(dispatch))
+        .route("/p/{*rest}", axum::routing::any(dispatch))
+        .route("/outbox", axum::routing::get(outbox_page))
+        .fallback_service(ServeDir::new(&settings.site))
+        .with_state(server);
+
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("PRENOTA_ADDR: cannot listen on {}", settings.addr))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }

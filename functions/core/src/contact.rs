@@ -241,7 +241,7 @@ impl Contact {
 
     /// The keyed hash under which the store finds this contact's bookings and counts its quota.
     /// Keyed (HMAC) so that a leaked table cannot be matched against a list of addresses.
-    pub fn key(&self, secret: &ContactSecret) -> ContactKey {
+    pub fn key(&self, secret: &HmacKey) -> ContactKey {
         let mut mac = Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC takes keys of any length");
         mac.update(self.address().as_bytes());
         ContactKey(hex::encode(mac.finalize().into_bytes()))
@@ -274,19 +274,44 @@ impl fmt::Display for Channel {
     }
 }
 
-/// The secret behind contact keys (32 random bytes, generated once per installation).
+/// The installation's HMAC key (32 random bytes, generated once): behind contact keys and the
+/// booking page's link code.
 #[derive(Clone)]
-pub struct ContactSecret([u8; 32]);
+pub struct HmacKey([u8; 32]);
 
-impl ContactSecret {
+impl HmacKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)
     }
+
+    pub fn generate() -> Result<Self, crate::token::TokenError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|_| crate::token::TokenError::RandomSource)?;
+        Ok(Self(bytes))
+    }
+
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0
+    }
+
+    /// A second token that only this installation can compute from `token`: the booking page's
+    /// code comes from the confirmation code, so confirming again can show the same page without
+    /// the store ever keeping a code in clear. `purpose` keeps derivations for different uses apart.
+    pub fn derive_token(&self, purpose: &str, token: &crate::token::Token) -> crate::token::Token {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(token.encode().as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let mut bytes = [0u8; crate::token::TOKEN_BYTES];
+        bytes.copy_from_slice(&digest[..crate::token::TOKEN_BYTES]);
+        crate::token::Token::from_bytes(bytes)
+    }
 }
 
-impl fmt::Debug for ContactSecret {
+impl fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ContactSecret(..)")
+        f.write_str("HmacKey(..)")
     }
 }
 
@@ -374,14 +399,25 @@ mod tests {
     }
 
     #[test]
+    fn derived_tokens_are_stable_distinct_and_keyed() {
+        let key = HmacKey::from_bytes([7; 32]);
+        let confirm = crate::token::Token::generate().unwrap();
+        let page = key.derive_token("page", &confirm);
+        assert_eq!(page, key.derive_token("page", &confirm));
+        assert_ne!(page, confirm);
+        assert_ne!(page, key.derive_token("other", &confirm));
+        assert_ne!(page, HmacKey::from_bytes([8; 32]).derive_token("page", &confirm));
+    }
+
+    #[test]
     fn the_same_person_gets_the_same_key_and_the_secret_matters() {
-        let secret = ContactSecret::from_bytes([7; 32]);
+        let secret = HmacKey::from_bytes([7; 32]);
         let a = Contact::parse("Mario@Esempio.it").unwrap().key(&secret);
         let b = Contact::parse("mario@esempio.it").unwrap().key(&secret);
         assert_eq!(a, b);
         let other = Contact::parse("mario@esempio.it")
             .unwrap()
-            .key(&ContactSecret::from_bytes([8; 32]));
+            .key(&HmacKey::from_bytes([8; 32]));
         assert_ne!(a, other);
         assert_eq!(a.as_str().len(), 64);
     }

@@ -5,9 +5,11 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod checkin;
 pub mod clock;
 pub mod contact;
 pub mod dates;
+pub mod geo;
 pub mod ids;
 pub mod lifecycle;
 pub mod quota;

@@ -50,6 +50,10 @@ impl Token {
         Ok(token)
     }
 
+    pub(crate) fn from_bytes(bytes: [u8; TOKEN_BYTES]) -> Self {
+        Self(bytes)
+    }
+
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.0)
     }

@@ -34,9 +34,8 @@ use prenota_core::{
 use serde::Deserialize;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, Outcome, OutboxEntry,
-    OutboxMessage, OutboxStore, Person, SeatStore,
-    StoreError, StoreResult, TakenSeats, from_millis, millis,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, OutboxEntry, OutboxMessage,
+    OutboxStore, Outcome, Person, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
 };
 
 /// The table definition, in CloudFormation's property names.

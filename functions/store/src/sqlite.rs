@@ -26,9 +26,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, Outcome, OutboxEntry,
-    OutboxMessage, OutboxStore, Person, SeatStore,
-    StoreError, StoreResult, TakenSeats, from_millis, millis,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, OutboxEntry, OutboxMessage,
+    OutboxStore, Outcome, Person, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
 };
 
 const SCHEMA: &str = r#"

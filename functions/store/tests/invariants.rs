@@ -591,7 +591,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
         .into_iter()
         .map(|e| e.message.id)
         .collect();
-    assert_eq!(pending, [confirmed.id.clone()]);
+    assert_eq!(pending, std::slice::from_ref(&confirmed.id));
 
     // Cancelling twice queues the notice once.
     let notice = message("cancellation");

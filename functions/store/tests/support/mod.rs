@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
-use prenota_core::contact::{Contact, ContactSecret};
+use prenota_core::contact::{Contact, HmacKey};
 use prenota_core::text::PersonName;
 use prenota_core::{Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash};
 use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
@@ -117,8 +117,8 @@ pub fn hold_request(service: &str, date: NaiveDate, start: &str, at: DateTime<Ut
     (token, request)
 }
 
-pub fn secret() -> ContactSecret {
-    ContactSecret::from_bytes([42; 32])
+pub fn secret() -> HmacKey {
+    HmacKey::from_bytes([42; 32])
 }
 
 pub fn details_request(hold: TokenHash, contact: &str, at: DateTime<Utc>) -> (Token, DetailsRequest) {

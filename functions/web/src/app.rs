@@ -1,0 +1,225 @@
+//! The application: what every handler needs, and the one entry point that the Lambdas and the
+//! one-machine server call with a plain `http::Request`.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::Duration;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use prenota_core::catalogue::Lang;
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, Clock, QuotaPolicy};
+use prenota_store::{Store, StoreError};
+
+use crate::problem::{Code, Problem};
+use crate::routes::{self, Endpoint, Match};
+use crate::{api, links};
+
+/// Requests larger than this are refused before they are read further.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base of the links in messages, without a trailing slash: `https://prenota.comune.bergamo.it`.
+    pub public_url: String,
+    pub hold_ttl: Duration,
+    pub confirm_ttl: Duration,
+    /// Personal data is erased this long after the appointment.
+    pub retention: Duration,
+    pub quota: QuotaPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            hold_ttl: Duration::minutes(20),
+            confirm_ttl: Duration::minutes(30),
+            retention: Duration::days(2),
+            quota: QuotaPolicy::default(),
+        }
+    }
+}
+
+/// The installation's two secrets (DESIGN.md): never logged.
+pub struct Secrets {
+    pub hmac: HmacKey,
+    pub checkin: CheckinKey,
+}
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub catalogue: Arc<Catalogue>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    pub secrets: Secrets,
+}
+
+/// One request, parsed as far as every handler needs it.
+pub struct Incoming<'a> {
+    pub method: &'a Method,
+    pub params: Vec<(&'static str, &'a str)>,
+    pub query: Vec<(String, String)>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    /// The language negotiated from `lang` (query), then `Accept-Language`, else Italian; a JSON
+    /// body's `lang` field takes precedence where a handler reads one.
+    pub lang: Lang,
+}
+
+impl Incoming<'_> {
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map_or("", |(_, value)| value)
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+pub type Answer = Response<Bytes>;
+
+/// The language of `Accept-Language`: the first of it/en by preference, else Italian.
+fn accept_language(headers: &HeaderMap) -> Lang {
+    let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        return Lang::It;
+    };
+    let mut best: Option<(f32, Lang)> = None;
+    for part in value.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(lang) = Lang::parse(primary)
+            && best.is_none_or(|(q, _)| quality > q)
+        {
+            best = Some((quality, lang));
+        }
+    }
+    best.map_or(Lang::It, |(_, lang)| lang)
+}
+
+pub fn json(status: StatusCode, body: &serde_json::Value) -> Answer {
+    respond(status, "application/json", body.to_string())
+}
+
+pub fn problem(problem: &Problem) -> Answer {
+    respond(problem.code.status(), "application/problem+json", problem.body())
+}
+
+pub fn respond(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Answer {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// A store failure as the citizen sees it: the service is briefly unavailable, or a bug.
+pub fn store_problem(error: &StoreError, lang: Lang) -> Problem {
+    match error {
+        StoreError::Unavailable(_) => Problem::new(Code::StoreUnavailable, lang),
+        _ => Problem::new(Code::InternalError, lang),
+    }
+}
+
+impl App {
+    /// Every request of every route, from any front: API Gateway through `lambda_http`, or axum.
+    pub async fn handle(&self, request: Request<Bytes>) -> Answer {
+        let (parts, body) = request.into_parts();
+        let query: Vec<(String, String)> = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let lang = match query.iter().find(|(k, _)| k == "lang") {
+            Some((_, value)) => match Lang::parse(value) {
+                Some(lang) => lang,
+                None => {
+                    return problem(
+                        &Problem::new(Code::InvalidLang, accept_language(&parts.headers)).field("lang"),
+                    );
+                }
+            },
+            None => accept_language(&parts.headers),
+        };
+        let path = parts.uri.path();
+        let (route, params) = match routes::find(&parts.method, path) {
+            Match::Found { route, params } => (route, params),
+            Match::WrongMethod(allowed) => {
+                let mut answer = problem(&Problem::new(Code::MethodNotAllowed, lang));
+                let list = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+                if let Ok(value) = HeaderValue::from_str(&list) {
+                    answer.headers_mut().insert(header::ALLOW, value);
+                }
+                return answer;
+            }
+            Match::NotFound => return problem(&Problem::new(Code::NotFound, lang)),
+        };
+        if body.len() > MAX_BODY_BYTES {
+            return problem(&Problem::new(Code::BodyTooLarge, lang));
+        }
+        let incoming = Incoming {
+            method: &parts.method,
+            params,
+            query,
+            headers: &parts.headers,
+            body: &body,
+            lang,
+        };
+        let answer = match route.endpoint {
+            Endpoint::Services => api::services(self, &incoming),
+            Endpoint::Offices => api::offices(self, &incoming).await,
+            Endpoint::Slots => api::slots(self, &incoming).await,
+            Endpoint::Hold => api::hold(self, &incoming).await,
+            Endpoint::Release => api::release(self, &incoming).await,
+            Endpoint::Details => api::details(self, &incoming).await,
+            Endpoint::MyBookings => api::my_bookings(self, &incoming).await,
+            Endpoint::ConfirmPage => return links::confirm_page(self, &incoming).await,
+            Endpoint::Confirm => return links::confirm(self, &incoming).await,
+            Endpoint::BookingPage => return links::booking_page(self, &incoming).await,
+            Endpoint::Calendar => return links::calendar(self, &incoming).await,
+            Endpoint::Cancel => return links::cancel(self, &incoming).await,
+        };
+        answer.unwrap_or_else(|p| problem(&p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_the_best_known_language() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(accept_language(&headers), Lang::It);
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de-DE, en-GB;q=0.8, it;q=0.5"),
+        );
+        assert_eq!(accept_language(&headers), Lang::En);
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("fr, it-IT;q=0.9, en;q=0.8"),
+        );
+        assert_eq!(accept_language(&headers), Lang::It);
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(";;;q=x,,"));
+        assert_eq!(accept_language(&headers), Lang::It);
+    }
+}

@@ -1,0 +1,265 @@
+//! The pages behind the links in messages: `/c/{code}` to confirm, `/p/{code}` for the booking.
+//! They work without JavaScript; a GET never changes anything (mail scanners follow links).
+
+use http::StatusCode;
+use http::header::{self, HeaderValue};
+use prenota_core::catalogue::Lang;
+use prenota_core::lifecycle::TransitionError;
+use prenota_core::{BookingState, Token};
+use prenota_store::{Booking, StoreError};
+
+use crate::app::{Answer, App, Incoming, respond};
+use crate::pages;
+
+use crate::render;
+
+/// Security headers of every HTML page: the code is in the URL, so no referrer; nothing runs but
+/// our own stylesheet (by hash); nothing frames us.
+pub fn html(status: StatusCode, body: String) -> Answer {
+    let mut answer = respond(status, "text/html; charset=utf-8", body);
+    let csp = format!(
+        "default-src 'none'; style-src {}; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
+         frame-ancestors 'none'; object-src 'none'",
+        pages::style_csp_source()
+    );
+    let headers = answer.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    answer
+}
+
+/// The language of a page: a form's or the query's `lang`, else the negotiated one.
+fn page_lang(incoming: &Incoming<'_>, form: &[(String, String)]) -> Lang {
+    form.iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+        .unwrap_or(incoming.lang)
+}
+
+fn form(incoming: &Incoming<'_>) -> Vec<(String, String)> {
+    form_urlencoded::parse(incoming.body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn not_found(lang: Lang) -> Answer {
+    html(StatusCode::NOT_FOUND, pages::not_found_page(lang))
+}
+
+fn failure(error: &StoreError, lang: Lang) -> Answer {
+    match error {
+        StoreError::NotFound => not_found(lang),
+        StoreError::Transition(TransitionError::Expired) => html(StatusCode::GONE, pages::expired_page(lang)),
+        StoreError::Transition(TransitionError::AppointmentStarted) => {
+            let (title, text) = match lang {
+                Lang::It => (
+                    "Appuntamento già iniziato",
+                    "Non è più possibile annullare questa prenotazione: l'appuntamento è già iniziato.",
+                ),
+                Lang::En => (
+                    "Appointment already started",
+                    "This booking can no longer be cancelled: the appointment has already started.",
+                ),
+            };
+            html(StatusCode::CONFLICT, pages::message_page(lang, title, text))
+        }
+        StoreError::Transition(TransitionError::Cancelled) => {
+            let (title, text) = match lang {
+                Lang::It => ("Prenotazione annullata", "Questa prenotazione è stata annullata."),
+                Lang::En => ("Booking cancelled", "This booking was cancelled."),
+            };
+            html(StatusCode::GONE, pages::message_page(lang, title, text))
+        }
+        other => {
+            let problem = crate::app::store_problem(other, lang);
+            let title = match lang {
+                Lang::It => "Servizio non disponibile",
+                Lang::En => "Service unavailable",
+            };
+            html(
+                problem.code.status(),
+                pages::message_page(lang, title, &problem.detail),
+            )
+        }
+    }
+}
+
+fn code(incoming: &Incoming<'_>) -> Option<Token> {
+    Token::parse(incoming.param("code")).ok()
+}
+
+/// The booking page of a booking, with its QR code.
+fn booking_view(app: &App, booking: &Booking, page_code: &Token, lang: Lang, just_confirmed: bool) -> Answer {
+    let facts = render::facts(app, booking, None, lang);
+    let qr = render::checkin_token(app, booking)
+        .map(|token| prenota_notify::qr::svg_labelled(&token, &qr_label(lang)))
+        .unwrap_or_default();
+    html(
+        StatusCode::OK,
+        pages::booking_page(lang, &facts, &page_code.encode(), &qr, just_confirmed),
+    )
+}
+
+fn qr_label(lang: Lang) -> String {
+    match lang {
+        Lang::It => "Codice QR da mostrare allo sportello".to_owned(),
+        Lang::En => "QR code to show at the counter".to_owned(),
+    }
+}
+
+pub async fn confirm_page(app: &App, incoming: &Incoming<'_>) -> Answer {
+    let lang = incoming.lang;
+    let Some(confirm) = code(incoming) else {
+        return not_found(lang);
+    };
+    let now = app.clock.now();
+    match app.store.booking_by_confirm_code(&confirm.hash(), now).await {
+        Err(error) => failure(&error, lang),
+        Ok(booking) => match booking.state {
+            BookingState::Pending => {
+                let facts = render::facts(app, &booking, None, lang);
+                let deadline = booking.expires_at.unwrap_or(now);
+                html(
+                    StatusCode::OK,
+                    pages::confirm_page(lang, &facts, &confirm.encode(), deadline),
+                )
+            }
+            BookingState::Confirmed => {
+                booking_view(app, &booking, &render::page_code(app, &confirm), lang, false)
+            }
+            BookingState::Cancelled => failure(&StoreError::Transition(TransitionError::Cancelled), lang),
+            BookingState::Held | BookingState::Expired => html(StatusCode::GONE, pages::expired_page(lang)),
+        },
+    }
+}
+
+pub async fn confirm(app: &App, incoming: &Incoming<'_>) -> Answer {
+    let form = form(incoming);
+    let lang = page_lang(incoming, &form);
+    let Some(confirm) = code(incoming) else {
+        return not_found(lang);
+    };
+    let now = app.clock.now();
+    let booking = match app.store.booking_by_confirm_code(&confirm.hash(), now).await {
+        Ok(booking) => booking,
+        Err(error) => return failure(&error, lang),
+    };
+    let page_code = render::page_code(app, &confirm);
+    let messages = match confirmed_message(app, &booking, &page_code, now) {
+        Some(message) => vec![message],
+        None => Vec::new(),
+    };
+    match app
+        .store
+        .confirm(&confirm.hash(), &page_code.hash(), &messages, now)
+        .await
+    {
+        Ok(outcome) => booking_view(app, &outcome.booking, &page_code, lang, true),
+        Err(error) => failure(&error, lang),
+    }
+}
+
+/// The "booking confirmed" message, in the language the citizen booked in.
+fn confirmed_message(
+    app: &App,
+    booking: &Booking,
+    page_code: &Token,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<prenota_store::OutboxMessage> {
+    let person = booking.person.as_ref()?;
+    // The short code is set at the details step; the check-in token needs it.
+    let checkin = render::checkin_token(app, booking)?;
+    let facts = render::facts(app, booking, None, person.lang);
+    let message = prenota_notify::compose::booking_confirmed(
+        &facts,
+        &person.contact,
+        &render::page_url(app, page_code),
+        &checkin,
+    );
+    render::outbox(render::BOOKING_CONFIRMED, &message, now).ok()
+}
+
+pub async fn booking_page(app: &App, incoming: &Incoming<'_>) -> Answer {
+    let lang = incoming.lang;
+    let Some(page_code) = code(incoming) else {
+        return not_found(lang);
+    };
+    match app
+        .store
+        .booking_by_page_code(&page_code.hash(), app.clock.now())
+        .await
+    {
+        Ok(booking) if booking.state == BookingState::Cancelled => html(
+            StatusCode::OK,
+            pages::cancelled_page(lang, &render::facts(app, &booking, None, lang)),
+        ),
+        Ok(booking) => booking_view(app, &booking, &page_code, lang, false),
+        Err(error) => failure(&error, lang),
+    }
+}
+
+pub async fn calendar(app: &App, incoming: &Incoming<'_>) -> Answer {
+    let lang = incoming.lang;
+    let Some(page_code) = code(incoming) else {
+        return not_found(lang);
+    };
+    match app
+        .store
+        .booking_by_page_code(&page_code.hash(), app.clock.now())
+        .await
+    {
+        Ok(booking) if booking.state == BookingState::Confirmed => {
+            let facts = render::facts(app, &booking, None, lang);
+            let ics = prenota_notify::ics::event(&facts, &render::page_url(app, &page_code));
+            let mut answer = respond(StatusCode::OK, "text/calendar; charset=utf-8", ics);
+            answer.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"prenotazione.ics\""),
+            );
+            answer
+        }
+        Ok(_) => failure(&StoreError::Transition(TransitionError::Cancelled), lang),
+        Err(error) => failure(&error, lang),
+    }
+}
+
+pub async fn cancel(app: &App, incoming: &Incoming<'_>) -> Answer {
+    let form = form(incoming);
+    let lang = page_lang(incoming, &form);
+    let Some(page_code) = code(incoming) else {
+        return not_found(lang);
+    };
+    let now = app.clock.now();
+    let booking = match app.store.booking_by_page_code(&page_code.hash(), now).await {
+        Ok(booking) => booking,
+        Err(error) => return failure(&error, lang),
+    };
+    let confirmed = form.iter().any(|(k, v)| k == "confirm" && v == "yes");
+    if !confirmed && booking.state == BookingState::Confirmed {
+        let facts = render::facts(app, &booking, None, lang);
+        return html(
+            StatusCode::OK,
+            pages::cancel_confirm_page(lang, &facts, &page_code.encode()),
+        );
+    }
+    let notice = booking.person.as_ref().and_then(|person| {
+        let facts = render::facts(app, &booking, None, person.lang);
+        let message =
+            prenota_notify::compose::cancellation_notice(&facts, &person.contact, &render::home_url(app));
+        render::outbox(render::CANCELLATION, &message, now).ok()
+    });
+    match app.store.cancel(&page_code.hash(), notice.as_slice(), now).await {
+        Ok(outcome) => html(
+            StatusCode::OK,
+            pages::cancelled_page(lang, &render::facts(app, &outcome.booking, None, lang)),
+        ),
+        Err(error) => failure(&error, lang),
+    }
+}

@@ -1,0 +1,471 @@
+//! HTML pages for the links in messages: /c/{code} (confirm) and /p/{code} (booking).
+//!
+//! Every page works without JavaScript and loads nothing from elsewhere: one layout, one stylesheet
+//! ([`CSS`], embedded in a `<style>` element and allowed by the Content-Security-Policy through
+//! [`style_csp_source`]), no `style=` attribute, no script. A GET never changes state, so every action
+//! is a form that POSTs. All the words are in [`texts`], Italian and English side by side.
+
+mod texts;
+
+#[cfg(test)]
+mod tests;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_notify::BookingFacts;
+use prenota_notify::format::{date_long, deadline, time_range};
+use sha2::{Digest, Sha256};
+
+use texts::{Texts, fill, texts};
+
+/// The pages' only stylesheet, embedded as-is in each page's `<style>` element.
+pub const CSS: &str = include_str!("pages/booking.css");
+
+/// The CSP source that allows [`CSS`] and nothing else: `'sha256-…'`, for `style-src`.
+pub fn style_csp_source() -> String {
+    format!("'sha256-{}'", STANDARD.encode(Sha256::digest(CSS.as_bytes())))
+}
+
+/// `text` made safe for HTML content and for quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// `GET /c/{code}`: the summary, the deadline and the button that confirms (a POST, never the GET).
+pub fn confirm_page(lang: Lang, facts: &BookingFacts, code: &str, confirm_by: DateTime<Utc>) -> String {
+    let t = texts(lang);
+    let action = format!("/c/{}", path_segment(code));
+    let body = format!(
+        r#"<h1>{title}</h1>
+<p class="lead">{intro}</p>
+<div class="notice notice-warning"><p>{deadline}</p></div>
+{summary}<form method="post" action="{action}">
+<input type="hidden" name="lang" value="{lang}">
+<button type="submit" class="button">{button}</button>
+</form>
+<p>{not_you}</p>
+"#,
+        title = escape(t.confirm_title),
+        intro = escape(t.confirm_intro),
+        deadline = escape(&fill(t.confirm_deadline, &deadline(lang, confirm_by))),
+        summary = section("summary", t.confirm_summary_heading, &facts_list(lang, t, facts)),
+        action = escape(&action),
+        lang = lang.as_str(),
+        button = escape(t.confirm_button),
+        not_you = escape(t.confirm_not_you),
+    );
+    layout(lang, t.confirm_title, Some(&action), &body)
+}
+
+/// `GET /p/{code}`, and the answer to the POST that confirms (`just_confirmed`): everything to show
+/// at the counter and to know before going, and the first step of cancelling.
+pub fn booking_page(
+    lang: Lang,
+    facts: &BookingFacts,
+    page_code: &str,
+    qr_svg: &str,
+    just_confirmed: bool,
+) -> String {
+    let t = texts(lang);
+    let path = format!("/p/{}", path_segment(page_code));
+    let notice = if just_confirmed {
+        format!(
+            r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p><p>{}</p></div>
+"#,
+            escape(t.confirmed_notice_title),
+            escape(t.confirmed_notice_text)
+        )
+    } else {
+        String::new()
+    };
+    let pass = format!(
+        r#"<figure class="qr">{qr_svg}<figcaption>{caption}</figcaption></figure>
+<p class="code-label">{label}</p>
+<p class="short-code"><span aria-hidden="true">{code}</span><span class="visually-hidden">{spelled}</span></p>
+<p>{one_person}</p>
+"#,
+        caption = escape(t.qr_caption),
+        label = escape(t.short_code_label),
+        code = escape(&short_code_display(&facts.short_code)),
+        spelled = escape(&short_code_spelled(&facts.short_code)),
+        one_person = escape(t.one_person),
+    );
+    let details = format!("{}{}", facts_list(lang, t, facts), map_link(t, facts));
+    let actions = format!(
+        r#"<ul class="actions">
+<li><a class="button button-secondary" href="{calendar}">{calendar_text}</a></li>
+<li><a class="button button-secondary" href="/">{new_booking}</a></li>
+</ul>
+<p>{print_hint}</p>
+"#,
+        calendar = escape(&format!("{path}/calendar.ics")),
+        calendar_text = escape(t.calendar_link),
+        new_booking = escape(t.new_booking),
+        print_hint = escape(t.print_hint),
+    );
+    let cancel = format!(
+        r#"<p>{intro}</p>
+<form method="post" action="{action}">
+<input type="hidden" name="lang" value="{lang}">
+<button type="submit" class="button button-secondary">{button}</button>
+</form>
+"#,
+        intro = escape(t.cancel_intro),
+        action = escape(&format!("{path}/cancel")),
+        lang = lang.as_str(),
+        button = escape(t.cancel_button),
+    );
+    let body = format!(
+        "<h1>{title}</h1>\n{notice}{pass}{details}{before}{actions}{cancel}",
+        title = escape(t.booking_title),
+        pass = section("pass", t.pass_heading, &pass),
+        details = section("details", t.details_heading, &details),
+        before = before_you_go(lang, t, facts),
+        actions = section_no_print("actions", t.actions_heading, &actions),
+        cancel = section_no_print("cancel", t.cancel_heading, &cancel),
+    );
+    layout(lang, t.booking_title, Some(&path), &body)
+}
+
+/// The answer to the first `POST /p/{code}/cancel`: "are you sure?", with the POST that cancels.
+pub fn cancel_confirm_page(lang: Lang, facts: &BookingFacts, page_code: &str) -> String {
+    let t = texts(lang);
+    let path = format!("/p/{}", path_segment(page_code));
+    let body = format!(
+        r#"<h1>{title}</h1>
+<p class="lead">{intro}</p>
+{summary}<form method="post" action="{action}">
+<input type="hidden" name="confirm" value="yes">
+<input type="hidden" name="lang" value="{lang}">
+<button type="submit" class="button button-danger">{button}</button>
+</form>
+<p><a href="{keep}">{keep_text}</a></p>
+"#,
+        title = escape(t.cancel_confirm_title),
+        intro = escape(t.cancel_confirm_intro),
+        summary = section("summary", t.confirm_summary_heading, &facts_list(lang, t, facts)),
+        action = escape(&format!("{path}/cancel")),
+        lang = lang.as_str(),
+        button = escape(t.cancel_confirm_button),
+        keep = escape(&format!("{path}?lang={}", lang.as_str())),
+        keep_text = escape(t.cancel_keep),
+    );
+    // Switching language here goes back to the booking page: the question is one click away from it.
+    layout(lang, t.cancel_confirm_title, Some(&path), &body)
+}
+
+/// The answer to `POST /p/{code}/cancel` with `confirm=yes`.
+pub fn cancelled_page(lang: Lang, facts: &BookingFacts) -> String {
+    let t = texts(lang);
+    let body = format!(
+        r#"<h1>{title}</h1>
+<div class="notice notice-success" role="status"><p>{intro}</p></div>
+{facts}<p>{free}</p>
+<p><a class="button" href="/">{new_booking}</a></p>
+"#,
+        title = escape(t.cancelled_title),
+        intro = escape(t.cancelled_intro),
+        facts = facts_list(lang, t, facts),
+        free = escape(t.cancelled_free),
+        new_booking = escape(t.new_booking),
+    );
+    layout(lang, t.cancelled_title, None, &body)
+}
+
+/// 410: the confirmation window closed and the slot was released.
+pub fn expired_page(lang: Lang) -> String {
+    let t = texts(lang);
+    let body = format!(
+        r#"<h1>{title}</h1>
+<p class="lead">{text}</p>
+<p>{again}</p>
+<p><a class="button" href="/">{book_again}</a></p>
+"#,
+        title = escape(t.expired_title),
+        text = escape(t.expired_text),
+        again = escape(t.expired_again),
+        book_again = escape(t.book_again),
+    );
+    layout(lang, t.expired_title, None, &body)
+}
+
+/// 404: no booking behind this link, and how to get one's links again.
+pub fn not_found_page(lang: Lang) -> String {
+    let t = texts(lang);
+    let body = format!(
+        r#"<h1>{title}</h1>
+<p class="lead">{text}</p>
+<p>{retry}</p>
+<p>{mine}</p>
+<ul class="actions">
+<li><a class="button" href="/?view=my-bookings">{my_bookings}</a></li>
+<li><a class="button button-secondary" href="/">{home}</a></li>
+</ul>
+"#,
+        title = escape(t.not_found_title),
+        text = escape(t.not_found_text),
+        retry = escape(t.not_found_retry),
+        mine = escape(t.not_found_mine),
+        my_bookings = escape(t.my_bookings),
+        home = escape(t.home),
+    );
+    layout(lang, t.not_found_title, None, &body)
+}
+
+/// Any other outcome ("the appointment has started, it can no longer be cancelled", "service
+/// unavailable"): a title and a message, both plain text; blank lines separate paragraphs.
+pub fn message_page(lang: Lang, title: &str, message: &str) -> String {
+    let t = texts(lang);
+    let body = format!(
+        "<h1>{title}</h1>\n{message}<p><a href=\"/\">{home}</a></p>\n",
+        title = escape(title),
+        message = paragraphs(message, ""),
+        home = escape(t.home),
+    );
+    layout(lang, title, None, &body)
+}
+
+/// The frame every page shares. `title` is plain text, `main` is HTML. The language switch points at
+/// `here` (a path, already safe for a URL) or, without one, at the current path.
+fn layout(lang: Lang, title: &str, here: Option<&str>, main: &str) -> String {
+    let t = texts(lang);
+    let other = match lang {
+        Lang::It => Lang::En,
+        Lang::En => Lang::It,
+    };
+    let switch = format!("{}?lang={}", here.unwrap_or(""), other.as_str());
+    format!(
+        r##"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light">
+<title>{title} – {suffix}</title>
+<style>{css}</style>
+</head>
+<body>
+<a class="skip" href="#main">{skip}</a>
+<header class="site-header">
+<div class="wrap">
+<a class="brand" href="/"><span class="brand-city">{city}</span><span class="brand-name">{product}</span></a>
+<nav class="language" aria-label="{language_nav}"><a href="{switch}" hreflang="{other}" lang="{other}">{other_language}</a></nav>
+</div>
+</header>
+<main id="main" class="wrap" tabindex="-1">
+{main}</main>
+<footer class="site-footer">
+<div class="wrap">
+<nav aria-label="{footer_nav}">
+<ul>
+<li><a href="/privacy.html">{privacy}</a></li>
+<li><a href="/accessibilita.html">{accessibility}</a></li>
+<li><a href="/termini.html">{terms}</a></li>
+</ul>
+</nav>
+<p>{footer_note}</p>
+</div>
+</footer>
+</body>
+</html>
+"##,
+        lang = lang.as_str(),
+        title = escape(title),
+        suffix = escape(t.title_suffix),
+        css = CSS,
+        skip = escape(t.skip_link),
+        city = escape(t.city),
+        product = escape(t.product),
+        language_nav = escape(t.language_nav),
+        switch = escape(&switch),
+        other = other.as_str(),
+        other_language = escape(t.other_language),
+        footer_nav = escape(t.footer_nav),
+        privacy = escape(t.privacy),
+        accessibility = escape(t.accessibility),
+        terms = escape(t.terms_of_service),
+        footer_note = escape(t.footer_note),
+    )
+}
+
+/// A section titled by its `<h2>`, whose id is `{name}-title`.
+fn section(name: &str, heading: &str, content: &str) -> String {
+    section_with_attributes(name, "", heading, content)
+}
+
+/// A section that a printed page leaves out (actions that only make sense on screen).
+fn section_no_print(name: &str, heading: &str, content: &str) -> String {
+    section_with_attributes(name, " class=\"no-print\"", heading, content)
+}
+
+fn section_with_attributes(name: &str, attributes: &str, heading: &str, content: &str) -> String {
+    format!(
+        "<section{attributes} aria-labelledby=\"{name}-title\">\n<h2 id=\"{name}-title\">{heading}</h2>\n{content}</section>\n",
+        heading = escape(heading),
+    )
+}
+
+/// The booking at a glance: service, office, address, date, time and, while it is kept, the name.
+fn facts_list(lang: Lang, t: &Texts, facts: &BookingFacts) -> String {
+    let foreign = lang_attr(lang, facts.lang);
+    let mut rows = vec![
+        (
+            t.label_service,
+            format!("<dd{foreign}>{}</dd>", escape(&facts.service_name)),
+        ),
+        (t.label_office, format!("<dd>{}</dd>", escape(&facts.office_name))),
+        (
+            t.label_address,
+            format!("<dd>{}</dd>", escape(&facts.office_address)),
+        ),
+        (
+            t.label_date,
+            format!(
+                "<dd><time datetime=\"{}\">{}</time></dd>",
+                facts.date.format("%Y-%m-%d"),
+                escape(&date_long(lang, facts.date))
+            ),
+        ),
+        (
+            t.label_time,
+            format!("<dd>{}</dd>", escape(&time_range(facts.start, facts.end))),
+        ),
+    ];
+    if let Some(name) = facts
+        .person_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        rows.push((t.label_name, format!("<dd>{}</dd>", escape(name))));
+    }
+    let mut list = String::from("<dl class=\"facts\">\n");
+    for (label, value) in rows {
+        list.push_str(&format!("<dt>{}</dt>{value}\n", escape(label)));
+    }
+    list.push_str("</dl>\n");
+    list
+}
+
+/// A link to the office on OpenStreetMap, when its coordinates make sense.
+fn map_link(t: &Texts, facts: &BookingFacts) -> String {
+    let (lat, lon) = (facts.office_lat, facts.office_lon);
+    if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+        return String::new();
+    }
+    let url = format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=18/{lat:.6}/{lon:.6}");
+    format!(
+        "<p class=\"no-print\"><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>\n",
+        escape(&url),
+        escape(t.map_link)
+    )
+}
+
+/// The service's terms, access rules and what to bring; nothing when the service says nothing.
+fn before_you_go(lang: Lang, t: &Texts, facts: &BookingFacts) -> String {
+    let foreign = lang_attr(lang, facts.lang);
+    let mut content = String::new();
+    if !facts.terms.trim().is_empty() {
+        content.push_str(&format!(
+            "<h3>{}</h3>\n{}",
+            escape(t.service_terms_heading),
+            paragraphs(&facts.terms, &foreign)
+        ));
+    }
+    if !facts.access_rules.trim().is_empty() {
+        content.push_str(&format!(
+            "<h3>{}</h3>\n{}",
+            escape(t.access_heading),
+            paragraphs(&facts.access_rules, &foreign)
+        ));
+    }
+    let items: Vec<&str> = facts
+        .what_to_bring
+        .iter()
+        .map(|item| item.trim())
+        .filter(|item| !item.is_empty())
+        .collect();
+    if !items.is_empty() {
+        content.push_str(&format!("<h3>{}</h3>\n<ul{foreign}>\n", escape(t.bring_heading)));
+        for item in items {
+            content.push_str(&format!("<li>{}</li>\n", escape(item)));
+        }
+        content.push_str("</ul>\n");
+    }
+    if content.is_empty() {
+        content
+    } else {
+        section("before", t.before_heading, &content)
+    }
+}
+
+/// Plain text as paragraphs: a blank line starts a new one, a single line break stays one.
+fn paragraphs(text: &str, attributes: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let mut out = String::new();
+    for paragraph in text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|paragraph| !paragraph.is_empty())
+    {
+        let lines: Vec<String> = paragraph.lines().map(|line| escape(line.trim())).collect();
+        out.push_str(&format!("<p{attributes}>{}</p>\n", lines.join("<br>\n")));
+    }
+    out
+}
+
+/// ` lang="en"` when the catalogue's texts are not in the page's language, so screen readers switch voice.
+fn lang_attr(page: Lang, content: Lang) -> String {
+    if page == content {
+        String::new()
+    } else {
+        format!(" lang=\"{}\"", content.as_str())
+    }
+}
+
+/// `K7MX4QPR` as `K7MX-4QPR`: groups of four are easier to read aloud and to type.
+fn short_code_display(code: &str) -> String {
+    let chars: Vec<char> = code.trim().chars().collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `K 7 M X 4 Q P R`: one character at a time, for screen readers.
+fn short_code_spelled(code: &str) -> String {
+    code.trim()
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A link code as a URL path segment: unreserved characters as they are, everything else encoded.
+fn path_segment(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for byte in code.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}

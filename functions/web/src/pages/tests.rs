@@ -1,0 +1,665 @@
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_notify::BookingFacts;
+use sha2::{Digest, Sha256};
+
+use super::texts::{ALL, texts};
+use super::*;
+
+const CONFIRM_CODE: &str = "c0nF1rm-Code_xYz";
+const PAGE_CODE: &str = "pAg3-Code_aBc";
+const QR: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29" role="img" aria-label="QR"><path d="M4 4h7v7H4z"/></svg>"#;
+const HOSTILE: &str = "<script>alert(1)</script>";
+const LANGS: [Lang; 2] = [Lang::It, Lang::En];
+
+fn facts(lang: Lang) -> BookingFacts {
+    BookingFacts {
+        lang,
+        city: "Comune di Bergamo".into(),
+        booking_id: "9f2c4e1a0b7d".into(),
+        short_code: "K7MX4QPR".into(),
+        person_name: Some("Maria Rossi".into()),
+        service_name: "Carta d'identità elettronica (CIE)".into(),
+        office_name: "Ufficio 3".into(),
+        office_address: "Via Torquato Tasso, 28, Bergamo, BG".into(),
+        office_lat: 45.698_264,
+        office_lon: 9.677_27,
+        date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        start: NaiveTime::from_hms_opt(9, 15, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+        starts_at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 15, 0).unwrap(),
+        ends_at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 0).unwrap(),
+        terms:
+            "Presentarsi 10 minuti prima.\n\nIn caso di ritardo superiore a 10 minuti l'appuntamento decade."
+                .into(),
+        access_rules: "Ingresso da Via Tasso, piano terra.\nAccesso senza barriere.".into(),
+        what_to_bring: vec![
+            "Documento di identità".into(),
+            "Codice fiscale".into(),
+            "  ".into(),
+        ],
+    }
+}
+
+/// Every text field of the booking holds markup and quotes.
+fn hostile_facts() -> BookingFacts {
+    BookingFacts {
+        city: HOSTILE.into(),
+        short_code: "<b>X</b>\"'".into(),
+        person_name: Some(format!("\"'>{HOSTILE}")),
+        service_name: HOSTILE.into(),
+        office_name: format!("Ufficio \"{HOSTILE}\""),
+        office_address: format!("'{HOSTILE}&"),
+        office_lat: f64::NAN,
+        terms: HOSTILE.into(),
+        access_rules: HOSTILE.into(),
+        what_to_bring: vec![HOSTILE.into()],
+        ..facts(Lang::It)
+    }
+}
+
+fn confirm_by() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 45, 0).unwrap()
+}
+
+/// Every page, as a route would render it.
+fn all_pages(lang: Lang, facts: &BookingFacts) -> Vec<(&'static str, String)> {
+    vec![
+        ("confirm", confirm_page(lang, facts, CONFIRM_CODE, confirm_by())),
+        ("booking", booking_page(lang, facts, PAGE_CODE, QR, false)),
+        (
+            "booking confirmed",
+            booking_page(lang, facts, PAGE_CODE, QR, true),
+        ),
+        ("cancel confirm", cancel_confirm_page(lang, facts, PAGE_CODE)),
+        ("cancelled", cancelled_page(lang, facts)),
+        ("expired", expired_page(lang)),
+        ("not found", not_found_page(lang)),
+        (
+            "message",
+            message_page(lang, "Servizio non disponibile", "Riprova più tardi."),
+        ),
+    ]
+}
+
+fn other(lang: Lang) -> Lang {
+    match lang {
+        Lang::It => Lang::En,
+        Lang::En => Lang::It,
+    }
+}
+
+/// The page's `<form …>` opening tags with what each form holds up to `</form>`.
+fn forms(html: &str) -> Vec<&str> {
+    html.split("<form ")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</form>").unwrap()])
+        .collect()
+}
+
+fn style_content(html: &str) -> &str {
+    let start = html.find("<style>").unwrap() + "<style>".len();
+    &html[start..start + html[start..].find("</style>").unwrap()]
+}
+
+/// What the document is made of, collected while checking that it nests properly.
+#[derive(Default)]
+struct Outline {
+    headings: Vec<u8>,
+    ids: Vec<String>,
+    labelledby: Vec<String>,
+    tags: Vec<String>,
+}
+
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = tag.trim_end_matches('/').trim();
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let name = rest[..end].to_ascii_lowercase();
+        rest = &rest[end..];
+        if let Some(value) = rest.strip_prefix("=\"") {
+            let close = value.find('"').expect("attribute values are double-quoted");
+            out.push((name, value[..close].to_string()));
+            rest = value[close + 1..].trim_start();
+        } else {
+            assert!(!rest.starts_with('='), "unquoted attribute value in <{tag}>");
+            out.push((name, String::new()));
+            rest = rest.trim_start();
+        }
+    }
+    out
+}
+
+/// Every `&` starts one of the entities that [`escape`] writes.
+fn assert_entities(text: &str, page: &str) {
+    for (at, _) in text.match_indices('&') {
+        let rest = &text[at..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                .iter()
+                .any(|entity| rest.starts_with(entity)),
+            "{page}: bare & in {:?}",
+            &rest[..rest.len().min(30)]
+        );
+    }
+}
+
+/// A small well-formedness check: tags nest and close, void elements stay void, attribute values are
+/// quoted and escaped, text holds no stray `<`.
+fn outline(html: &str, page: &str) -> Outline {
+    const VOID: [&str; 6] = ["meta", "input", "br", "link", "img", "hr"];
+    let mut outline = Outline::default();
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html.strip_prefix("<!DOCTYPE html>\n").expect("doctype first");
+    while let Some(open) = rest.find('<') {
+        assert_entities(&rest[..open], page);
+        rest = &rest[open + 1..];
+        let close = rest.find('>').unwrap();
+        let tag = &rest[..close];
+        rest = &rest[close + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(
+                stack.pop().as_deref(),
+                Some(name),
+                "{page}: </{name}> closes the wrong element"
+            );
+            continue;
+        }
+        let end = tag
+            .find(|c: char| c.is_whitespace() || c == '/')
+            .unwrap_or(tag.len());
+        let name = tag[..end].to_string();
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{page}: <{tag}>"
+        );
+        for (attribute, value) in attributes(&tag[end..]) {
+            assert_entities(&value, page);
+            match attribute.as_str() {
+                "style" | "src" | "srcset" => panic!("{page}: {attribute}= on <{name}>"),
+                a if a.starts_with("on") => panic!("{page}: event handler {a} on <{name}>"),
+                "id" => outline.ids.push(value),
+                "aria-labelledby" => outline.labelledby.push(value),
+                _ => {}
+            }
+        }
+        if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()) {
+            outline.headings.push(level);
+        }
+        outline.tags.push(name.clone());
+        if name == "style" {
+            let end = rest.find("</style>").unwrap();
+            assert_eq!(&rest[..end], CSS, "{page}: <style> holds exactly CSS");
+            rest = &rest[end + "</style>".len()..];
+        } else if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+            stack.push(name);
+        }
+    }
+    assert!(rest.trim().is_empty(), "{page}: text after </html>");
+    assert!(stack.is_empty(), "{page}: unclosed {stack:?}");
+    outline
+}
+
+fn assert_common(html: &str, lang: Lang, page: &str) {
+    let t = texts(lang);
+    let code = lang.as_str();
+    assert!(
+        html.starts_with(&format!("<!DOCTYPE html>\n<html lang=\"{code}\">")),
+        "{page}: lang"
+    );
+    assert!(html.contains(r#"<meta charset="utf-8">"#));
+    assert!(html.contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#));
+    let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
+    assert!(
+        title.ends_with(&escape(t.title_suffix)) && title.len() > t.title_suffix.len() + 3,
+        "{page}"
+    );
+    assert!(html.contains(&format!(
+        r##"<a class="skip" href="#main">{}</a>"##,
+        escape(t.skip_link)
+    )));
+    assert!(html.contains(r#"<main id="main""#));
+    for landmark in ["<header", "<main", "<footer", "<nav"] {
+        assert_eq!(
+            html.matches(landmark).count(),
+            if landmark == "<nav" { 2 } else { 1 },
+            "{page}"
+        );
+    }
+    assert!(html.contains(&escape(t.city)) && html.contains(&escape(t.product)));
+    for (href, text) in [
+        ("/privacy.html", t.privacy),
+        ("/accessibilita.html", t.accessibility),
+        ("/termini.html", t.terms_of_service),
+    ] {
+        assert!(
+            html.contains(&format!(r#"<a href="{href}">{}</a>"#, escape(text))),
+            "{page}: {href}"
+        );
+    }
+    let other = other(lang).as_str();
+    assert!(
+        html.contains(&format!(r#"?lang={other}" hreflang="{other}" lang="{other}">"#)),
+        "{page}"
+    );
+
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "{page}: script");
+    assert!(!lower.contains("style="), "{page}: style attribute");
+    let without_svg_namespace = lower.replace(r#"xmlns="http://www.w3.org/2000/svg""#, "");
+    assert!(
+        !without_svg_namespace.contains("http://"),
+        "{page}: external resource"
+    );
+    for (at, _) in html.match_indices("https://") {
+        assert!(
+            html[at..].starts_with("https://www.openstreetmap.org/?mlat="),
+            "{page}: external link"
+        );
+    }
+
+    assert_eq!(html.matches("<style>").count(), 1);
+    let style = style_content(html);
+    assert_eq!(style, CSS);
+    let hash = format!("'sha256-{}'", STANDARD.encode(Sha256::digest(style.as_bytes())));
+    assert_eq!(hash, style_csp_source());
+
+    let outline = outline(html, page);
+    assert_eq!(outline.headings.first(), Some(&1), "{page}: starts with <h1>");
+    assert_eq!(
+        outline.headings.iter().filter(|&&level| level == 1).count(),
+        1,
+        "{page}: one <h1>"
+    );
+    for pair in outline.headings.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{page}: heading levels skip: {:?}",
+            outline.headings
+        );
+    }
+    let mut ids = outline.ids.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        outline.ids.len(),
+        "{page}: duplicate ids {:?}",
+        outline.ids
+    );
+    for target in &outline.labelledby {
+        assert!(
+            outline.ids.contains(target),
+            "{page}: aria-labelledby={target} points nowhere"
+        );
+    }
+    for tag in ["html", "head", "title", "body", "header", "main", "footer"] {
+        assert_eq!(
+            outline.tags.iter().filter(|t| *t == tag).count(),
+            1,
+            "{page}: <{tag}>"
+        );
+    }
+}
+
+#[test]
+fn escape_makes_markup_and_quotes_inert() {
+    assert_eq!(escape(r#"<script>&"'"#), "&lt;script&gt;&amp;&quot;&#39;");
+    assert_eq!(escape("Carta d'identità"), "Carta d&#39;identità");
+    assert_eq!(escape(""), "");
+}
+
+#[test]
+fn every_page_shares_the_layout_in_both_languages() {
+    for lang in LANGS {
+        for (page, html) in all_pages(lang, &facts(lang)) {
+            assert_common(&html, lang, page);
+        }
+    }
+}
+
+#[test]
+fn the_stylesheet_is_allowed_by_its_hash_and_loads_nothing() {
+    let source = style_csp_source();
+    let encoded = source
+        .strip_prefix("'sha256-")
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap();
+    assert_eq!(
+        STANDARD.decode(encoded).unwrap(),
+        Sha256::digest(CSS.as_bytes()).to_vec()
+    );
+    assert!(!CSS.contains("url(") && !CSS.contains("@import") && !CSS.contains("</"));
+    assert!(CSS.contains("@media print") && CSS.contains(":focus"));
+}
+
+#[test]
+fn hostile_facts_are_escaped_everywhere() {
+    let hostile = hostile_facts();
+    for lang in LANGS {
+        for (page, html) in all_pages(lang, &hostile) {
+            assert!(!html.contains(HOSTILE), "{page}");
+            assert!(!html.contains("<b>"), "{page}");
+            assert_common(&html, lang, page);
+        }
+    }
+    let html = booking_page(Lang::It, &hostile, PAGE_CODE, QR, false);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("openstreetmap"), "no map link without coordinates");
+
+    let html = message_page(Lang::En, HOSTILE, &format!("{HOSTILE}\"'"));
+    assert!(!html.contains(HOSTILE));
+    assert!(html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;</p>"));
+}
+
+#[test]
+fn hostile_codes_stay_inside_their_url() {
+    let code = "a\"b/<c> d";
+    let html = confirm_page(Lang::It, &facts(Lang::It), code, confirm_by());
+    assert!(html.contains(r#"action="/c/a%22b%2F%3Cc%3E%20d""#));
+    let html = booking_page(Lang::It, &facts(Lang::It), code, QR, false);
+    assert!(html.contains(r#"action="/p/a%22b%2F%3Cc%3E%20d/cancel""#));
+    assert!(html.contains(r#"href="/p/a%22b%2F%3Cc%3E%20d/calendar.ics""#));
+    assert_common(&html, Lang::It, "booking with odd code");
+}
+
+#[test]
+fn confirm_page_shows_the_summary_and_confirms_by_post() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = confirm_page(lang, &facts(lang), CONFIRM_CODE, confirm_by());
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.confirm_title))));
+        assert!(html.contains(&format!("<title>{} – ", escape(t.confirm_title))));
+        let deadline = match lang {
+            Lang::It => "Hai tempo fino alle ore 10:45 di giovedì 26 novembre 2026.",
+            Lang::En => "You have until 10:45 on Thursday 26 November 2026.",
+        };
+        assert!(html.contains(&escape(deadline)), "{lang:?}");
+        let date = match lang {
+            Lang::It => "martedì 1 dicembre 2026",
+            Lang::En => "Tuesday 1 December 2026",
+        };
+        assert!(html.contains(&format!(r#"<time datetime="2026-12-01">{date}</time>"#)));
+        for text in [
+            "Carta d&#39;identità elettronica (CIE)",
+            "Ufficio 3",
+            "Via Torquato Tasso, 28, Bergamo, BG",
+            "09:15–09:30",
+            "Maria Rossi",
+        ] {
+            assert!(html.contains(text), "{lang:?}: {text}");
+        }
+        let forms = forms(&html);
+        assert_eq!(forms.len(), 1);
+        assert!(forms[0].starts_with(&format!(r#"method="post" action="/c/{CONFIRM_CODE}">"#)));
+        assert!(forms[0].contains(&format!(
+            r#"<input type="hidden" name="lang" value="{}">"#,
+            lang.as_str()
+        )));
+        assert!(forms[0].contains(&format!(
+            r#"<button type="submit" class="button">{}</button>"#,
+            escape(t.confirm_button)
+        )));
+        assert!(html.contains(&format!(
+            r#"href="/c/{CONFIRM_CODE}?lang={}""#,
+            other(lang).as_str()
+        )));
+        assert!(!html.contains(QR), "no QR before confirming");
+    }
+    assert!(confirm_page(Lang::It, &facts(Lang::It), "x", confirm_by()).contains("Conferma prenotazione"));
+    assert!(confirm_page(Lang::En, &facts(Lang::En), "x", confirm_by()).contains("Confirm booking"));
+}
+
+#[test]
+fn booking_page_has_everything_for_the_counter() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, false);
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.booking_title))));
+        assert!(!html.contains(&escape(t.confirmed_notice_title)));
+        assert!(html.contains(QR), "the QR is inserted as-is");
+        assert!(html.contains(r#"<span aria-hidden="true">K7MX-4QPR</span>"#));
+        assert!(html.contains(r#"<span class="visually-hidden">K 7 M X 4 Q P R</span>"#));
+        for text in [
+            "Carta d&#39;identità elettronica (CIE)",
+            "Ufficio 3",
+            "Via Torquato Tasso, 28",
+            "09:15–09:30",
+        ] {
+            assert!(html.contains(text), "{lang:?}: {text}");
+        }
+        assert!(html.contains("Maria Rossi"));
+        assert!(html.contains(
+            r#"<a href="https://www.openstreetmap.org/?mlat=45.698264&amp;mlon=9.677270#map=18/45.698264/9.677270" rel="noopener noreferrer">"#
+        ));
+        assert!(!html.contains("target="), "the map opens normally");
+        for heading in [
+            t.pass_heading,
+            t.details_heading,
+            t.before_heading,
+            t.service_terms_heading,
+        ] {
+            assert!(html.contains(&escape(heading)), "{lang:?}: {heading}");
+        }
+        assert!(html.contains(&escape(t.access_heading)) && html.contains(&escape(t.bring_heading)));
+        assert!(
+            html.contains("<p>Presentarsi 10 minuti prima.</p>"),
+            "blank lines make paragraphs"
+        );
+        assert!(html.contains("piano terra.<br>\nAccesso senza barriere."));
+        assert!(html.contains("<li>Documento di identità</li>\n<li>Codice fiscale</li>\n</ul>"));
+        assert!(!html.contains("<li></li>"));
+        assert!(html.contains(&format!(
+            r#"href="/p/{PAGE_CODE}/calendar.ics">{}</a>"#,
+            escape(t.calendar_link)
+        )));
+        assert!(html.contains(&format!(r#"href="/">{}</a>"#, escape(t.new_booking))));
+        assert!(html.contains(&escape(t.print_hint)));
+        assert!(html.contains(&format!(r#"href="/p/{PAGE_CODE}?lang={}""#, other(lang).as_str())));
+
+        let forms = forms(&html);
+        assert_eq!(forms.len(), 1);
+        assert!(forms[0].starts_with(&format!(r#"method="post" action="/p/{PAGE_CODE}/cancel">"#)));
+        assert!(!forms[0].contains("name=\"confirm\""), "first step only");
+        assert!(forms[0].contains(&format!(r#"name="lang" value="{}""#, lang.as_str())));
+        assert!(forms[0].contains(&escape(t.cancel_button)));
+    }
+    let it = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, false);
+    assert!(it.contains("Annulla prenotazione") && it.contains("Aggiungi al calendario"));
+    assert!(it.contains("Prenota un altro appuntamento") && it.contains("martedì 1 dicembre 2026"));
+    let en = booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, false);
+    assert!(
+        en.contains("Cancel booking")
+            && en.contains("Add to calendar")
+            && en.contains("Tuesday 1 December 2026")
+    );
+}
+
+#[test]
+fn booking_page_says_when_it_was_just_confirmed() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, true);
+        assert!(html.contains(&format!(
+            r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p>"#,
+            escape(t.confirmed_notice_title)
+        )));
+    }
+    assert!(
+        booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, true).contains("Prenotazione confermata")
+    );
+    assert!(booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, true).contains("Booking confirmed"));
+}
+
+#[test]
+fn booking_page_after_erasure_and_in_the_other_language() {
+    let erased = BookingFacts {
+        person_name: None,
+        terms: String::new(),
+        what_to_bring: vec![],
+        ..facts(Lang::It)
+    };
+    let html = booking_page(Lang::It, &erased, PAGE_CODE, QR, false);
+    assert!(!html.contains("Maria Rossi") && !html.contains(&escape(texts(Lang::It).label_name)));
+    assert!(!html.contains(&escape(texts(Lang::It).service_terms_heading)));
+    assert!(html.contains(&escape(texts(Lang::It).access_heading)));
+
+    let nothing = BookingFacts {
+        access_rules: " ".into(),
+        ..erased
+    };
+    let html = booking_page(Lang::It, &nothing, PAGE_CODE, QR, false);
+    assert!(!html.contains("before-title"), "no empty section");
+    assert_common(&html, Lang::It, "booking without terms");
+
+    // The catalogue's texts are Italian, the page English: screen readers are told.
+    let html = booking_page(Lang::En, &facts(Lang::It), PAGE_CODE, QR, false);
+    assert!(html.contains(r#"<p lang="it">Presentarsi 10 minuti prima.</p>"#));
+    assert!(html.contains(r#"<ul lang="it">"#));
+    assert!(html.contains(r#"<dd lang="it">Carta d&#39;identità"#));
+    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, false);
+    assert!(!html.contains("<p lang=") && !html.contains("<ul lang=") && !html.contains("<dd lang="));
+}
+
+#[test]
+fn cancel_confirm_page_asks_before_cancelling() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = cancel_confirm_page(lang, &facts(lang), PAGE_CODE);
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.cancel_confirm_title))));
+        assert!(html.contains("Ufficio 3") && html.contains("09:15–09:30"));
+        let forms = forms(&html);
+        assert_eq!(forms.len(), 1);
+        assert!(forms[0].starts_with(&format!(r#"method="post" action="/p/{PAGE_CODE}/cancel">"#)));
+        assert!(forms[0].contains(r#"<input type="hidden" name="confirm" value="yes">"#));
+        assert!(forms[0].contains(&format!(
+            r#"<input type="hidden" name="lang" value="{}">"#,
+            lang.as_str()
+        )));
+        assert!(forms[0].contains(&format!(
+            r#"<button type="submit" class="button button-danger">{}</button>"#,
+            escape(t.cancel_confirm_button)
+        )));
+        assert!(html.contains(&format!(
+            r#"<a href="/p/{PAGE_CODE}?lang={}">{}</a>"#,
+            lang.as_str(),
+            escape(t.cancel_keep)
+        )));
+    }
+    let it = cancel_confirm_page(Lang::It, &facts(Lang::It), PAGE_CODE);
+    assert!(it.contains("Vuoi annullare la prenotazione?") && it.contains("Sì, annulla la prenotazione"));
+    assert!(it.contains("No, mantieni la prenotazione"));
+}
+
+#[test]
+fn cancelled_page_says_what_was_cancelled() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = cancelled_page(lang, &facts(lang));
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.cancelled_title))));
+        assert!(html.contains(&escape(t.cancelled_free)));
+        assert!(html.contains("Carta d&#39;identità elettronica (CIE)") && html.contains("09:15–09:30"));
+        assert!(html.contains(&format!(
+            r#"<a class="button" href="/">{}</a>"#,
+            escape(t.new_booking)
+        )));
+        assert!(forms(&html).is_empty());
+        assert!(!html.contains(QR) && !html.contains("K7MX"));
+    }
+    assert!(cancelled_page(Lang::It, &facts(Lang::It)).contains("Prenotazione annullata"));
+    assert!(cancelled_page(Lang::En, &facts(Lang::En)).contains("Booking cancelled"));
+}
+
+#[test]
+fn expired_and_not_found_pages_show_the_way_on() {
+    for lang in LANGS {
+        let t = texts(lang);
+        let html = expired_page(lang);
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.expired_title))));
+        assert!(html.contains(&format!(r#"href="/">{}</a>"#, escape(t.book_again))));
+        assert!(html.contains(&format!(r#"href="?lang={}""#, other(lang).as_str())));
+
+        let html = not_found_page(lang);
+        assert!(html.contains(&format!("<h1>{}</h1>", escape(t.not_found_title))));
+        assert!(html.contains(&escape(t.not_found_text)));
+        assert!(html.contains(&format!(
+            r#"href="/?view=my-bookings">{}</a>"#,
+            escape(t.my_bookings)
+        )));
+    }
+    assert!(expired_page(Lang::It).contains("Prenota di nuovo"));
+    assert!(expired_page(Lang::En).contains("Book again"));
+    assert!(not_found_page(Lang::It).contains("Le mie prenotazioni"));
+    assert!(not_found_page(Lang::En).contains("My bookings"));
+}
+
+#[test]
+fn message_page_shows_title_and_paragraphs() {
+    let html = message_page(
+        Lang::En,
+        "Too late to cancel",
+        "The appointment has started.\n\nAsk at the counter.",
+    );
+    assert!(html.contains("<h1>Too late to cancel</h1>"));
+    assert!(html.contains("<title>Too late to cancel – "));
+    assert!(html.contains("<p>The appointment has started.</p>\n<p>Ask at the counter.</p>"));
+    assert!(html.contains(r#"<a href="/">Back to the home page</a>"#));
+    assert_common(&html, Lang::En, "message");
+}
+
+#[test]
+fn translations_are_complete_and_plain() {
+    for (key, it, en) in ALL {
+        assert!(!it.trim().is_empty() && !en.trim().is_empty(), "{key}");
+        assert_eq!(
+            it.matches("{}").count(),
+            en.matches("{}").count(),
+            "{key}: placeholders"
+        );
+        assert!(
+            it.matches("{}").count() <= 1,
+            "{key}: fill() replaces one placeholder"
+        );
+        for text in [it, en] {
+            assert!(
+                !text.contains(['<', '>', '&']),
+                "{key}: texts are plain, the pages escape them"
+            );
+        }
+    }
+    let same = ALL
+        .iter()
+        .filter(|(_, it, en)| it == en)
+        .map(|(key, ..)| *key)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        same,
+        ["city", "product", "title_suffix"],
+        "every other text is translated"
+    );
+}
+
+#[test]
+fn the_real_qr_code_fits_the_page() {
+    let qr = prenota_notify::qr::svg("PRENOTA1.check-in-token");
+    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, &qr, true);
+    assert!(html.contains(&qr));
+    assert_common(&html, Lang::It, "booking with the real QR");
+    let lower = qr.to_ascii_lowercase();
+    assert!(!lower.contains("style") && !lower.contains("<script") && !lower.contains("href"));
+}
+
+#[test]
+fn short_codes_read_aloud() {
+    assert_eq!(short_code_display("K7MX4QPR"), "K7MX-4QPR");
+    assert_eq!(short_code_display("ABC"), "ABC");
+    assert_eq!(short_code_spelled("K7MX4QPR"), "K 7 M X 4 Q P R");
+    assert_eq!(path_segment("Az09-_.~"), "Az09-_.~");
+    assert_eq!(path_segment("a b/è"), "a%20b%2F%C3%A8");
+}

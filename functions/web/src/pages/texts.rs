@@ -1,0 +1,130 @@
+//! Every word the pages say, Italian and English side by side so a translation is reviewed on one line.
+//!
+//! Texts are plain text (the pages escape them). `{}` marks where a value goes; see [`fill`].
+
+use prenota_core::catalogue::Lang;
+
+macro_rules! texts {
+    ($($key:ident: $it:literal, $en:literal;)+) => {
+        /// The pages' texts in one language.
+        pub(crate) struct Texts {
+            $(pub $key: &'static str,)+
+        }
+
+        static IT: Texts = Texts { $($key: $it,)+ };
+        static EN: Texts = Texts { $($key: $en,)+ };
+
+        /// Every text as `(key, italian, english)`, for the tests that check the translations.
+        #[cfg(test)]
+        pub(crate) const ALL: &[(&str, &str, &str)] = &[$((stringify!($key), $it, $en),)+];
+    };
+}
+
+texts! {
+    // Layout: header, footer, language switch.
+    city: "Comune di Bergamo", "Comune di Bergamo";
+    product: "Prenota", "Prenota";
+    title_suffix: "Prenota – Comune di Bergamo", "Prenota – Comune di Bergamo";
+    skip_link: "Vai al contenuto principale", "Skip to main content";
+    language_nav: "Lingua", "Language";
+    // The other language's name, written in that language.
+    other_language: "English", "Italiano";
+    footer_nav: "Informazioni legali", "Legal information";
+    privacy: "Informativa sulla privacy", "Privacy notice";
+    accessibility: "Dichiarazione di accessibilità", "Accessibility statement";
+    terms_of_service: "Termini del servizio", "Terms of service";
+    footer_note: "Prenota è il servizio del Comune di Bergamo per prenotare un appuntamento agli sportelli.",
+        "Prenota is the Comune di Bergamo's service for booking an appointment at its counters.";
+
+    // The booking summary.
+    label_service: "Servizio", "Service";
+    label_office: "Sede", "Office";
+    label_address: "Indirizzo", "Address";
+    label_date: "Data", "Date";
+    label_time: "Orario", "Time";
+    label_name: "A nome di", "Booked for";
+
+    // GET /c/{code}.
+    confirm_title: "Conferma la prenotazione", "Confirm your booking";
+    confirm_intro: "La prenotazione non è ancora registrata. Controlla i dati e premi «Conferma prenotazione».",
+        "Your booking is not final yet. Check the details and press “Confirm booking”.";
+    confirm_deadline: "Hai tempo fino alle {}. Dopo, l'orario sarà liberato e dovrai prenotare di nuovo.",
+        "You have until {}. After that, the time slot will be released and you will need to book again.";
+    confirm_summary_heading: "Dati della prenotazione", "Booking details";
+    confirm_button: "Conferma prenotazione", "Confirm booking";
+    confirm_not_you: "Se non hai chiesto tu questa prenotazione, ignora il messaggio: senza conferma non sarà registrata.",
+        "If you did not ask for this booking, ignore the message: without confirmation nothing is booked.";
+
+    // GET /p/{code}, and the answer to POST /c/{code}.
+    booking_title: "La tua prenotazione", "Your booking";
+    confirmed_notice_title: "Prenotazione confermata", "Booking confirmed";
+    confirmed_notice_text: "La prenotazione è registrata. Il link a questa pagina è nel messaggio che hai ricevuto.",
+        "Your booking is registered. The link to this page is in the message you received.";
+    pass_heading: "Da mostrare allo sportello", "Show this at the counter";
+    qr_caption: "Mostra il codice QR all'operatore oppure comunica il codice di prenotazione.",
+        "Show the QR code to the clerk, or read out the booking code.";
+    short_code_label: "Codice di prenotazione", "Booking code";
+    one_person: "La prenotazione vale per una sola persona.", "The booking is valid for one person only.";
+    details_heading: "Dettagli dell'appuntamento", "Appointment details";
+    map_link: "Vedi la sede sulla mappa (OpenStreetMap)", "See the office on the map (OpenStreetMap)";
+    before_heading: "Prima dell'appuntamento", "Before your appointment";
+    service_terms_heading: "Condizioni del servizio", "Terms of the service";
+    access_heading: "Regole di accesso", "Access rules";
+    bring_heading: "Cosa portare", "What to bring";
+    actions_heading: "Altre azioni", "More actions";
+    calendar_link: "Aggiungi al calendario", "Add to calendar";
+    print_hint: "Per stampare la prenotazione usa il comando «Stampa» del tuo browser.",
+        "To print this booking, use your browser's “Print” command.";
+    new_booking: "Prenota un altro appuntamento", "Book another appointment";
+    cancel_heading: "Annulla la prenotazione", "Cancel the booking";
+    cancel_intro: "Se non puoi venire, annulla la prenotazione: l'orario tornerà disponibile per altre persone.",
+        "If you cannot come, cancel the booking so that the time slot is free for someone else.";
+    cancel_button: "Annulla prenotazione", "Cancel booking";
+
+    // POST /p/{code}/cancel, first step.
+    cancel_confirm_title: "Vuoi annullare la prenotazione?", "Do you want to cancel your booking?";
+    cancel_confirm_intro: "L'annullamento è definitivo: l'orario tornerà disponibile per altre persone.",
+        "Cancelling cannot be undone: the time slot will become available to other people.";
+    cancel_confirm_button: "Sì, annulla la prenotazione", "Yes, cancel the booking";
+    cancel_keep: "No, mantieni la prenotazione", "No, keep the booking";
+
+    // POST /p/{code}/cancel, second step.
+    cancelled_title: "Prenotazione annullata", "Booking cancelled";
+    cancelled_intro: "Hai annullato questa prenotazione:", "You have cancelled this booking:";
+    cancelled_free: "L'orario è di nuovo disponibile per altre persone. Il codice QR della prenotazione non è più valido.",
+        "The time slot is free again for other people. The booking's QR code is no longer valid.";
+
+    // 410: the confirmation window has closed.
+    expired_title: "Tempo per la conferma scaduto", "The time to confirm has run out";
+    expired_text: "Il tempo per confermare la prenotazione è terminato: l'orario è stato liberato e la prenotazione non è stata registrata.",
+        "The time to confirm this booking has run out: the time slot has been released and nothing was booked.";
+    expired_again: "Puoi scegliere di nuovo il servizio e un orario libero.",
+        "You can choose the service and a free time slot again.";
+    book_again: "Prenota di nuovo", "Book again";
+
+    // 404: no booking behind this link.
+    not_found_title: "Link non valido", "This link is not valid";
+    not_found_text: "Il link che hai aperto non corrisponde a nessuna prenotazione. Forse è incompleto o contiene un errore: alcune app per gli SMS spezzano i link lunghi.",
+        "The link you opened does not match any booking. It may be incomplete or mistyped: some SMS apps cut long links.";
+    not_found_retry: "Prova ad aprirlo di nuovo dal messaggio ricevuto, oppure copialo per intero nella barra degli indirizzi del browser.",
+        "Try opening it again from the message you received, or copy all of it into your browser's address bar.";
+    not_found_mine: "Per ricevere di nuovo i link alle tue prenotazioni, apri «Le mie prenotazioni» e inserisci l'e-mail o il numero di cellulare che hai usato.",
+        "To receive the links to your bookings again, open “My bookings” and enter the e-mail address or mobile number you used.";
+    my_bookings: "Le mie prenotazioni", "My bookings";
+
+    // Generic pages.
+    home: "Torna alla pagina iniziale", "Back to the home page";
+}
+
+/// The texts of `lang`.
+pub(crate) fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::It => &IT,
+        Lang::En => &EN,
+    }
+}
+
+/// `template` with its `{}` replaced by `value` (plain text: escape the result).
+pub(crate) fn fill(template: &str, value: &str) -> String {
+    template.replacen("{}", value, 1)
+}

@@ -1,0 +1,135 @@
+//! From a stored booking to what citizens read: the facts of a booking, its check-in token and
+//! its messages, ready for the outbox.
+
+use chrono::{DateTime, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::checkin::{CheckinClaims, sign};
+use prenota_core::contact::Contact;
+use prenota_core::{ShortCode, Token};
+use prenota_notify::message::Message;
+use prenota_notify::{BookingFacts, compose};
+use prenota_store::{Booking, OutboxMessage, Person};
+
+use crate::app::App;
+
+/// Kinds of outbox messages.
+pub const CONFIRMATION_REQUEST: &str = "confirmation-request";
+pub const BOOKING_CONFIRMED: &str = "booking-confirmed";
+pub const CANCELLATION: &str = "cancellation";
+/// A "my bookings" request: the sender looks the bookings up and writes `BOOKINGS_LIST`.
+pub const BOOKINGS_LIST_REQUEST: &str = "bookings-list-request";
+pub const BOOKINGS_LIST: &str = "bookings-list";
+
+/// The facts of a booking in `lang`. A catalogue item removed since the booking was made is
+/// named by its id rather than dropped.
+pub fn facts(app: &App, booking: &Booking, person: Option<&Person>, lang: Lang) -> BookingFacts {
+    let catalogue = &app.catalogue;
+    let office = catalogue.office(&booking.offering.office);
+    let service = catalogue.service(&booking.offering.service);
+    let person = person.or(booking.person.as_ref());
+    BookingFacts {
+        lang,
+        city: catalogue.city_name.clone(),
+        booking_id: booking.id.clone(),
+        short_code: booking
+            .short_code
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
+        person_name: person.map(|p| format!("{} {}", p.name, p.surname)),
+        service_name: service.map_or_else(
+            || booking.offering.service.to_string(),
+            |s| s.name.get(lang).to_owned(),
+        ),
+        office_name: office.map_or_else(|| booking.offering.office.to_string(), |o| o.name.clone()),
+        office_address: office.map(|o| o.address.clone()).unwrap_or_default(),
+        office_lat: office.map_or(0.0, |o| o.lat),
+        office_lon: office.map_or(0.0, |o| o.lon),
+        date: booking.date,
+        start: booking.start,
+        end: booking.end,
+        starts_at: booking.starts_at,
+        ends_at: booking.ends_at,
+        terms: service.map(|s| s.terms.get(lang).to_owned()).unwrap_or_default(),
+        access_rules: service
+            .map(|s| s.access_rules.get(lang).to_owned())
+            .unwrap_or_default(),
+        what_to_bring: service
+            .map(|s| s.what_to_bring.get(lang).to_vec())
+            .unwrap_or_default(),
+    }
+}
+
+pub fn confirm_url(app: &App, code: &Token) -> String {
+    format!("{}/c/{}", app.settings.public_url, code.encode())
+}
+
+pub fn page_url(app: &App, code: &Token) -> String {
+    format!("{}/p/{}", app.settings.public_url, code.encode())
+}
+
+pub fn home_url(app: &App) -> String {
+    format!("{}/", app.settings.public_url)
+}
+
+/// The booking page's code: derived from the confirmation code with the installation's key, so
+/// a second confirmation shows the same page and the store keeps only hashes.
+pub fn page_code(app: &App, confirm: &Token) -> Token {
+    app.secrets.hmac.derive_token("booking-page", confirm)
+}
+
+/// What the QR code says: signed, checkable offline at the counter, useless for anything else.
+pub fn checkin_token(app: &App, booking: &Booking) -> Option<String> {
+    let short_code: ShortCode = booking.short_code.clone()?;
+    let claims = CheckinClaims {
+        short_code,
+        office: booking.offering.office.clone(),
+        date: booking.date,
+        start: booking.start,
+    };
+    Some(sign(&app.secrets.checkin, &claims))
+}
+
+pub fn outbox(kind: &str, message: &Message, now: DateTime<Utc>) -> Result<OutboxMessage, serde_json::Error> {
+    let id = Token::generate()
+        .map(|t| t.encode())
+        .unwrap_or_else(|_| format!("{}", now.timestamp_nanos_opt().unwrap_or(0)));
+    Ok(OutboxMessage {
+        id,
+        kind: kind.to_owned(),
+        channel: message.channel().as_str().to_owned(),
+        recipient: message.recipient().to_owned(),
+        payload: serde_json::to_string(message)?,
+        created_at: now,
+    })
+}
+
+pub fn confirmation_request(
+    app: &App,
+    facts: &BookingFacts,
+    contact: &Contact,
+    confirm: &Token,
+    confirm_by: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, serde_json::Error> {
+    let message = compose::confirmation_request(facts, contact, &confirm_url(app, confirm), confirm_by);
+    outbox(CONFIRMATION_REQUEST, &message, now)
+}
+
+/// A "my bookings" request for the sender, which alone looks the bookings up.
+pub fn bookings_list_request(
+    contact: &Contact,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, serde_json::Error> {
+    let payload = serde_json::json!({ "contact": contact.address(), "lang": lang.as_str() });
+    let id = Token::generate().map(|t| t.encode()).unwrap_or_default();
+    Ok(OutboxMessage {
+        id,
+        kind: BOOKINGS_LIST_REQUEST.to_owned(),
+        channel: contact.channel().as_str().to_owned(),
+        recipient: contact.address().to_owned(),
+        payload: serde_json::to_string(&payload)?,
+        created_at: now,
+    })
+}

@@ -1,0 +1,209 @@
+//! The route table: every path the API Gateway, the Lambdas and the one-machine server know, in one
+//! place. Each route names the Lambda that serves it (its folder under `functions/`).
+
+use http::Method;
+use serde::Serialize;
+
+/// What a route does; `app::handle` dispatches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Endpoint {
+    Services,
+    Offices,
+    Slots,
+    Hold,
+    Release,
+    Details,
+    ConfirmPage,
+    Confirm,
+    BookingPage,
+    Calendar,
+    Cancel,
+    MyBookings,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    #[serde(serialize_with = "method_name")]
+    pub method: Method,
+    /// `{name}` marks a path parameter, as in API Gateway and OpenAPI.
+    pub path: &'static str,
+    pub endpoint: Endpoint,
+    /// The Lambda (and folder under `functions/`) that serves the route.
+    pub function: &'static str,
+}
+
+fn method_name<S: serde::Serializer>(method: &Method, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(method.as_str())
+}
+
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/services",
+        endpoint: Endpoint::Services,
+        function: "services",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/services/{service_id}/offices",
+        endpoint: Endpoint::Offices,
+        function: "offices",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/services/{service_id}/offices/{office_id}/slots",
+        endpoint: Endpoint::Slots,
+        function: "slots",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/holds",
+        endpoint: Endpoint::Hold,
+        function: "hold",
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/holds/{hold_id}",
+        endpoint: Endpoint::Release,
+        function: "hold",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/holds/{hold_id}/booking",
+        endpoint: Endpoint::Details,
+        function: "details",
+    },
+    Route {
+        method: Method::GET,
+        path: "/c/{code}",
+        endpoint: Endpoint::ConfirmPage,
+        function: "confirm",
+    },
+    Route {
+        method: Method::POST,
+        path: "/c/{code}",
+        endpoint: Endpoint::Confirm,
+        function: "confirm",
+    },
+    Route {
+        method: Method::GET,
+        path: "/p/{code}",
+        endpoint: Endpoint::BookingPage,
+        function: "booking",
+    },
+    Route {
+        method: Method::GET,
+        path: "/p/{code}/calendar.ics",
+        endpoint: Endpoint::Calendar,
+        function: "booking",
+    },
+    Route {
+        method: Method::POST,
+        path: "/p/{code}/cancel",
+        endpoint: Endpoint::Cancel,
+        function: "booking",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/my-bookings",
+        endpoint: Endpoint::MyBookings,
+        function: "my-bookings",
+    },
+];
+
+/// A path matched against the table.
+#[derive(Debug)]
+pub enum Match<'a> {
+    Found {
+        route: &'static Route,
+        params: Vec<(&'static str, &'a str)>,
+    },
+    /// The path exists, not with this method: the methods it has.
+    WrongMethod(Vec<Method>),
+    NotFound,
+}
+
+fn match_path<'a>(template: &'static str, path: &'a str) -> Option<Vec<(&'static str, &'a str)>> {
+    let mut params = Vec::new();
+    let mut template_parts = template.split('/');
+    let mut path_parts = path.split('/');
+    loop {
+        match (template_parts.next(), path_parts.next()) {
+            (None, None) => return Some(params),
+            (Some(expected), Some(actual)) => {
+                if let Some(name) = expected.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+                    if actual.is_empty() {
+                        return None;
+                    }
+                    params.push((name, actual));
+                } else if expected != actual {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+pub fn find<'a>(method: &Method, path: &'a str) -> Match<'a> {
+    let mut allowed = Vec::new();
+    for route in ROUTES {
+        if let Some(params) = match_path(route.path, path) {
+            if route.method == *method {
+                return Match::Found { route, params };
+            }
+            allowed.push(route.method.clone());
+        }
+    }
+    if allowed.is_empty() {
+        Match::NotFound
+    } else {
+        Match::WrongMethod(allowed)
+    }
+}
+
+/// The routes a Lambda serves.
+pub fn of_function(function: &str) -> impl Iterator<Item = &'static Route> + '_ {
+    ROUTES.iter().filter(move |route| route.function == function)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_their_routes_only() {
+        let Match::Found { route, params } = find(&Method::GET, "/api/services/cie/offices/ufficio-1/slots")
+        else {
+            panic!("no match")
+        };
+        assert_eq!(route.endpoint, Endpoint::Slots);
+        assert_eq!(params, [("service_id", "cie"), ("office_id", "ufficio-1")]);
+        assert!(matches!(
+            find(&Method::GET, "/api/services/cie/offices/"),
+            Match::NotFound
+        ));
+        assert!(matches!(find(&Method::GET, "/api/holds"), Match::WrongMethod(m) if m == [Method::POST]));
+        assert!(matches!(find(&Method::PUT, "/c/abc"), Match::WrongMethod(m) if m.len() == 2));
+        assert!(matches!(
+            find(&Method::GET, "/p/abc/calendar.ics"),
+            Match::Found { .. }
+        ));
+    }
+
+    #[test]
+    fn every_route_has_a_function_and_no_two_routes_collide() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            assert!(!a.function.is_empty());
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {}",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
+}
