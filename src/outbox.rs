@@ -13,27 +13,32 @@ use prenota_web::render::BOOKINGS_LIST_REQUEST;
 
 const POLL_EVERY: Duration = Duration::from_millis(250);
 
-/// Marks each pending message as delivered to the local outbox. "My bookings" requests stay for
-/// the sender that builds the list (the delivery issue); they are shown as requests meanwhile.
+/// Delivers pending messages to the local outbox: each is marked sent and stays readable at
+/// `/outbox`. A "my bookings" request is first turned into the list it asks for.
 pub async fn deliver_forever(app: Arc<App>) {
     loop {
-        match app.store.pending_messages(100).await {
-            Ok(entries) => {
-                for entry in entries.iter().filter(|e| e.message.kind != BOOKINGS_LIST_REQUEST) {
-                    let now = app.clock.now();
-                    if let Err(error) = app
-                        .store
-                        .mark_delivery(&entry.message.id, Delivery::Sent, "local outbox", now)
-                        .await
-                    {
-                        tracing::error!(message_id = %entry.message.id, %error, "local outbox delivery failed");
-                    }
-                }
-            }
-            Err(error) => tracing::error!(%error, "cannot read the outbox"),
+        if let Err(error) = deliver_pending(&app).await {
+            tracing::error!(%error, "local outbox delivery failed");
         }
         tokio::time::sleep(POLL_EVERY).await;
     }
+}
+
+async fn deliver_pending(app: &App) -> anyhow::Result<()> {
+    for entry in app.store.pending_messages(100).await? {
+        let message = &entry.message;
+        let detail = if message.kind == BOOKINGS_LIST_REQUEST {
+            let list = prenota_web::render::bookings_list(app, message).await?;
+            for queued in &list {
+                app.store.enqueue(queued).await?;
+            }
+            format!("answered with {} message(s)", list.len())
+        } else {
+            "local outbox".to_owned()
+        };
+        app.store.mark_delivery(&message.id, Delivery::Sent, &detail, app.clock.now()).await?;
+    }
+    Ok(())
 }
 
 fn escape(text: &str) -> String {

@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConsumedCapacity, Delete, GlobalSecondaryIndex,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, ConsumedCapacity, Delete, GlobalSecondaryIndex,
     KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnConsumedCapacity, ScalarAttributeType,
     StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
@@ -857,10 +857,18 @@ impl OutboxStore for DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
-            .await
-            .map_err(sdk_unavailable)?;
-        self.usage.record_write(output.consumed_capacity());
-        Ok(())
+            .await;
+        match output {
+            Ok(output) => {
+                self.usage.record_write(output.consumed_capacity());
+                Ok(())
+            }
+            // Already queued under this id: a retry, kept as it is.
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(())
+            }
+            Err(error) => Err(sdk_unavailable(error)),
+        }
     }
 
     async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
@@ -1173,6 +1181,39 @@ impl BookingStore for DynamoStore {
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
         let id = self.booking_id_by_code(code, "page").await?;
         Ok(self.record(&id, now).await?.booking)
+    }
+
+    async fn issue_page_code(&self, booking_id: &str, code: &TokenHash) -> StoreResult<()> {
+        let mut item = code_key(code);
+        item.insert("booking".into(), s(booking_id));
+        item.insert("purpose".into(), s("page"));
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(
+                        ConditionCheck::builder()
+                            .table_name(self.table.as_ref())
+                            .set_key(Some(booking_key(booking_id)))
+                            .condition_expression("attribute_exists(pk)")
+                            .build()
+                            .map_err(unavailable)?,
+                    )
+                    .build(),
+            )
+            .transact_items(tx_put(self.put(item).condition_expression("attribute_not_exists(pk)"))?)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                self.usage.record_write(output.consumed_capacity());
+                Ok(())
+            }
+            Err(error) if is_cancelled(&error) => Err(StoreError::NotFound),
+            Err(error) => Err(sdk_unavailable(error)),
+        }
     }
 
     async fn cancel(

@@ -214,6 +214,10 @@ pub trait BookingStore: Send + Sync {
     /// The booking a booking-page link points to.
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
+    /// Another booking-page link for a booking, for the "my bookings" list: the store keeps
+    /// only hashes, so a list sent later needs links of its own.
+    async fn issue_page_code(&self, booking_id: &str, code: &TokenHash) -> StoreResult<()>;
+
     /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
     /// Repeats: `changed: false`, nothing queued.
     async fn cancel(
@@ -233,7 +237,8 @@ pub trait BookingStore: Send + Sync {
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
-    /// Queues a message that no state change causes (the "my bookings" request).
+    /// Queues a message that no state change causes (the "my bookings" request). A message
+    /// already queued under the same id is kept as it is.
     async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()>;
 
     /// Messages not yet sent nor failed, oldest first.

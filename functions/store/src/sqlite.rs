@@ -49,7 +49,6 @@ CREATE TABLE IF NOT EXISTS bookings (
     expires_at INTEGER,                  -- deadline of held and pending; NULL otherwise
     short_code TEXT UNIQUE,
     confirm_code TEXT UNIQUE,            -- hex SHA-256 of the confirmation link's code
-    page_code TEXT UNIQUE,               -- hex SHA-256 of the booking page link's code
     contact_key TEXT,                    -- HMAC of the contact
     created_at INTEGER NOT NULL
 );
@@ -57,6 +56,10 @@ CREATE INDEX IF NOT EXISTS bookings_by_slot ON bookings (office, service, date, 
     WHERE state != 'cancelled';
 CREATE INDEX IF NOT EXISTS bookings_by_contact ON bookings (contact_key, starts_at)
     WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed');
+CREATE TABLE IF NOT EXISTS page_codes (
+    code TEXT PRIMARY KEY,               -- hex SHA-256 of a booking page link's code
+    booking_id TEXT NOT NULL REFERENCES bookings (id)
+);
 CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -348,6 +351,14 @@ fn find_booking(
     }
 }
 
+fn booking_by_page_code(connection: &Connection, code: &str, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let id: Option<String> = connection
+        .prepare_cached("SELECT booking_id FROM page_codes WHERE code = ?1")?
+        .query_row(params![code], |row| row.get(0))
+        .optional()?;
+    find_booking(connection, "id", &id.ok_or(StoreError::NotFound)?, now)
+}
+
 fn query_one<T: rusqlite::types::FromSql>(
     connection: &Connection,
     sql: &str,
@@ -362,11 +373,13 @@ fn run(connection: &Connection, sql: &str, params: impl rusqlite::Params) -> Sto
     Ok(connection.prepare_cached(sql)?.execute(params)?)
 }
 
+/// Queues messages; one already queued under the same id is kept as it is (retries are harmless).
 fn queue(connection: &Connection, messages: &[OutboxMessage]) -> StoreResult<()> {
     for message in messages {
         run(
             connection,
-            "INSERT INTO outbox (id, kind, channel, recipient, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO outbox (id, kind, channel, recipient, payload, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 message.id,
                 message.kind,
@@ -704,8 +717,13 @@ impl BookingStore for SqliteStore {
                 Transition::To(state) => {
                     run(
                         tx,
-                        "UPDATE bookings SET state = ?2, expires_at = NULL, page_code = ?3 WHERE id = ?1",
-                        params![booking.id, state.as_str(), page_code],
+                        "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
+                        params![booking.id, state.as_str()],
+                    )?;
+                    run(
+                        tx,
+                        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)",
+                        params![page_code, booking.id],
                     )?;
                     queue(tx, &messages)?;
                     Ok(Outcome {
@@ -720,7 +738,20 @@ impl BookingStore for SqliteStore {
 
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
         let code = code.to_hex();
-        self.read(move |c| find_booking(c, "page_code", &code, now)).await
+        self.read(move |c| booking_by_page_code(c, &code, now)).await
+    }
+
+    async fn issue_page_code(&self, booking_id: &str, code: &TokenHash) -> StoreResult<()> {
+        let (id, code) = (booking_id.to_owned(), code.to_hex());
+        self.write(move |tx| {
+            let known: bool = query_one(tx, "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = ?1)", params![id])?;
+            if !known {
+                return Err(StoreError::NotFound);
+            }
+            run(tx, "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)", params![code, id])?;
+            Ok(())
+        })
+        .await
     }
 
     async fn cancel(
@@ -732,7 +763,7 @@ impl BookingStore for SqliteStore {
         let code = page_code.to_hex();
         let messages = messages.to_vec();
         self.write(move |tx| {
-            let booking = find_booking(tx, "page_code", &code, now)?;
+            let booking = booking_by_page_code(tx, &code, now)?;
             match transition(&booking, Event::Cancel, now)? {
                 Transition::AlreadyDone => Ok(Outcome {
                     booking,

@@ -196,6 +196,8 @@ impl App {
             Endpoint::BookingPage => return links::booking_page(self, &incoming).await,
             Endpoint::Calendar => return links::calendar(self, &incoming).await,
             Endpoint::Cancel => return links::cancel(self, &incoming).await,
+            Endpoint::CancelRedirect => return links::back_to_page(&incoming),
+            Endpoint::OpenApi => Ok(respond(StatusCode::OK, "application/json", crate::OPENAPI)),
         };
         answer.unwrap_or_else(|p| problem(&p))
     }

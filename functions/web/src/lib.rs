@@ -11,3 +11,6 @@ pub mod render;
 pub mod routes;
 
 pub use app::{App, Secrets, Settings};
+
+/// The OpenAPI 3.1 description of every route (checked against the route table by a test).
+pub const OPENAPI: &str = include_str!("../openapi.json");

@@ -263,3 +263,20 @@ pub async fn cancel(app: &App, incoming: &Incoming<'_>) -> Answer {
         Err(error) => failure(&error, lang),
     }
 }
+
+/// `GET /p/{code}/cancel`: nothing to show there; the booking page is where cancelling starts.
+pub fn back_to_page(incoming: &Incoming<'_>) -> Answer {
+    let lang = incoming.lang;
+    let Some(page_code) = code(incoming) else {
+        return not_found(lang);
+    };
+    let mut answer = respond(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", "");
+    let location = format!("/p/{}?lang={}", page_code.encode(), lang.as_str());
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        answer.headers_mut().insert(header::LOCATION, value);
+    }
+    answer
+        .headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    answer
+}

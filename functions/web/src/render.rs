@@ -133,3 +133,56 @@ pub fn bookings_list_request(
         created_at: now,
     })
 }
+
+/// Why a "my bookings" request could not be turned into messages.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("the request's payload is unreadable: {0}")]
+    Payload(String),
+    #[error(transparent)]
+    Store(#[from] prenota_store::StoreError),
+}
+
+/// Builds what a "my bookings" request asked for: the contact's confirmed future bookings, each
+/// with a link of its own, on the contact's channel. No bookings, no message: the requester was
+/// already told "if there are bookings". Ids derive from the request's, so a retried request
+/// queues nothing twice.
+pub async fn bookings_list(app: &App, request: &OutboxMessage) -> Result<Vec<OutboxMessage>, ListError> {
+    #[derive(serde::Deserialize)]
+    struct Asked {
+        contact: String,
+        lang: String,
+    }
+    let asked: Asked =
+        serde_json::from_str(&request.payload).map_err(|e| ListError::Payload(e.to_string()))?;
+    let contact = Contact::parse(&asked.contact).map_err(|e| ListError::Payload(e.to_string()))?;
+    let lang = Lang::parse(&asked.lang).unwrap_or_default();
+    let now = app.clock.now();
+    let bookings = app
+        .store
+        .bookings_of_contact(&contact.key(&app.secrets.hmac), now)
+        .await?;
+    let mut listed = Vec::new();
+    for booking in bookings
+        .iter()
+        .filter(|b| b.state == prenota_core::BookingState::Confirmed)
+    {
+        let code = Token::generate().map_err(|e| ListError::Payload(e.to_string()))?;
+        app.store.issue_page_code(&booking.id, &code.hash()).await?;
+        listed.push((facts(app, booking, None, lang), page_url(app, &code)));
+    }
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let messages = compose::bookings_list_sms_all(lang, &contact, &listed, &home_url(app));
+    messages
+        .iter()
+        .enumerate()
+        .map(|(index, message)| {
+            let mut queued =
+                outbox(BOOKINGS_LIST, message, now).map_err(|e| ListError::Payload(e.to_string()))?;
+            queued.id = format!("{}-{index}", request.id);
+            Ok(queued)
+        })
+        .collect()
+}

@@ -19,7 +19,10 @@ pub enum Endpoint {
     BookingPage,
     Calendar,
     Cancel,
+    /// A GET on the cancel address (a language switch after cancelling, a reload): back to the page.
+    CancelRedirect,
     MyBookings,
+    OpenApi,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,10 +108,22 @@ pub const ROUTES: &[Route] = &[
         function: "booking",
     },
     Route {
+        method: Method::GET,
+        path: "/p/{code}/cancel",
+        endpoint: Endpoint::CancelRedirect,
+        function: "booking",
+    },
+    Route {
         method: Method::POST,
         path: "/api/my-bookings",
         endpoint: Endpoint::MyBookings,
         function: "my-bookings",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/openapi.json",
+        endpoint: Endpoint::OpenApi,
+        function: "services",
     },
 ];
 
@@ -186,6 +201,7 @@ mod tests {
         ));
         assert!(matches!(find(&Method::GET, "/api/holds"), Match::WrongMethod(m) if m == [Method::POST]));
         assert!(matches!(find(&Method::PUT, "/c/abc"), Match::WrongMethod(m) if m.len() == 2));
+        assert!(matches!(find(&Method::DELETE, "/p/abc/cancel"), Match::WrongMethod(m) if m.len() == 2));
         assert!(matches!(
             find(&Method::GET, "/p/abc/calendar.ics"),
             Match::Found { .. }
@@ -205,5 +221,29 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod openapi {
+    use std::collections::BTreeSet;
+
+    use super::ROUTES;
+
+    #[test]
+    fn the_openapi_document_describes_exactly_the_route_table() {
+        let document: serde_json::Value = serde_json::from_str(crate::OPENAPI).expect("openapi.json is JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        let mut described = BTreeSet::new();
+        for (path, operations) in document["paths"].as_object().expect("paths") {
+            for method in operations.as_object().expect("operations").keys() {
+                described.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+        let routed: BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .map(|route| (route.method.to_string(), route.path.to_owned()))
+            .collect();
+        assert_eq!(described, routed);
     }
 }
