@@ -106,11 +106,19 @@ async fn main() -> anyhow::Result<()> {
     store.put_catalogue(&catalogue).await?;
     let secrets = secrets::load(&settings.data)?;
 
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("PRENOTA_ADDR: cannot listen on {}", settings.addr))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let mut web_settings = settings.web.clone();
+    if web_settings.public_url.is_empty() {
+        web_settings.public_url = url.clone();
+    }
     let app = Arc::new(App {
         store: Arc::new(store.clone()),
         catalogue: Arc::new(catalogue),
         clock: Arc::new(SystemClock),
-        settings: settings.web.clone(),
+        settings: web_settings,
         secrets,
     });
     tokio::spawn(outbox::deliver_forever(Arc::clone(&app)));
@@ -124,10 +132,6 @@ async fn main() -> anyhow::Result<()> {
         .fallback_service(ServeDir::new(&settings.site))
         .with_state(server);
 
-    let listener = tokio::net::TcpListener::bind(settings.addr)
-        .await
-        .with_context(|| format!("PRENOTA_ADDR: cannot listen on {}", settings.addr))?;
-    let url = format!("http://{}", listener.local_addr()?);
     println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

@@ -36,7 +36,9 @@ async fn deliver_pending(app: &App) -> anyhow::Result<()> {
         } else {
             "local outbox".to_owned()
         };
-        app.store.mark_delivery(&message.id, Delivery::Sent, &detail, app.clock.now()).await?;
+        app.store
+            .mark_delivery(&message.id, Delivery::Sent, &detail, app.clock.now())
+            .await?;
     }
     Ok(())
 }

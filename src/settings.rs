@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
+use prenota_web::app::env_var as var;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -12,22 +13,10 @@ pub struct Settings {
     pub data: PathBuf,
     pub catalogue: PathBuf,
     pub site: PathBuf,
+    /// Its `public_url` is empty when PRENOTA_PUBLIC_URL is unset: links then name the address
+    /// the server actually listens on.
     pub web: prenota_web::Settings,
     pub json_logs: bool,
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
-}
-
-fn duration(name: &str, default: &str) -> anyhow::Result<chrono::Duration> {
-    let raw = var(name).unwrap_or_else(|| default.to_owned());
-    let parsed = humantime::parse_duration(raw.trim())
-        .with_context(|| format!("{name}={raw:?} is not a duration (examples: 90s, 20m, 2d)"))?;
-    if parsed.is_zero() {
-        bail!("{name}={raw:?} must be longer than zero");
-    }
-    chrono::Duration::from_std(parsed).with_context(|| format!("{name}={raw:?} is too long"))
 }
 
 impl Settings {
@@ -36,17 +25,7 @@ impl Settings {
         let addr: SocketAddr = addr_raw
             .parse()
             .with_context(|| format!("PRENOTA_ADDR={addr_raw:?} is not an address like 127.0.0.1:8080"))?;
-        let public_url = var("PRENOTA_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            bail!("PRENOTA_PUBLIC_URL={public_url:?} must start with http:// or https://");
-        }
-        let web = prenota_web::Settings {
-            public_url: public_url.trim_end_matches('/').to_owned(),
-            hold_ttl: duration("PRENOTA_HOLD_TTL", "20m")?,
-            confirm_ttl: duration("PRENOTA_CONFIRM_TTL", "30m")?,
-            retention: duration("PRENOTA_RETENTION", "2d")?,
-            ..prenota_web::Settings::default()
-        };
+        let web = prenota_web::Settings::from_lookup(var)?;
         Ok(Self {
             addr,
             data: PathBuf::from(var("PRENOTA_DATA").unwrap_or_else(|| "./data".to_owned())),

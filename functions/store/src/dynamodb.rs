@@ -17,9 +17,10 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, ConsumedCapacity, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnConsumedCapacity, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem, Update,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, ConsumedCapacity, Delete,
+    GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnConsumedCapacity,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
+    Update,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
@@ -864,7 +865,11 @@ impl OutboxStore for DynamoStore {
                 Ok(())
             }
             // Already queued under this id: a retry, kept as it is.
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
                 Ok(())
             }
             Err(error) => Err(sdk_unavailable(error)),
@@ -1202,7 +1207,9 @@ impl BookingStore for DynamoStore {
                     )
                     .build(),
             )
-            .transact_items(tx_put(self.put(item).condition_expression("attribute_not_exists(pk)"))?)
+            .transact_items(tx_put(
+                self.put(item).condition_expression("attribute_not_exists(pk)"),
+            )?)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;

@@ -744,11 +744,19 @@ impl BookingStore for SqliteStore {
     async fn issue_page_code(&self, booking_id: &str, code: &TokenHash) -> StoreResult<()> {
         let (id, code) = (booking_id.to_owned(), code.to_hex());
         self.write(move |tx| {
-            let known: bool = query_one(tx, "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = ?1)", params![id])?;
+            let known: bool = query_one(
+                tx,
+                "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = ?1)",
+                params![id],
+            )?;
             if !known {
                 return Err(StoreError::NotFound);
             }
-            run(tx, "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)", params![code, id])?;
+            run(
+                tx,
+                "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)",
+                params![code, id],
+            )?;
             Ok(())
         })
         .await

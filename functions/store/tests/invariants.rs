@@ -611,7 +611,10 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     let list = message("bookings-list");
     store.enqueue(&list).await.unwrap();
     // A retried enqueue keeps the first.
-    let retried = prenota_store::OutboxMessage { payload: "{}".into(), ..list.clone() };
+    let retried = prenota_store::OutboxMessage {
+        payload: "{}".into(),
+        ..list.clone()
+    };
     store.enqueue(&retried).await.unwrap();
     assert_eq!(store.message(&list.id).await.unwrap().message, list);
     assert_eq!(store.pending_messages(100).await.unwrap().len(), 3);
@@ -622,9 +625,18 @@ async fn a_booking_can_have_more_page_links<S: Store + 'static>(store: Arc<S>) {
     let booking = store.booking_by_page_code(&page.hash(), now()).await.unwrap();
     let another = Token::generate().unwrap();
     store.issue_page_code(&booking.id, &another.hash()).await.unwrap();
-    assert_eq!(store.booking_by_page_code(&another.hash(), now()).await.unwrap().id, booking.id);
+    assert_eq!(
+        store
+            .booking_by_page_code(&another.hash(), now())
+            .await
+            .unwrap()
+            .id,
+        booking.id
+    );
     assert!(matches!(
-        store.issue_page_code("no-such-booking", &Token::generate().unwrap().hash()).await,
+        store
+            .issue_page_code("no-such-booking", &Token::generate().unwrap().hash())
+            .await,
         Err(StoreError::NotFound)
     ));
     // Either link cancels, once.

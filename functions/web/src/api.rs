@@ -259,8 +259,8 @@ pub async fn hold(app: &App, incoming: &Incoming<'_>) -> Handled {
     let lang = body.lang;
     let offering = offering_of(
         app,
-        body.text("service_id", Code::UnknownService)?,
-        body.text("office_id", Code::UnknownOffice)?,
+        body.text("service_id", Code::InvalidField)?,
+        body.text("office_id", Code::InvalidField)?,
         lang,
     )?;
     let date = parse_date(body.text("date", Code::InvalidDate)?)

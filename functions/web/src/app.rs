@@ -31,10 +31,61 @@ pub struct Settings {
     pub quota: QuotaPolicy,
 }
 
+/// A variable of the environment; set but blank counts as unset.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(String);
+
+fn duration(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: &str,
+) -> Result<Duration, SettingsError> {
+    let raw = lookup(name).unwrap_or_else(|| default.to_owned());
+    let parsed = humantime::parse_duration(raw.trim()).map_err(|_| {
+        SettingsError(format!(
+            "{name}={raw:?} is not a duration (examples: 90s, 20m, 2d)"
+        ))
+    })?;
+    if parsed.is_zero() {
+        return Err(SettingsError(format!("{name}={raw:?} must be longer than zero")));
+    }
+    Duration::from_std(parsed).map_err(|_| SettingsError(format!("{name}={raw:?} is too long")))
+}
+
+impl Settings {
+    /// The settings of DESIGN.md's "Configuration" (`PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`,
+    /// `PRENOTA_CONFIRM_TTL`, `PRENOTA_RETENTION`), the same for the Lambdas and the one-machine
+    /// server. `lookup` gives a variable's value, `None` when unset. Without `PRENOTA_PUBLIC_URL`,
+    /// `public_url` is empty: the caller decides (the server uses its listen address; a Lambda
+    /// has none and refuses to start).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let public_url = lookup("PRENOTA_PUBLIC_URL").unwrap_or_default();
+        let public_url = public_url.trim();
+        let scheme_ok = public_url.starts_with("http://") || public_url.starts_with("https://");
+        if !public_url.is_empty() && !scheme_ok {
+            return Err(SettingsError(format!(
+                "PRENOTA_PUBLIC_URL={public_url:?} must start with http:// or https://"
+            )));
+        }
+        Ok(Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            hold_ttl: duration(&lookup, "PRENOTA_HOLD_TTL", "20m")?,
+            confirm_ttl: duration(&lookup, "PRENOTA_CONFIRM_TTL", "30m")?,
+            retention: duration(&lookup, "PRENOTA_RETENTION", "2d")?,
+            quota: QuotaPolicy::default(),
+        })
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            public_url: "http://127.0.0.1:8080".to_owned(),
+            public_url: String::new(),
             hold_ttl: Duration::minutes(20),
             confirm_ttl: Duration::minutes(30),
             retention: Duration::days(2),
@@ -87,8 +138,17 @@ impl Incoming<'_> {
 
 pub type Answer = Response<Bytes>;
 
+/// The language of a request when it has no valid `lang` field: the `lang` query parameter,
+/// else `Accept-Language`, else Italian.
+pub fn request_lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| Lang::parse(&value))
+        .unwrap_or_else(|| accept_language(headers))
+}
+
 /// The language of `Accept-Language`: the first of it/en by preference, else Italian.
-fn accept_language(headers: &HeaderMap) -> Lang {
+pub fn accept_language(headers: &HeaderMap) -> Lang {
     let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
         return Lang::It;
     };
@@ -170,6 +230,11 @@ impl App {
                 }
                 return answer;
             }
+            // A link from a message with something added (a trailing slash from a mail or SMS
+            // app, a cut): the citizen gets the page that explains, not JSON.
+            Match::NotFound if path.starts_with("/c/") || path.starts_with("/p/") => {
+                return links::html(StatusCode::NOT_FOUND, crate::pages::not_found_page(lang));
+            }
             Match::NotFound => return problem(&Problem::new(Code::NotFound, lang)),
         };
         if body.len() > MAX_BODY_BYTES {
@@ -206,6 +271,45 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_come_from_the_prenota_variables() {
+        let vars = [
+            ("PRENOTA_PUBLIC_URL", "https://prenota.example/"),
+            ("PRENOTA_HOLD_TTL", "90s"),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let settings = Settings::from_lookup(lookup).unwrap();
+        assert_eq!(settings.public_url, "https://prenota.example");
+        assert_eq!(settings.hold_ttl, Duration::seconds(90));
+        assert_eq!(settings.confirm_ttl, Duration::minutes(30));
+        assert_eq!(Settings::from_lookup(|_| None).unwrap().public_url, "");
+        for (name, value) in [
+            ("PRENOTA_HOLD_TTL", "soon"),
+            ("PRENOTA_RETENTION", "0s"),
+            ("PRENOTA_PUBLIC_URL", "ftp://x"),
+        ] {
+            let error = Settings::from_lookup(|n: &str| (n == name).then(|| value.to_owned())).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_query_lang_wins_when_valid() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de, en-GB;q=0.8, it;q=0.5"),
+        );
+        assert_eq!(request_lang(None, &headers), Lang::En);
+        assert_eq!(request_lang(Some("a=1&lang=it"), &headers), Lang::It);
+        assert_eq!(request_lang(Some("lang=xx"), &headers), Lang::En);
+        assert_eq!(request_lang(None, &HeaderMap::new()), Lang::It);
+    }
 
     #[test]
     fn accept_language_prefers_the_best_known_language() {

@@ -1,0 +1,216 @@
+//! The App of a Lambda, built once at init from its environment: `TABLE_NAME` (DynamoDB), the
+//! catalogue stored there, the settings, and the two secrets from SSM Parameter Store.
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, SystemClock};
+use prenota_store::CatalogueStore;
+use prenota_store::dynamodb::DynamoStore;
+use prenota_web::app::env_var as var;
+use prenota_web::{App, Secrets, Settings};
+
+fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str, meaning: &str) -> anyhow::Result<String> {
+    lookup(name).with_context(|| format!("{name} is not set: it must name {meaning}"))
+}
+
+/// The web settings from the same variables as the one-machine server (DESIGN.md,
+/// "Configuration"), except that `PRENOTA_PUBLIC_URL` is required: a Lambda has no listen address
+/// to default to. `lookup` returns a variable's value, `None` when unset or blank.
+pub fn settings_from(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+    let settings = Settings::from_lookup(lookup)?;
+    if settings.public_url.is_empty() {
+        bail!(
+            "PRENOTA_PUBLIC_URL is not set: it must name the public base of the links in messages, \
+             e.g. https://prenota.comune.bergamo.it"
+        );
+    }
+    Ok(settings)
+}
+
+/// [`settings_from`] the process's environment.
+pub fn settings_from_environment() -> anyhow::Result<Settings> {
+    settings_from(var)
+}
+
+/// A secret key as stored in its SecureString: the base64 of exactly 32 bytes. Errors name the
+/// parameter, never its value.
+pub fn decode_key(parameter: &str, value: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = STANDARD.decode(value.trim()).map_err(|_| {
+        anyhow::anyhow!(
+            "SSM parameter {parameter} is not base64 (it must hold the base64 of 32 random bytes)"
+        )
+    })?;
+    let length = bytes.len();
+    <[u8; 32]>::try_from(bytes).map_err(|_| {
+        anyhow::anyhow!("SSM parameter {parameter} must decode to 32 bytes; it decodes to {length}")
+    })
+}
+
+async fn read_key(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Result<[u8; 32]> {
+    let output = client
+        .get_parameter()
+        .name(parameter)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "cannot read SSM parameter {parameter}: {}",
+                aws_sdk_ssm::error::DisplayErrorContext(&error)
+            )
+        })?;
+    let value = output
+        .parameter()
+        .and_then(|p| p.value())
+        .with_context(|| format!("SSM parameter {parameter} has no value"))?;
+    decode_key(parameter, value)
+}
+
+/// The installation's two secrets (DESIGN.md): the HMAC key of contact hashes and the Ed25519 seed
+/// that signs check-in tokens, from SecureStrings, read together.
+pub async fn secrets_from_ssm(
+    client: &aws_sdk_ssm::Client,
+    hmac_parameter: &str,
+    checkin_parameter: &str,
+) -> anyhow::Result<Secrets> {
+    let (hmac, checkin) = tokio::try_join!(
+        read_key(client, hmac_parameter),
+        read_key(client, checkin_parameter)
+    )?;
+    Ok(Secrets {
+        hmac: HmacKey::from_bytes(hmac),
+        checkin: CheckinKey::from_bytes(checkin),
+    })
+}
+
+/// The catalogue stored in the table: a Lambda never reads the TOML file, the import puts it there.
+pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Result<Catalogue> {
+    store
+        .catalogue()
+        .await
+        .with_context(|| format!("cannot read the catalogue from DynamoDB table {table}"))?
+        .with_context(|| {
+            format!(
+                "DynamoDB table {table} holds no catalogue: run the catalogue import (load the city's \
+                 catalogue, e.g. infra/catalogue/bergamo.toml, into this table) before starting the Lambdas"
+            )
+        })
+}
+
+/// The App of a Lambda: settings first (a bad variable stops start-up before any network call),
+/// then the store, the catalogue and the secrets, read once.
+///
+/// Variables: `TABLE_NAME`; `PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`, `PRENOTA_CONFIRM_TTL`,
+/// `PRENOTA_RETENTION` (see [`settings_from`]); `PRENOTA_HMAC_KEY_PARAMETER` and
+/// `PRENOTA_CHECKIN_KEY_PARAMETER`, the names of the SecureStrings holding the secrets.
+pub async fn app_from_environment() -> anyhow::Result<App> {
+    let lookup = var;
+    let table = required(&lookup, "TABLE_NAME", "the DynamoDB table of Prenota")?;
+    let settings = settings_from(lookup)?;
+    let hmac_parameter = required(
+        &lookup,
+        "PRENOTA_HMAC_KEY_PARAMETER",
+        "the SSM SecureString holding the base64 HMAC key of contact hashes",
+    )?;
+    let checkin_parameter = required(
+        &lookup,
+        "PRENOTA_CHECKIN_KEY_PARAMETER",
+        "the SSM SecureString holding the base64 Ed25519 seed that signs check-in tokens",
+    )?;
+
+    let store = DynamoStore::from_environment(&table).await;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let ssm = aws_sdk_ssm::Client::new(&config);
+    let (catalogue, secrets) = tokio::try_join!(
+        catalogue_of(&store, &table),
+        secrets_from_ssm(&ssm, &hmac_parameter, &checkin_parameter)
+    )?;
+    Ok(App {
+        store: Arc::new(store),
+        catalogue: Arc::new(catalogue),
+        clock: Arc::new(SystemClock),
+        settings,
+        secrets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn settings_need_the_public_url_and_default_the_durations() {
+        let error = settings_from(lookup(&[])).unwrap_err().to_string();
+        assert!(error.contains("PRENOTA_PUBLIC_URL"), "{error}");
+
+        let settings = settings_from(lookup(&[("PRENOTA_PUBLIC_URL", "https://prenota.example/")])).unwrap();
+        assert_eq!(settings.public_url, "https://prenota.example");
+        assert_eq!(settings.hold_ttl, chrono::Duration::minutes(20));
+        assert_eq!(settings.confirm_ttl, chrono::Duration::minutes(30));
+        assert_eq!(settings.retention, chrono::Duration::days(2));
+
+        let settings = settings_from(lookup(&[
+            ("PRENOTA_PUBLIC_URL", "https://prenota.example"),
+            ("PRENOTA_HOLD_TTL", "90s"),
+            ("PRENOTA_CONFIRM_TTL", "1h"),
+            ("PRENOTA_RETENTION", "7d"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.hold_ttl, chrono::Duration::seconds(90));
+        assert_eq!(settings.confirm_ttl, chrono::Duration::hours(1));
+        assert_eq!(settings.retention, chrono::Duration::days(7));
+    }
+
+    #[test]
+    fn a_malformed_setting_names_its_variable() {
+        let url = ("PRENOTA_PUBLIC_URL", "https://prenota.example");
+        for (name, value) in [
+            ("PRENOTA_HOLD_TTL", "twenty minutes"),
+            ("PRENOTA_CONFIRM_TTL", "0s"),
+            ("PRENOTA_RETENTION", "-2d"),
+        ] {
+            let error = settings_from(lookup(&[url, (name, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(name), "{error}");
+        }
+        let error = settings_from(lookup(&[("PRENOTA_PUBLIC_URL", "prenota.example")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PRENOTA_PUBLIC_URL"), "{error}");
+    }
+
+    #[test]
+    fn keys_are_the_base64_of_32_bytes_and_errors_do_not_show_them() {
+        let key = [7u8; 32];
+        assert_eq!(decode_key("/prenota/hmac", &STANDARD.encode(key)).unwrap(), key);
+        assert_eq!(
+            decode_key("/prenota/hmac", &format!(" {}\n", STANDARD.encode(key))).unwrap(),
+            key
+        );
+        let short = STANDARD.encode([7u8; 16]);
+        let error = decode_key("/prenota/hmac", &short).unwrap_err().to_string();
+        assert!(error.contains("/prenota/hmac") && error.contains("16"), "{error}");
+        assert!(!error.contains(&short), "{error}");
+        let error = decode_key("/prenota/checkin", "not base64!")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("/prenota/checkin") && !error.contains("not base64!"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! What every Prenota Lambda shares, so that no handler logic is written twice: the [`App`] built
+//! once at init from the environment (DynamoDB, SSM Parameter Store), the adapter between
+//! `lambda_http` (API Gateway HTTP API, payload 2.0) and [`App::handle`], and the runtime loop.
+//!
+//! Each binary under `functions/<step>/` is one line: `prenota_lambda::run("<step>")`, where the
+//! step is the `function` of its routes in `prenota_web::routes::ROUTES`.
+
+mod adapter;
+mod environment;
+
+use std::sync::Arc;
+
+pub use adapter::{from_app_response, serve, to_app_request};
+pub use environment::{
+    app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
+    settings_from_environment,
+};
+use lambda_http::service_fn;
+pub use prenota_web::App;
+
+/// Log lines as JSON, one per line (CloudWatch Logs reads them as structured). The level comes from
+/// `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .ok()
+        .or_else(|| {
+            std::env::var("AWS_LAMBDA_LOG_LEVEL")
+                .ok()
+                .and_then(|level| tracing_subscriber::EnvFilter::try_new(level.to_ascii_lowercase()).ok())
+        })
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (never in a Lambda, possible in tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .try_init();
+}
+
+/// The whole life of one Lambda: logs, the [`App`] built once (a failure stops the init with the
+/// error logged, so the Lambda service reports it), then one [`serve`] per invocation.
+pub async fn run(function: &'static str) -> Result<(), lambda_http::Error> {
+    init_tracing();
+    let app = match app_from_environment().await {
+        Ok(app) => Arc::new(app),
+        Err(error) => {
+            tracing::error!(function, error = %format!("{error:#}"), "start-up failed");
+            return Err(error.into());
+        }
+    };
+    tracing::info!(function, "ready");
+    lambda_http::run(service_fn(move |request| {
+        let app = Arc::clone(&app);
+        async move { serve(&app, function, request).await }
+    }))
+    .await
+}

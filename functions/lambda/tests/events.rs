@@ -1,0 +1,423 @@
+//! The whole flow through the Lambda handlers with DynamoDB Local: every sample event in `events/`
+//! is read as the Lambda runtime reads it (`lambda_http::request::from_str`), handed to
+//! `prenota_lambda::serve` with the function its file is named after, and answered from a fresh
+//! table holding Bergamo's catalogue.
+//!
+//! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use lambda_http::Body;
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, ManualClock, Token};
+use prenota_notify::message::Message;
+use prenota_store::CatalogueStore;
+use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_web::render::{BOOKING_CONFIRMED, CONFIRMATION_REQUEST};
+use prenota_web::routes::{self, Match, ROUTES};
+use prenota_web::{App, Secrets, Settings};
+use serde_json::Value;
+
+/// The code in the sample events' paths that the flow replaces with a real hold id or link code.
+const PLACEHOLDER: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+const PUBLIC_URL: &str = "https://prenota.comune.bergamo.it";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Where DynamoDB Local listens: the test command starts it and sets this variable.
+fn dynamodb_endpoint() -> String {
+    std::env::var("PRENOTA_DYNAMODB_ENDPOINT").expect(
+        "PRENOTA_DYNAMODB_ENDPOINT is not set: run the tests with tests/run, which starts DynamoDB Local",
+    )
+}
+
+async fn fresh_store() -> (DynamoStore, String) {
+    let client = local_client(&dynamodb_endpoint());
+    let table = format!(
+        "prenota-lambda-{}",
+        &Token::generate().unwrap().hash().to_hex()[..12]
+    );
+    create_table(&client, &table)
+        .await
+        .expect("DynamoDB Local creates the table");
+    (DynamoStore::new(client, &table), table)
+}
+
+fn bergamo() -> Catalogue {
+    let path = root().join("infra/catalogue/bergamo.toml");
+    let text = std::fs::read_to_string(&path).expect("infra/catalogue/bergamo.toml is readable");
+    Catalogue::from_toml("bergamo.toml", &text).expect("Bergamo's catalogue is valid")
+}
+
+/// An App as a Lambda has it, on a fresh table, with the clock at Thursday 26 November 2026,
+/// 10:00 in Rome, so that the sample events' dates (Wednesday 2 December) are bookable.
+async fn app() -> App {
+    let (store, table) = fresh_store().await;
+    store
+        .put_catalogue(&bergamo())
+        .await
+        .expect("the catalogue is stored");
+    let catalogue = prenota_lambda::catalogue_of(&store, &table)
+        .await
+        .expect("the catalogue is read back");
+    App {
+        store: Arc::new(store),
+        catalogue: Arc::new(catalogue),
+        clock: Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+        )),
+        settings: Settings {
+            public_url: PUBLIC_URL.to_owned(),
+            ..Settings::default()
+        },
+        secrets: Secrets {
+            hmac: HmacKey::generate().unwrap(),
+            checkin: CheckinKey::generate().unwrap(),
+        },
+    }
+}
+
+/// Every sample event's name (file name without `.json`), sorted.
+fn event_names() -> BTreeSet<String> {
+    std::fs::read_dir(root().join("events"))
+        .expect("events/ exists")
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .map(|name| {
+            name.strip_suffix(".json")
+                .unwrap_or_else(|| panic!("events/{name}: only .json files belong there"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The function an event is for: its file name is `<function>` or `<function>-<variant>`.
+fn function_of(event: &str) -> &'static str {
+    ROUTES
+        .iter()
+        .map(|route| route.function)
+        .filter(|function| event == *function || event.starts_with(&format!("{function}-")))
+        .max_by_key(|function| function.len())
+        .unwrap_or_else(|| panic!("events/{event}.json is named after no function"))
+}
+
+fn read_event(name: &str, code: &str) -> String {
+    let path = root().join(format!("events/{name}.json"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .replace(PLACEHOLDER, code)
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    location: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Serves one event as the runtime would: JSON → `lambda_http::Request` → `serve`.
+async fn invoke_as(app: &App, function: &str, name: &str, code: &str) -> Answer {
+    let request = lambda_http::request::from_str(&read_event(name, code))
+        .unwrap_or_else(|e| panic!("events/{name}.json is no API Gateway v2 event: {e}"));
+    let response = prenota_lambda::serve(app, function, request)
+        .await
+        .unwrap_or_else(|e| panic!("events/{name}.json: serve failed: {e}"));
+    let content_type = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let location = response
+        .headers()
+        .get(http::header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = match response.body() {
+        Body::Empty => String::new(),
+        Body::Text(text) => text.clone(),
+        Body::Binary(bytes) => panic!("events/{name}.json: a binary answer ({} bytes)", bytes.len()),
+        _ => panic!("events/{name}.json: an unknown body kind"),
+    };
+    Answer {
+        status: response.status().as_u16(),
+        content_type,
+        location,
+        body,
+    }
+}
+
+/// Serves an event with its own function and checks the status.
+async fn invoke(app: &App, name: &str, code: &str, expected: u16) -> Answer {
+    let answer = invoke_as(app, function_of(name), name, code).await;
+    assert_eq!(
+        answer.status, expected,
+        "events/{name}.json: status {}, body {}",
+        answer.status, answer.body
+    );
+    answer
+}
+
+/// The start times the slots event lists for its day.
+async fn free_starts(app: &App) -> Vec<String> {
+    let answer = invoke(app, "slots", "", 200).await.json();
+    assert_eq!(answer["date"], "2026-12-02", "{answer}");
+    answer["slots"]
+        .as_array()
+        .expect("a list of slots")
+        .iter()
+        .map(|slot| slot["start"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The code of the first `{PUBLIC_URL}{prefix}` link in the outbox's messages of `kind`.
+async fn link_code(app: &App, kind: &str, prefix: &str) -> String {
+    let entries = app
+        .store
+        .pending_messages(100)
+        .await
+        .expect("the outbox is readable");
+    let link = format!("{PUBLIC_URL}{prefix}");
+    for entry in entries.iter().filter(|entry| entry.message.kind == kind) {
+        let message: Message = serde_json::from_str(&entry.message.payload).expect("a message");
+        let text = match &message {
+            Message::Email(email) => &email.text,
+            Message::Sms(sms) => &sms.text,
+        };
+        if let Some(at) = text.find(&link) {
+            let code: String = text[at + link.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            Token::parse(&code).unwrap_or_else(|_| panic!("{code:?} in a {kind} message is no code"));
+            return code;
+        }
+    }
+    panic!(
+        "no {kind} message with a {link} link among {} messages",
+        entries.len()
+    );
+}
+
+#[test]
+fn every_event_names_its_function_and_a_route_of_it() {
+    let names = event_names();
+    assert!(!names.is_empty());
+    for name in &names {
+        let event: Value = serde_json::from_str(&read_event(name, PLACEHOLDER)).unwrap();
+        assert_eq!(event["version"], "2.0", "{name}");
+        let method = event["requestContext"]["http"]["method"].as_str().unwrap();
+        let path = event["rawPath"].as_str().unwrap();
+        assert_eq!(event["requestContext"]["http"]["path"], path, "{name}");
+        let Match::Found { route, .. } = routes::find(&method.parse().unwrap(), path) else {
+            panic!("events/{name}.json: {method} {path} is no route");
+        };
+        assert_eq!(route.function, function_of(name), "events/{name}.json");
+        let route_key = format!("{} {}", route.method, route.path);
+        assert_eq!(event["routeKey"], route_key.as_str(), "events/{name}.json");
+        assert_eq!(
+            event["requestContext"]["routeKey"],
+            route_key.as_str(),
+            "events/{name}.json"
+        );
+    }
+    // Every function has an event for each of its routes.
+    for route in ROUTES {
+        let covered = names.iter().any(|name| {
+            let event: Value = serde_json::from_str(&read_event(name, PLACEHOLDER)).unwrap();
+            event["routeKey"] == format!("{} {}", route.method, route.path).as_str()
+        });
+        assert!(covered, "no event for {} {}", route.method, route.path);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_flow_runs_through_the_lambda_handlers() {
+    let app = app().await;
+    let mut served = BTreeSet::new();
+
+    // A route of another function is a 404, before its handler could change anything: were the
+    // hold event served by another function, the slot would be taken below.
+    let functions: BTreeSet<&str> = ROUTES.iter().map(|route| route.function).collect();
+    for name in event_names() {
+        for function in functions.iter().filter(|f| **f != function_of(&name)) {
+            let answer = invoke_as(&app, function, &name, PLACEHOLDER).await;
+            assert_eq!(answer.status, 404, "events/{name}.json served by {function}");
+            assert_eq!(
+                answer.content_type, "application/problem+json",
+                "{name} by {function}"
+            );
+            let problem = answer.json();
+            assert_eq!(problem["code"], "not_found", "{problem}");
+            assert_eq!(
+                problem["detail"], "Indirizzo non trovato.",
+                "Italian, as the event asks"
+            );
+        }
+    }
+    assert!(app.store.pending_messages(10).await.unwrap().is_empty());
+
+    // Cerca servizio, scegli sede, scegli orario.
+    let services = invoke(&app, "services", "", 200).await.json();
+    let ids: Vec<&str> = services["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"cie"),
+        "\"carta d'identità\" finds the CIE: {services}"
+    );
+    served.insert("services");
+    let openapi = invoke(&app, "services-openapi", "", 200).await.json();
+    assert!(
+        openapi["paths"]["/api/holds"].is_object(),
+        "the API's description"
+    );
+    served.insert("services-openapi");
+
+    let offices = invoke(&app, "offices", "", 200).await.json();
+    let first = offices["offices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|office| office["id"] == "ufficio-1")
+        .unwrap_or_else(|| panic!("ufficio-1 offers SPID: {offices}"));
+    assert!(first["first_slot"]["date"].is_string(), "{offices}");
+    assert!(
+        first["distance_m"].is_number(),
+        "the event shares a position: {offices}"
+    );
+    served.insert("offices");
+
+    assert!(free_starts(&app).await.contains(&"14:15".to_owned()));
+    served.insert("slots");
+
+    // Hold, release: the slot (one desk) is taken, then free again.
+    let hold = invoke(&app, "hold", "", 201).await.json();
+    let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
+    assert!(
+        hold["expires_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-26T09:20:00"),
+        "{hold}"
+    );
+    assert!(!free_starts(&app).await.contains(&"14:15".to_owned()));
+    let taken = invoke(&app, "hold", "", 409).await.json();
+    assert_eq!(taken["code"], "slot_taken");
+    served.insert("hold");
+
+    invoke(&app, "hold-release", &hold_id, 204).await;
+    assert!(free_starts(&app).await.contains(&"14:15".to_owned()));
+    invoke(&app, "details", &hold_id, 410).await;
+    served.insert("hold-release");
+
+    // Details: the booking waits for confirmation; the e-mail carries the link.
+    let hold = invoke(&app, "hold", "", 201).await.json();
+    let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
+    let details = invoke(&app, "details", &hold_id, 202).await.json();
+    assert_eq!(details["channel"], "email", "{details}");
+    assert!(
+        details["masked_contact"].as_str().unwrap().contains('*'),
+        "{details}"
+    );
+    let again = invoke(&app, "details", &hold_id, 409).await.json();
+    assert_eq!(again["code"], "already_submitted");
+    served.insert("details");
+    let confirm_code = link_code(&app, CONFIRMATION_REQUEST, "/c/").await;
+
+    // Confirm: the GET only shows the button; the POST confirms, and a repeat changes nothing.
+    let page = invoke(&app, "confirm-get", &confirm_code, 200).await;
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert!(page.body.contains(&format!(r#"action="/c/{confirm_code}""#)));
+    assert!(!free_starts(&app).await.contains(&"14:15".to_owned()));
+    served.insert("confirm-get");
+    let confirmed = invoke(&app, "confirm-post", &confirm_code, 200).await;
+    assert!(
+        confirmed.body.contains("<svg"),
+        "the booking page shows its QR code"
+    );
+    invoke(&app, "confirm-post", &confirm_code, 200).await;
+    served.insert("confirm-post");
+    let page_code = link_code(&app, BOOKING_CONFIRMED, "/p/").await;
+    let confirmations = app
+        .store
+        .pending_messages(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.message.kind == BOOKING_CONFIRMED)
+        .count();
+    assert_eq!(confirmations, 1, "confirming twice sends one confirmation");
+    assert!(
+        confirmed
+            .body
+            .contains(&format!(r#"action="/p/{page_code}/cancel""#))
+    );
+
+    // The booking's page, its calendar file, its cancellation.
+    let booking = invoke(&app, "booking", &page_code, 200).await;
+    assert!(booking.content_type.starts_with("text/html"));
+    assert!(booking.body.contains("14:15"), "the page shows the time");
+    served.insert("booking");
+    let calendar = invoke(&app, "booking-calendar", &page_code, 200).await;
+    assert!(
+        calendar.content_type.starts_with("text/calendar"),
+        "{}",
+        calendar.content_type
+    );
+    assert!(calendar.body.starts_with("BEGIN:VCALENDAR"), "{}", calendar.body);
+    assert!(calendar.body.contains("DTSTART"), "{}", calendar.body);
+    served.insert("booking-calendar");
+    // A GET of the cancel form's address changes nothing: back to the booking's page.
+    let back = invoke(&app, "booking-cancel-get", &page_code, 303).await;
+    assert_eq!(back.location, Some(format!("/p/{page_code}?lang=it")));
+    served.insert("booking-cancel-get");
+    assert!(!free_starts(&app).await.contains(&"14:15".to_owned()));
+    let cancelled = invoke(&app, "booking-cancel", &page_code, 200).await;
+    assert!(cancelled.content_type.starts_with("text/html"));
+    assert!(
+        free_starts(&app).await.contains(&"14:15".to_owned()),
+        "cancelling frees the slot"
+    );
+    invoke(&app, "booking-cancel", &page_code, 200).await;
+    invoke(&app, "booking-calendar", &page_code, 410).await;
+    served.insert("booking-cancel");
+
+    // Le mie prenotazioni: 202, whatever the contact has.
+    let mine = invoke(&app, "my-bookings", "", 202).await.json();
+    assert!(mine["message"].is_string(), "{mine}");
+    served.insert("my-bookings");
+
+    let all = event_names();
+    let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
+    assert_eq!(served, all, "every sample event is part of the flow");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_without_catalogue_stops_start_up_with_what_to_do() {
+    let (store, table) = fresh_store().await;
+    let error = prenota_lambda::catalogue_of(&store, &table)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("catalogue import") && error.contains(&table),
+        "{error}"
+    );
+}
