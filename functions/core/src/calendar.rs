@@ -1,6 +1,9 @@
 //! The civil calendar of an Italian city: Europe/Rome time, national holidays and the patron day.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+    Weekday,
+};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -14,6 +17,40 @@ pub fn to_instant(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
         LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
         LocalResult::None => None,
+    }
+}
+
+/// A day's wall-clock times as instants. Most days keep one UTC offset from midnight to midnight,
+/// so the time-zone rules are read twice for the day instead of once per slot; on the two DST
+/// days every time goes through [`to_instant`].
+#[derive(Debug, Clone, Copy)]
+pub struct LocalDay {
+    date: NaiveDate,
+    offset: Option<FixedOffset>,
+}
+
+impl LocalDay {
+    pub fn new(date: NaiveDate) -> Self {
+        let offset_at = |time: NaiveTime| match ROME.from_local_datetime(&NaiveDateTime::new(date, time)) {
+            LocalResult::Single(at) => Some(at.offset().fix()),
+            _ => None,
+        };
+        let midnight = offset_at(NaiveTime::MIN);
+        let last_second = NaiveTime::from_hms_opt(23, 59, 59).and_then(offset_at);
+        let offset = match (midnight, last_second) {
+            (Some(a), Some(b)) if a == b => Some(a),
+            _ => None,
+        };
+        Self { date, offset }
+    }
+
+    pub fn instant(&self, time: NaiveTime) -> Option<DateTime<Utc>> {
+        match self.offset {
+            Some(offset) => NaiveDateTime::new(self.date, time)
+                .checked_sub_offset(offset)
+                .map(|utc| Utc.from_utc_datetime(&utc)),
+            None => to_instant(self.date, time),
+        }
     }
 }
 
@@ -218,6 +255,28 @@ mod tests {
         let twice = to_instant(date(2026, 10, 25), NaiveTime::from_hms_opt(2, 30, 0).unwrap()).unwrap();
         assert_eq!(twice.to_rfc3339(), "2026-10-25T00:30:00+00:00");
         assert_eq!(local(twice).time(), NaiveTime::from_hms_opt(2, 30, 0).unwrap());
+    }
+
+    #[test]
+    fn a_local_day_converts_like_the_time_zone_rules() {
+        for (y, m, d) in [
+            (2026, 3, 28),
+            (2026, 3, 29),
+            (2026, 3, 30),
+            (2026, 10, 25),
+            (2026, 7, 1),
+            (2027, 1, 15),
+        ] {
+            let day = LocalDay::new(date(y, m, d));
+            for minutes in (0..24 * 60).step_by(5) {
+                let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap();
+                assert_eq!(
+                    day.instant(time),
+                    to_instant(date(y, m, d), time),
+                    "{y}-{m}-{d} {time}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
-use crate::calendar::{local, to_instant};
+use crate::calendar::{LocalDay, local};
 use crate::catalogue::{Catalogue, Offering};
 
 /// One appointment slot of an offering: a wall-clock range on a date, and the instants it spans.
@@ -51,6 +51,7 @@ impl Catalogue {
             return Vec::new();
         }
         let length = Duration::minutes(i64::from(offering.slot_minutes));
+        let day = LocalDay::new(date);
         let mut slots = Vec::new();
         for range in offering.hours.on(date) {
             let mut start = range.start;
@@ -62,9 +63,7 @@ impl Catalogue {
                 let closed = closures
                     .iter()
                     .any(|closure| closure.hours.is_some_and(|hours| hours.overlaps(start, end)));
-                if !closed
-                    && let (Some(starts_at), Some(ends_at)) = (to_instant(date, start), to_instant(date, end))
-                {
+                if !closed && let (Some(starts_at), Some(ends_at)) = (day.instant(start), day.instant(end)) {
                     slots.push(Slot {
                         date,
                         start,

@@ -8,10 +8,6 @@ use prenota_core::{Catalogue, Offering};
 
 use crate::{SeatStore, StoreResult};
 
-/// Days asked of the store at once when looking for the first free slot: most offerings have one
-/// within the first week, and a week is one SQLite query or seven parallel DynamoDB queries.
-const SEARCH_CHUNK_DAYS: usize = 7;
-
 #[async_trait]
 pub trait Availability: SeatStore {
     /// The free slots of one day, in time order.
@@ -70,8 +66,9 @@ pub trait Availability: SeatStore {
         Ok(days)
     }
 
-    /// Walks the bookable days in order, a chunk at a time, handing each day's free slots to
-    /// `visit` until it returns false.
+    /// Walks the bookable days in order, as many at a time as the store likes to be asked about
+    /// ([`SeatStore::days_per_query`]), handing each day's free slots to `visit` until it returns
+    /// false.
     async fn scan_days(
         &self,
         catalogue: &Catalogue,
@@ -90,7 +87,7 @@ pub trait Availability: SeatStore {
                     pending.push((day, slots));
                 }
                 day += Duration::days(1);
-                if pending.len() < SEARCH_CHUNK_DAYS && day <= last {
+                if pending.len() < self.days_per_query() && day <= last {
                     continue;
                 }
             }

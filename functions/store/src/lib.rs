@@ -182,6 +182,12 @@ pub trait SeatStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>>;
 
+    /// How many days `taken_seats` is best asked about at once when walking the booking window:
+    /// DynamoDB sends one Query per day, so a week at a time; SQLite answers any range in one query.
+    fn days_per_query(&self) -> usize {
+        7
+    }
+
     /// Takes a free seat of the slot, or fails with [`StoreError::SlotTaken`].
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()>;
 

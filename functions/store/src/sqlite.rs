@@ -568,6 +568,11 @@ impl SeatStore for SqliteStore {
         .await
     }
 
+    /// One indexed query answers a whole booking window.
+    fn days_per_query(&self) -> usize {
+        400
+    }
+
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
         let request = request.clone();
         self.write(move |tx| {
