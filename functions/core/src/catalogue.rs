@@ -253,6 +253,35 @@ pub struct Catalogue {
     offerings: Vec<Offering>,
     closures: Vec<Closure>,
     raw: RawCatalogue,
+    /// Slots already generated: a catalogue never changes once checked, and every availability
+    /// question walks the same days again.
+    pub(crate) generated: SlotMemo,
+}
+
+/// Generated slots by offering and date. Not part of a catalogue's identity: equal catalogues
+/// may have remembered different days, and a clone starts empty.
+#[derive(Default)]
+pub(crate) struct SlotMemo(pub(crate) std::sync::Mutex<GeneratedDays>);
+
+pub(crate) type GeneratedDays =
+    std::collections::HashMap<(OfferingKey, NaiveDate), std::sync::Arc<[crate::slots::Slot]>>;
+
+impl Clone for SlotMemo {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for SlotMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for SlotMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SlotMemo(..)")
+    }
 }
 
 /// One thing wrong in a catalogue: where, and what.
@@ -390,6 +419,7 @@ impl Catalogue {
             offerings,
             closures,
             raw,
+            generated: SlotMemo::default(),
         })
     }
 

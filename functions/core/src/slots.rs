@@ -1,6 +1,7 @@
 //! Which slots an offering has on a day, which of them can be booked now, and which are free.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
@@ -39,6 +40,31 @@ impl Catalogue {
     /// Every slot the offering has on `date`, whatever the booking window: none on holidays and
     /// whole-day closures, none overlapping a part-day closure, none in the hour that DST skips.
     pub fn slots_on(&self, offering: &Offering, date: NaiveDate) -> Vec<Slot> {
+        self.slots_of_day(offering, date).to_vec()
+    }
+
+    /// [`Catalogue::slots_on`], generated once per offering and day.
+    fn slots_of_day(&self, offering: &Offering, date: NaiveDate) -> Arc<[Slot]> {
+        /// Days remembered before starting again (a year of every offering of a large city).
+        const MAX_DAYS: usize = 50_000;
+        let key = (offering.key.clone(), date);
+        let mut memo = self
+            .generated
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(slots) = memo.get(&key) {
+            return Arc::clone(slots);
+        }
+        let slots: Arc<[Slot]> = self.generate_slots(offering, date).into();
+        if memo.len() >= MAX_DAYS {
+            memo.clear();
+        }
+        memo.insert(key, Arc::clone(&slots));
+        slots
+    }
+
+    fn generate_slots(&self, offering: &Offering, date: NaiveDate) -> Vec<Slot> {
         if self.calendar.is_holiday(date) {
             return Vec::new();
         }
@@ -96,9 +122,11 @@ impl Catalogue {
         if date < first || date > last {
             return Vec::new();
         }
-        let mut slots = self.slots_on(offering, date);
-        slots.retain(|slot| slot.starts_at > now);
-        slots
+        self.slots_of_day(offering, date)
+            .iter()
+            .filter(|slot| slot.starts_at > now)
+            .cloned()
+            .collect()
     }
 
     /// The bookable slot that starts at `start` on `date`, or why there is none.
@@ -110,9 +138,10 @@ impl Catalogue {
         now: DateTime<Utc>,
     ) -> Result<Slot, SlotError> {
         let slot = self
-            .slots_on(offering, date)
-            .into_iter()
+            .slots_of_day(offering, date)
+            .iter()
             .find(|slot| slot.start == start)
+            .cloned()
             .ok_or(SlotError::NoSuchSlot)?;
         let (first, last) = self.booking_window(offering, now);
         if date < first || date > last {

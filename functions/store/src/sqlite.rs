@@ -8,7 +8,9 @@
 //! before it; what the group saves is the commit per change.
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
@@ -52,7 +54,10 @@ CREATE TABLE IF NOT EXISTS bookings (
     contact_key TEXT,                    -- HMAC of the contact
     created_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS bookings_by_slot ON bookings (office, service, date, start)
+-- Covers the seat counts: office, service and date to find a day, state and deadline to count
+-- the active seats, all read from the index alone.
+DROP INDEX IF EXISTS bookings_by_slot;
+CREATE INDEX IF NOT EXISTS bookings_by_slot_state ON bookings (office, service, date, start, state, expires_at)
     WHERE state != 'cancelled';
 CREATE INDEX IF NOT EXISTS bookings_by_contact ON bookings (contact_key, starts_at)
     WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed');
@@ -109,6 +114,7 @@ const MAX_GROUP: usize = 512;
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
+    seats: Arc<SeatCache>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: Arc<Path>,
 }
@@ -163,6 +169,7 @@ impl SqliteStore {
             .map_err(unavailable)?;
         Ok(Self {
             writer,
+            seats: Arc::default(),
             readers: Arc::new(Mutex::new(Vec::new())),
             path: path.into(),
         })
@@ -221,6 +228,58 @@ impl SqliteStore {
         })
         .await
         .map_err(unavailable)?
+    }
+}
+
+/// Seat counts of recently asked days. An entry is exact while nothing is written to its day and no
+/// hold or pending booking it counted reaches its deadline: the one-machine server is the only
+/// writer of its file, and every write that frees or takes a seat forgets the day. Holds are always
+/// counted in SQL, so the cache only ever speeds up what the citizen is shown.
+#[derive(Default)]
+struct SeatCache {
+    days: Mutex<HashMap<(OfferingKey, NaiveDate), CachedDay>>,
+    /// Bumped by every forgetting, so a count read before a write is never cached after it.
+    writes: AtomicU64,
+}
+
+struct CachedDay {
+    taken: TakenSeats,
+    /// When it was counted: a clock that goes back (tests) is not answered from the future.
+    counted_at: DateTime<Utc>,
+    /// The earliest deadline among the counted holds and pending bookings.
+    valid_until: Option<DateTime<Utc>>,
+}
+
+/// Past this many days the cache starts again (days long gone are never asked about again).
+const MAX_CACHED_DAYS: usize = 20_000;
+
+impl SeatCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(OfferingKey, NaiveDate), CachedDay>> {
+        self.days.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, offering: &OfferingKey, date: NaiveDate, now: DateTime<Utc>) -> Option<TakenSeats> {
+        let days = self.lock();
+        let day = days.get(&(offering.clone(), date))?;
+        let valid = day.counted_at <= now && day.valid_until.is_none_or(|until| now < until);
+        valid.then(|| day.taken.clone())
+    }
+
+    fn put(&self, offering: &OfferingKey, date: NaiveDate, day: CachedDay, version: u64) {
+        let mut days = self.lock();
+        if self.writes.load(Ordering::SeqCst) != version {
+            return;
+        }
+        if days.len() >= MAX_CACHED_DAYS {
+            days.clear();
+        }
+        days.insert((offering.clone(), date), day);
+    }
+
+    fn forget(&self, offering: &OfferingKey, date: NaiveDate) {
+        let mut days = self.lock();
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        days.remove(&(offering.clone(), date));
     }
 }
 
@@ -538,34 +597,68 @@ impl SeatStore for SqliteStore {
         dates: &[NaiveDate],
         now: DateTime<Utc>,
     ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>> {
+        let version = self.seats.writes.load(Ordering::SeqCst);
+        let mut taken = BTreeMap::new();
+        let mut missing = Vec::new();
+        for &date in dates {
+            match self.seats.get(offering, date, now) {
+                Some(day) if day.is_empty() => {}
+                Some(day) => {
+                    taken.insert(date, day);
+                }
+                None => missing.push(date),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(taken);
+        }
         let office = offering.office.to_string();
         let service = offering.service.to_string();
-        let dates: Vec<String> = dates.iter().map(|date| format_date(*date)).collect();
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT date, start, COUNT(*) FROM bookings
-                 WHERE office = :office AND service = :service AND date IN (SELECT value FROM json_each(:dates))
-                   AND state != 'cancelled' AND {ACTIVE}
-                 GROUP BY date, start"
-            );
-            let mut statement = c.prepare_cached(&sql)?;
-            let dates_json = serde_json::to_string(&dates).map_err(unavailable)?;
-            let mut rows = statement.query(rusqlite::named_params! {
-                ":office": office, ":service": service, ":dates": dates_json, ":now": millis(now),
-            })?;
-            let mut taken: BTreeMap<NaiveDate, TakenSeats> = BTreeMap::new();
-            while let Some(row) = rows.next()? {
-                let date: String = row.get(0)?;
-                let start: String = row.get(1)?;
-                let count: u32 = row.get(2)?;
-                taken
-                    .entry(parse_date(&date).map_err(|_| corrupt("date", &date))?)
-                    .or_default()
-                    .insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
+        let asked: Vec<String> = missing.iter().map(|date| format_date(*date)).collect();
+        let mut counted = self
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT date, start, COUNT(*), MIN(CASE WHEN state = 'confirmed' THEN NULL ELSE expires_at END)
+                     FROM bookings
+                     WHERE office = :office AND service = :service AND date IN (SELECT value FROM json_each(:dates))
+                       AND state != 'cancelled' AND {ACTIVE}
+                     GROUP BY date, start"
+                );
+                let mut statement = c.prepare_cached(&sql)?;
+                let dates_json = serde_json::to_string(&asked).map_err(unavailable)?;
+                let mut rows = statement.query(rusqlite::named_params! {
+                    ":office": office, ":service": service, ":dates": dates_json, ":now": millis(now),
+                })?;
+                let mut counted: BTreeMap<NaiveDate, CachedDay> = BTreeMap::new();
+                while let Some(row) = rows.next()? {
+                    let date: String = row.get(0)?;
+                    let start: String = row.get(1)?;
+                    let count: u32 = row.get(2)?;
+                    let deadline = row.get::<_, Option<i64>>(3)?.map(from_millis).transpose()?;
+                    let day = counted
+                        .entry(parse_date(&date).map_err(|_| corrupt("date", &date))?)
+                        .or_insert_with(|| CachedDay { taken: TakenSeats::new(), counted_at: now, valid_until: None });
+                    day.taken.insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
+                    day.valid_until = match (day.valid_until, deadline) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                Ok(counted)
+            })
+            .await?;
+        for date in missing {
+            let day = counted.remove(&date).unwrap_or(CachedDay {
+                taken: TakenSeats::new(),
+                counted_at: now,
+                valid_until: None,
+            });
+            if !day.taken.is_empty() {
+                taken.insert(date, day.taken.clone());
             }
-            Ok(taken)
-        })
-        .await
+            self.seats.put(offering, date, day, version);
+        }
+        Ok(taken)
     }
 
     /// One indexed query answers a whole booking window.
@@ -574,8 +667,9 @@ impl SeatStore for SqliteStore {
     }
 
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+        let (offering, date) = (request.offering.clone(), request.slot.date);
         let request = request.clone();
-        self.write(move |tx| {
+        let held = self.write(move |tx| {
             let slot = &request.slot;
             let (office, service) = (request.offering.office.as_str(), request.offering.service.as_str());
             let (date, start) = (format_date(slot.date), format_time(slot.start));
@@ -605,23 +699,30 @@ impl SeatStore for SqliteStore {
                 ])?;
             Ok(())
         })
-        .await
+        .await;
+        if held.is_ok() {
+            self.seats.forget(&offering, date);
+        }
+        held
     }
 
     async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
         let id = hold.to_hex();
-        self.write(move |tx| {
-            let booking = find_booking(tx, "id", &id, now)?;
-            if let Transition::To(state) = transition(&booking, Event::Release, now)? {
-                run(
-                    tx,
-                    "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
-                    params![id, state.as_str()],
-                )?;
-            }
-            Ok(())
-        })
-        .await
+        let released = self
+            .write(move |tx| {
+                let booking = find_booking(tx, "id", &id, now)?;
+                if let Transition::To(state) = transition(&booking, Event::Release, now)? {
+                    run(
+                        tx,
+                        "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
+                        params![id, state.as_str()],
+                    )?;
+                }
+                Ok(booking)
+            })
+            .await?;
+        self.seats.forget(&released.offering, released.date);
+        Ok(())
     }
 }
 
@@ -797,6 +898,7 @@ impl BookingStore for SqliteStore {
             }
         })
         .await
+        .inspect(|outcome| self.seats.forget(&outcome.booking.offering, outcome.booking.date))
     }
 
     async fn bookings_of_contact(

@@ -644,6 +644,34 @@ async fn a_booking_can_have_more_page_links<S: Store + 'static>(store: Arc<S>) {
     assert!(!store.cancel(&page.hash(), &[], now()).await.unwrap().changed);
 }
 
+async fn availability_follows_every_write_at_once<S: Store + 'static>(store: Arc<S>) {
+    // Each count is asked before and after each write: a store that remembers counts must forget
+    // them when a seat is taken or freed, and when a counted hold expires.
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 0);
+    let (hold, request) = hold_request("spid", monday(), "09:45", now());
+    store.hold(&request, now()).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 1);
+    store.release(&hold.hash(), now()).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 0);
+    let page = confirmed(&*store, "spid", "09:45", "anna@esempio.it").await;
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 1);
+    assert_eq!(
+        taken_at(&*store, "spid", "09:45", now() + Duration::days(1)).await,
+        1
+    );
+    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 0);
+    let (_, request) = hold_request("spid", monday(), "09:45", now());
+    store.hold(&request, now()).await.unwrap();
+    assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 1);
+    assert_eq!(taken_at(&*store, "spid", "09:45", now() + HOLD_TTL).await, 0);
+    assert_eq!(
+        taken_at(&*store, "spid", "09:45", now()).await,
+        1,
+        "a clock that goes back is answered right"
+    );
+}
+
 macro_rules! on_every_store {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -686,4 +714,5 @@ on_every_store!(
     the_first_free_slot_moves_as_slots_fill,
     messages_are_written_with_their_change_and_only_once,
     a_booking_can_have_more_page_links,
+    availability_follows_every_write_at_once,
 );
