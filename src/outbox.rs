@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
+use prenota_notify::compose::escape_html;
 use prenota_notify::message::Message;
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::{Delivery, OutboxEntry};
@@ -43,21 +44,6 @@ async fn deliver_pending(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Text with its http(s) links made clickable, everything escaped.
 fn linkify(text: &str) -> String {
     let mut out = String::new();
@@ -68,9 +54,14 @@ fn linkify(text: &str) -> String {
         let trimmed = word.trim_end_matches(['.', ',', ')', ';']);
         if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
             let rest = &word[trimmed.len()..];
-            let _ = write!(out, "<a href=\"{0}\">{0}</a>{1}", escape(trimmed), escape(rest));
+            let _ = write!(
+                out,
+                "<a href=\"{0}\">{0}</a>{1}",
+                escape_html(trimmed),
+                escape_html(rest)
+            );
         } else {
-            out.push_str(&escape(word));
+            out.push_str(&escape_html(word));
         }
     }
     out
@@ -88,10 +79,10 @@ fn entry_html(entry: &OutboxEntry) -> String {
         "<article class=\"message\" data-kind=\"{kind}\" data-channel=\"{channel}\" data-recipient=\"{recipient}\">\
          <h2>{subject}</h2><p class=\"meta\">{created} · {channel} → {recipient} · {kind} · {delivery}</p>\
          <pre>{body}</pre></article>",
-        kind = escape(&message.kind),
-        channel = escape(&message.channel),
-        recipient = escape(&message.recipient),
-        subject = escape(&subject),
+        kind = escape_html(&message.kind),
+        channel = escape_html(&message.channel),
+        recipient = escape_html(&message.recipient),
+        subject = escape_html(&subject),
         created = message.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
         delivery = entry.delivery.as_str(),
         body = body.join("\n"),

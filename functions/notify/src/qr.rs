@@ -83,23 +83,8 @@ pub fn try_svg(data: &str, label: &str) -> Result<String, QrError> {
          aria-label=\"{label}\" shape-rendering=\"crispEdges\">\
          <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/>\
          <path fill=\"#000\" d=\"{path}\"/></svg>",
-        label = escape_attribute(label)
+        label = crate::compose::escape_html(label)
     ))
-}
-
-fn escape_attribute(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A PNG ([`PNG_SCALE`] px per module, quiet zone included), black on white, 1-bit grayscale.

@@ -29,20 +29,7 @@ pub fn style_csp_source() -> String {
 }
 
 /// `text` made safe for HTML content and for quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
+pub use prenota_notify::compose::escape_html as escape;
 
 /// `GET /c/{code}`: the summary, the deadline and the button that confirms (a POST, never the GET).
 pub fn confirm_page(lang: Lang, facts: &BookingFacts, code: &str, confirm_by: DateTime<Utc>) -> String {
