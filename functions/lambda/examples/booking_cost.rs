@@ -1,0 +1,162 @@
+//! DynamoDB requests and capacity units of one completed booking, step by step, measured with
+//! `ReturnConsumedCapacity` on DynamoDB Local:
+//! `tests/bench-booking-cost` (starts DynamoDB Local and runs this example in release mode).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{TimeZone, Utc};
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, ManualClock, Token};
+use prenota_notify::message::Message;
+use prenota_store::dynamodb::{DynamoStore, UsageSnapshot, create_table, local_client};
+use prenota_store::{CatalogueStore, OutboxStore};
+use prenota_web::{App, Secrets, Settings};
+use serde_json::Value;
+
+async fn call(app: &App, method: &str, uri: &str, body: Option<Value>) -> (u16, String) {
+    let mut request = http::Request::builder().method(method).uri(uri);
+    let bytes = match body {
+        Some(json) => {
+            request = request.header("content-type", "application/json");
+            Bytes::from(json.to_string())
+        }
+        None => Bytes::new(),
+    };
+    let answer = app.handle(request.body(bytes).expect("a request")).await;
+    (
+        answer.status().as_u16(),
+        String::from_utf8_lossy(answer.body()).into_owned(),
+    )
+}
+
+fn delta(before: UsageSnapshot, after: UsageSnapshot) -> UsageSnapshot {
+    UsageSnapshot {
+        requests: after.requests - before.requests,
+        read_units: after.read_units - before.read_units,
+        write_units: after.write_units - before.write_units,
+    }
+}
+
+fn link(message: &Message, path: &str) -> String {
+    let text = match message {
+        Message::Email(email) => &email.text,
+        Message::Sms(sms) => &sms.text,
+    };
+    let start = text.find(path).expect("the message carries the link");
+    text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::main]
+async fn main() {
+    let endpoint = std::env::var("PRENOTA_DYNAMODB_ENDPOINT")
+        .expect("PRENOTA_DYNAMODB_ENDPOINT (tests/bench-booking-cost)");
+    let client = local_client(&endpoint);
+    let table = format!(
+        "prenota-cost-{}",
+        &Token::generate().unwrap().hash().to_hex()[..8]
+    );
+    create_table(&client, &table).await.unwrap();
+    let store = DynamoStore::new(client, &table);
+    let text = include_str!("../../../infra/catalogue/bergamo.toml");
+    let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
+    store.put_catalogue(&catalogue).await.unwrap();
+    let app = App {
+        store: Arc::new(store.clone()),
+        catalogue: Arc::new(catalogue),
+        clock: Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+        )),
+        settings: Settings {
+            public_url: String::new(),
+            ..Settings::default()
+        },
+        secrets: Secrets {
+            hmac: HmacKey::generate().unwrap(),
+            checkin: CheckinKey::generate().unwrap(),
+        },
+    };
+
+    let mut total = UsageSnapshot::default();
+    let mut step = |name: &str, before: UsageSnapshot, status: u16| {
+        let used = delta(before, store.usage());
+        total.requests += used.requests;
+        total.read_units += used.read_units;
+        total.write_units += used.write_units;
+        println!(
+            "| {name} | {status} | {} | {:.1} | {:.1} |",
+            used.requests, used.read_units, used.write_units
+        );
+    };
+    println!("| step | status | requests | read units | write units |\n| --- | --- | --- | --- | --- |");
+
+    let before = store.usage();
+    let (status, _) = call(&app, "GET", "/api/services?q=carta+identita", None).await;
+    step("GET /api/services?q=…", before, status);
+
+    let before = store.usage();
+    let (status, _) = call(&app, "GET", "/api/services/cie/offices", None).await;
+    step("GET offices of CIE (2 offices)", before, status);
+
+    let before = store.usage();
+    let (status, body) = call(&app, "GET", "/api/services/cie/offices/ufficio-1/slots", None).await;
+    step("GET slots (first day, 60-day free-day list)", before, status);
+    let slots: Value = serde_json::from_str(&body).unwrap();
+    let (date, start) = (
+        slots["date"].as_str().unwrap().to_owned(),
+        slots["slots"][0]["start"].as_str().unwrap().to_owned(),
+    );
+
+    let before = store.usage();
+    let hold =
+        serde_json::json!({ "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": start });
+    let (status, body) = call(&app, "POST", "/api/holds", Some(hold)).await;
+    step("POST /api/holds", before, status);
+    let hold_id = serde_json::from_str::<Value>(&body).unwrap()["hold_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let before = store.usage();
+    let details = serde_json::json!({ "name": "Maria", "surname": "Rossi", "contact": "maria@esempio.it", "accept_terms": true });
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/holds/{hold_id}/booking"),
+        Some(details),
+    )
+    .await;
+    step("POST details", before, status);
+
+    let pending = store.pending_messages(10).await.unwrap();
+    let message: Message = serde_json::from_str(&pending[0].message.payload).unwrap();
+    let confirm = link(&message, "/c/");
+
+    let before = store.usage();
+    let (status, _) = call(&app, "GET", &confirm, None).await;
+    step("GET /c/{code}", before, status);
+
+    let before = store.usage();
+    let (status, _) = call(&app, "POST", &confirm, None).await;
+    step("POST /c/{code} (confirm)", before, status);
+
+    let pending = store.pending_messages(10).await.unwrap();
+    let confirmed = pending
+        .iter()
+        .find(|e| e.message.kind == "booking-confirmed")
+        .expect("the booking message");
+    let page = link(&serde_json::from_str(&confirmed.message.payload).unwrap(), "/p/");
+    let before = store.usage();
+    let (status, _) = call(&app, "GET", &page, None).await;
+    step("GET /p/{code}", before, status);
+
+    println!(
+        "| **one completed booking** | | **{}** | **{:.1}** | **{:.1}** |",
+        total.requests, total.read_units, total.write_units
+    );
+}
