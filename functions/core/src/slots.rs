@@ -129,6 +129,25 @@ impl Catalogue {
             .collect()
     }
 
+    /// Does `date` have a bookable slot with a seat left, given the seats `taken` per start time?
+    /// The same answer as `free_slots(bookable_slots(..))` being non-empty, without building them.
+    pub fn has_free_slot(
+        &self,
+        offering: &Offering,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+        taken: Option<&BTreeMap<NaiveTime, u32>>,
+    ) -> bool {
+        let (first, last) = self.booking_window(offering, now);
+        if date < first || date > last {
+            return false;
+        }
+        self.slots_of_day(offering, date).iter().any(|slot| {
+            let used = taken.and_then(|t| t.get(&slot.start)).copied().unwrap_or(0);
+            slot.starts_at > now && used < offering.desks
+        })
+    }
+
     /// The bookable slot that starts at `start` on `date`, or why there is none.
     pub fn bookable_slot(
         &self,
@@ -319,6 +338,34 @@ sun = ["01:00-04:00"]
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn has_free_slot_agrees_with_the_free_slot_list() {
+        let c = catalogue("");
+        let offering = c.offering(&key()).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        let full: BTreeMap<NaiveTime, u32> = c
+            .slots_on(offering, d(2026, 11, 30))
+            .iter()
+            .map(|s| (s.start, 2))
+            .collect();
+        let one_free: BTreeMap<NaiveTime, u32> = full.iter().skip(1).map(|(t, n)| (*t, *n)).collect();
+        for date in [d(2026, 11, 23), d(2026, 11, 30), d(2026, 12, 1), d(2027, 3, 1)] {
+            for taken in [None, Some(&full), Some(&one_free)] {
+                let listed = !free_slots(
+                    c.bookable_slots(offering, date, now),
+                    taken.unwrap_or(&BTreeMap::new()),
+                    offering.desks,
+                )
+                .is_empty();
+                assert_eq!(
+                    c.has_free_slot(offering, date, now, taken),
+                    listed,
+                    "{date} {taken:?}"
+                );
+            }
+        }
     }
 
     #[test]

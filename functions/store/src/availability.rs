@@ -47,7 +47,9 @@ pub trait Availability: SeatStore {
         Ok(found)
     }
 
-    /// Every day from `from` to the end of the window with at least one free slot.
+    /// Every day from `from` to the end of the window with at least one free slot. Asks the
+    /// store about all the window's days with slots at once (one SQLite query; parallel DynamoDB
+    /// Queries) and builds no slot list.
     async fn days_with_free_slots(
         &self,
         catalogue: &Catalogue,
@@ -55,15 +57,21 @@ pub trait Availability: SeatStore {
         from: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<NaiveDate>> {
-        let mut days = Vec::new();
-        self.scan_days(catalogue, offering, from, now, &mut |free| {
-            if let Some(first) = free.first() {
-                days.push(first.slot.date);
+        let (first, last) = catalogue.booking_window(offering, now);
+        let mut dates = Vec::new();
+        let mut day = from.max(first);
+        while day <= last {
+            if catalogue.has_free_slot(offering, day, now, None) {
+                dates.push(day);
             }
-            true
-        })
-        .await?;
-        Ok(days)
+            day += Duration::days(1);
+        }
+        if dates.is_empty() {
+            return Ok(dates);
+        }
+        let taken = self.taken_seats(&offering.key, &dates, now).await?;
+        dates.retain(|date| catalogue.has_free_slot(offering, *date, now, taken.get(date)));
+        Ok(dates)
     }
 
     /// Walks the bookable days in order, as many at a time as the store likes to be asked about
