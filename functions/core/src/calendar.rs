@@ -142,61 +142,68 @@ impl Calendar {
         Self { patron_day }
     }
 
-    /// National holidays of a year, in date order, and the patron day when there is one.
-    pub fn holidays(&self, year: i32) -> Vec<Holiday> {
-        let mut days: Vec<Holiday> = FIXED_HOLIDAYS
+    /// Every holiday of a year, national ones first, the patron day last; a date may appear twice
+    /// (a patron day on a national holiday). The one place the rules are written.
+    fn holidays_unsorted(&self, year: i32) -> impl Iterator<Item = Holiday> + '_ {
+        let fixed = FIXED_HOLIDAYS
             .iter()
-            .filter_map(|&(month, day, name_it, name_en)| {
-                let date = NaiveDate::from_ymd_opt(year, month, day)?;
+            .filter_map(move |&(month, day, name_it, name_en)| {
                 Some(Holiday {
-                    date,
+                    date: NaiveDate::from_ymd_opt(year, month, day)?,
                     name_it,
                     name_en,
                 })
-            })
-            .collect();
-        if let Some(easter) = easter_sunday(year) {
-            days.push(Holiday {
-                date: easter,
+            });
+        let easter = easter_sunday(year);
+        let easter_days = [
+            easter.map(|date| Holiday {
+                date,
                 name_it: "Pasqua",
                 name_en: "Easter Sunday",
-            });
-            if let Some(monday) = easter.succ_opt() {
-                days.push(Holiday {
-                    date: monday,
-                    name_it: "Lunedì dell'Angelo (Pasquetta)",
-                    name_en: "Easter Monday",
-                });
-            }
-        }
-        if year >= SAINT_FRANCIS_FROM_YEAR
-            && let Some(date) = NaiveDate::from_ymd_opt(year, 10, 4)
-        {
-            days.push(Holiday {
+            }),
+            easter.and_then(|e| e.succ_opt()).map(|date| Holiday {
+                date,
+                name_it: "Lunedì dell'Angelo (Pasquetta)",
+                name_en: "Easter Monday",
+            }),
+        ];
+        let saint_francis = (year >= SAINT_FRANCIS_FROM_YEAR)
+            .then(|| NaiveDate::from_ymd_opt(year, 10, 4))
+            .flatten()
+            .map(|date| Holiday {
                 date,
                 name_it: "San Francesco d'Assisi e Santa Caterina da Siena",
                 name_en: "St Francis of Assisi and St Catherine of Siena",
             });
-        }
-        if let Some(patron) = self.patron_day
-            && let Some(date) = NaiveDate::from_ymd_opt(year, patron.month, patron.day)
-            && !days.iter().any(|holiday| holiday.date == date)
-        {
-            {
-                days.push(Holiday {
-                    date,
-                    name_it: "Santo patrono",
-                    name_en: "Patron saint's day",
-                });
+        let patron = self
+            .patron_day
+            .and_then(|patron| NaiveDate::from_ymd_opt(year, patron.month, patron.day))
+            .map(|date| Holiday {
+                date,
+                name_it: "Santo patrono",
+                name_en: "Patron saint's day",
+            });
+        fixed
+            .chain(easter_days.into_iter().flatten())
+            .chain(saint_francis)
+            .chain(patron)
+    }
+
+    /// National holidays of a year, in date order, and the patron day when it is not one already.
+    pub fn holidays(&self, year: i32) -> Vec<Holiday> {
+        let mut days: Vec<Holiday> = Vec::new();
+        for holiday in self.holidays_unsorted(year) {
+            if !days.iter().any(|known| known.date == holiday.date) {
+                days.push(holiday);
             }
         }
         days.sort_by_key(|holiday| holiday.date);
         days
     }
 
+    /// Asked for every day of every availability answer: no list is built.
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
-        self.holidays(date.year())
-            .iter()
+        self.holidays_unsorted(date.year())
             .any(|holiday| holiday.date == date)
     }
 
