@@ -90,18 +90,41 @@ pub fn checkin_token(app: &App, booking: &Booking) -> Option<String> {
     Some(sign(&app.secrets.checkin, &claims))
 }
 
-pub fn outbox(kind: &str, message: &Message, now: DateTime<Utc>) -> Result<OutboxMessage, serde_json::Error> {
-    let id = Token::generate()
-        .map(|t| t.encode())
-        .unwrap_or_else(|_| format!("{}", now.timestamp_nanos_opt().unwrap_or(0)));
+/// Why a message could not be queued.
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("the message could not be written as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Random(#[from] prenota_core::token::TokenError),
+}
+
+/// An outbox item with a fresh random id: the one way every message gets its id.
+fn queued(
+    kind: &str,
+    channel: &str,
+    recipient: &str,
+    payload: String,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, OutboxError> {
     Ok(OutboxMessage {
-        id,
+        id: Token::generate()?.encode(),
         kind: kind.to_owned(),
-        channel: message.channel().as_str().to_owned(),
-        recipient: message.recipient().to_owned(),
-        payload: serde_json::to_string(message)?,
+        channel: channel.to_owned(),
+        recipient: recipient.to_owned(),
+        payload,
         created_at: now,
     })
+}
+
+pub fn outbox(kind: &str, message: &Message, now: DateTime<Utc>) -> Result<OutboxMessage, OutboxError> {
+    queued(
+        kind,
+        message.channel().as_str(),
+        message.recipient(),
+        serde_json::to_string(message)?,
+        now,
+    )
 }
 
 pub fn confirmation_request(
@@ -111,7 +134,7 @@ pub fn confirmation_request(
     confirm: &Token,
     confirm_by: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<OutboxMessage, serde_json::Error> {
+) -> Result<OutboxMessage, OutboxError> {
     let message = compose::confirmation_request(facts, contact, &confirm_url(app, confirm), confirm_by);
     outbox(CONFIRMATION_REQUEST, &message, now)
 }
@@ -121,17 +144,15 @@ pub fn bookings_list_request(
     contact: &Contact,
     lang: Lang,
     now: DateTime<Utc>,
-) -> Result<OutboxMessage, serde_json::Error> {
+) -> Result<OutboxMessage, OutboxError> {
     let payload = serde_json::json!({ "contact": contact.address(), "lang": lang.as_str() });
-    let id = Token::generate().map(|t| t.encode()).unwrap_or_default();
-    Ok(OutboxMessage {
-        id,
-        kind: BOOKINGS_LIST_REQUEST.to_owned(),
-        channel: contact.channel().as_str().to_owned(),
-        recipient: contact.address().to_owned(),
-        payload: serde_json::to_string(&payload)?,
-        created_at: now,
-    })
+    queued(
+        BOOKINGS_LIST_REQUEST,
+        contact.channel().as_str(),
+        contact.address(),
+        payload.to_string(),
+        now,
+    )
 }
 
 /// Why a "my bookings" request could not be turned into messages.
