@@ -260,11 +260,15 @@ pub struct Catalogue {
 
 /// Generated slots by offering and date. Not part of a catalogue's identity: equal catalogues
 /// may have remembered different days, and a clone starts empty.
+/// Read-mostly, so behind a read-write lock; keyed by offering first so a lookup borrows the key
+/// instead of cloning it.
 #[derive(Default)]
-pub(crate) struct SlotMemo(pub(crate) std::sync::Mutex<GeneratedDays>);
+pub(crate) struct SlotMemo(pub(crate) std::sync::RwLock<GeneratedDays>);
 
-pub(crate) type GeneratedDays =
-    std::collections::HashMap<(OfferingKey, NaiveDate), std::sync::Arc<[crate::slots::Slot]>>;
+pub(crate) type GeneratedDays = std::collections::HashMap<
+    OfferingKey,
+    std::collections::HashMap<NaiveDate, std::sync::Arc<[crate::slots::Slot]>>,
+>;
 
 impl Clone for SlotMemo {
     fn clone(&self) -> Self {

@@ -1,7 +1,9 @@
 //! Dates (`YYYY-MM-DD`) and times (`HH:MM`) as the HTTP contract writes them, in Europe/Rome
 //! local time. Parsed strictly, once, at the edge.
 
-use chrono::{NaiveDate, NaiveTime};
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
@@ -47,12 +49,20 @@ pub fn parse_time(raw: &str) -> Result<NaiveTime, TimeError> {
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or(TimeError::NoSuchTime)
 }
 
+/// `YYYY-MM-DD`. Written by hand: every availability answer formats sixty of these, and chrono's
+/// strftime parses its pattern again each time.
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    let mut text = String::with_capacity(10);
+    // Writing to a String cannot fail.
+    let _ = write!(text, "{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+    text
 }
 
+/// `HH:MM` (the contract has no seconds).
 pub fn format_time(time: NaiveTime) -> String {
-    time.format("%H:%M").to_string()
+    let mut text = String::with_capacity(5);
+    let _ = write!(text, "{:02}:{:02}", time.hour(), time.minute());
+    text
 }
 
 #[cfg(test)]
@@ -70,6 +80,20 @@ mod tests {
             Ok(NaiveTime::from_hms_opt(9, 15, 0).unwrap())
         );
         assert_eq!(format_time(parse_time("07:05").unwrap()), "07:05");
+    }
+
+    #[test]
+    fn formats_as_chrono_would() {
+        let mut date = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        while date.year() < 2101 {
+            assert_eq!(format_date(date), date.format("%Y-%m-%d").to_string());
+            date += chrono::Duration::days(3);
+        }
+        for minute_of_day in 0..24 * 60 {
+            let time = NaiveTime::from_hms_opt(minute_of_day / 60, minute_of_day % 60, 0).unwrap();
+            assert_eq!(format_time(time), time.format("%H:%M").to_string());
+            assert_eq!(parse_time(&format_time(time)), Ok(time));
+        }
     }
 
     #[test]

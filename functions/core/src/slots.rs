@@ -45,22 +45,24 @@ impl Catalogue {
 
     /// [`Catalogue::slots_on`], generated once per offering and day.
     fn slots_of_day(&self, offering: &Offering, date: NaiveDate) -> Arc<[Slot]> {
-        /// Days remembered before starting again (a year of every offering of a large city).
-        const MAX_DAYS: usize = 50_000;
-        let key = (offering.key.clone(), date);
-        let mut memo = self
-            .generated
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(slots) = memo.get(&key) {
-            return Arc::clone(slots);
+        /// Days remembered per offering before starting again (more than ten years of days).
+        const MAX_DAYS: usize = 4_000;
+        let memo = &self.generated.0;
+        let remembered = memo
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&offering.key)
+            .and_then(|days| days.get(&date).cloned());
+        if let Some(slots) = remembered {
+            return slots;
         }
         let slots: Arc<[Slot]> = self.generate_slots(offering, date).into();
-        if memo.len() >= MAX_DAYS {
-            memo.clear();
+        let mut memo = memo.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let days = memo.entry(offering.key.clone()).or_default();
+        if days.len() >= MAX_DAYS {
+            days.clear();
         }
-        memo.insert(key, Arc::clone(&slots));
+        days.insert(date, Arc::clone(&slots));
         slots
     }
 
@@ -118,7 +120,18 @@ impl Catalogue {
 
     /// The slots of `date` a citizen can book at `now`: inside the window and not yet started.
     pub fn bookable_slots(&self, offering: &Offering, date: NaiveDate, now: DateTime<Utc>) -> Vec<Slot> {
-        let (first, last) = self.booking_window(offering, now);
+        self.bookable_slots_within(offering, self.booking_window(offering, now), date, now)
+    }
+
+    /// [`Catalogue::bookable_slots`] with the window of `now` already worked out, for callers that
+    /// walk every day of it.
+    pub fn bookable_slots_within(
+        &self,
+        offering: &Offering,
+        (first, last): (NaiveDate, NaiveDate),
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Vec<Slot> {
         if date < first || date > last {
             return Vec::new();
         }
@@ -131,14 +144,15 @@ impl Catalogue {
 
     /// Does `date` have a bookable slot with a seat left, given the seats `taken` per start time?
     /// The same answer as `free_slots(bookable_slots(..))` being non-empty, without building them.
+    /// `window` is [`Catalogue::booking_window`] at `now`, worked out once by the caller.
     pub fn has_free_slot(
         &self,
         offering: &Offering,
+        (first, last): (NaiveDate, NaiveDate),
         date: NaiveDate,
         now: DateTime<Utc>,
         taken: Option<&BTreeMap<NaiveTime, u32>>,
     ) -> bool {
-        let (first, last) = self.booking_window(offering, now);
         if date < first || date > last {
             return false;
         }
@@ -360,7 +374,7 @@ sun = ["01:00-04:00"]
                 )
                 .is_empty();
                 assert_eq!(
-                    c.has_free_slot(offering, date, now, taken),
+                    c.has_free_slot(offering, c.booking_window(offering, now), date, now, taken),
                     listed,
                     "{date} {taken:?}"
                 );

@@ -8,9 +8,9 @@ use bytes::Bytes;
 use chrono::{TimeZone, Utc};
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
-use prenota_core::{Catalogue, ManualClock, Token};
+use prenota_core::{Catalogue, ManualClock};
 use prenota_notify::message::Message;
-use prenota_store::dynamodb::{DynamoStore, UsageSnapshot, create_table, local_client};
+use prenota_store::dynamodb::{UsageSnapshot, fresh_local_store, local_endpoint};
 use prenota_store::{CatalogueStore, OutboxStore};
 use prenota_web::{App, Secrets, Settings};
 use serde_json::Value;
@@ -54,15 +54,8 @@ fn link(message: &Message, path: &str) -> String {
 
 #[tokio::main]
 async fn main() {
-    let endpoint = std::env::var("PRENOTA_DYNAMODB_ENDPOINT")
-        .expect("PRENOTA_DYNAMODB_ENDPOINT (tests/bench-booking-cost)");
-    let client = local_client(&endpoint);
-    let table = format!(
-        "prenota-cost-{}",
-        &Token::generate().unwrap().hash().to_hex()[..8]
-    );
-    create_table(&client, &table).await.unwrap();
-    let store = DynamoStore::new(client, &table);
+    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
+    let store = fresh_local_store(&endpoint, "prenota-cost").await.unwrap();
     let text = include_str!("../../../infra/catalogue/bergamo.toml");
     let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
     store.put_catalogue(&catalogue).await.unwrap();

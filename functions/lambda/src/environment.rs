@@ -123,8 +123,11 @@ pub async fn app_from_environment() -> anyhow::Result<App> {
         "the SSM SecureString holding the base64 Ed25519 seed that signs check-in tokens",
     )?;
 
-    let store = DynamoStore::from_environment(&table).await;
+    // One configuration (credentials, region, HTTP client) for every client. The two reads below
+    // are each client's first request: credentials are resolved and the TLS connections opened
+    // during init, which Lambda does not bill and the first citizen does not wait for.
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
     let ssm = aws_sdk_ssm::Client::new(&config);
     let (catalogue, secrets) = tokio::try_join!(
         catalogue_of(&store, &table),

@@ -16,7 +16,7 @@ use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, ManualClock, Token};
 use prenota_notify::message::Message;
 use prenota_store::CatalogueStore;
-use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
 use prenota_web::render::{BOOKING_CONFIRMED, CONFIRMATION_REQUEST};
 use prenota_web::routes::{self, Match, ROUTES};
 use prenota_web::{App, Secrets, Settings};
@@ -30,23 +30,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Where DynamoDB Local listens: the test command starts it and sets this variable.
-fn dynamodb_endpoint() -> String {
-    std::env::var("PRENOTA_DYNAMODB_ENDPOINT").expect(
-        "PRENOTA_DYNAMODB_ENDPOINT is not set: run the tests with tests/run, which starts DynamoDB Local",
-    )
-}
-
 async fn fresh_store() -> (DynamoStore, String) {
-    let client = local_client(&dynamodb_endpoint());
-    let table = format!(
-        "prenota-lambda-{}",
-        &Token::generate().unwrap().hash().to_hex()[..12]
-    );
-    create_table(&client, &table)
+    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
+    let store = fresh_local_store(&endpoint, "prenota-lambda")
         .await
         .expect("DynamoDB Local creates the table");
-    (DynamoStore::new(client, &table), table)
+    let table = store.table_name().to_owned();
+    (store, table)
 }
 
 fn bergamo() -> Catalogue {

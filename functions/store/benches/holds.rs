@@ -12,7 +12,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::{Catalogue, Offering, Slot, Token};
-use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::{Availability, HoldRequest, SeatStore, StoreError};
 use tokio::sync::Semaphore;
@@ -237,18 +237,10 @@ async fn main() {
         );
     }
 
-    match std::env::var("PRENOTA_DYNAMODB_ENDPOINT") {
-        Err(_) => {
-            println!("DynamoDB Local: skipped (PRENOTA_DYNAMODB_ENDPOINT is not set; tests/bench sets it)")
-        }
+    match local_endpoint() {
+        Err(missing) => println!("DynamoDB Local: skipped ({missing})"),
         Ok(endpoint) => {
-            let client = local_client(&endpoint);
-            let table = format!(
-                "prenota-bench-{}",
-                &Token::generate().unwrap().hash().to_hex()[..8]
-            );
-            create_table(&client, &table).await.unwrap();
-            let dynamo = Arc::new(DynamoStore::new(client, &table));
+            let dynamo = Arc::new(fresh_local_store(&endpoint, "prenota-bench").await.unwrap());
             contended(
                 "DynamoDB Local",
                 Arc::clone(&dynamo),

@@ -57,11 +57,11 @@ pub trait Availability: SeatStore {
         from: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<NaiveDate>> {
-        let (first, last) = catalogue.booking_window(offering, now);
+        let window = catalogue.booking_window(offering, now);
         let mut dates = Vec::new();
-        let mut day = from.max(first);
-        while day <= last {
-            if catalogue.has_free_slot(offering, day, now, None) {
+        let mut day = from.max(window.0);
+        while day <= window.1 {
+            if catalogue.has_free_slot(offering, window, day, now, None) {
                 dates.push(day);
             }
             day += Duration::days(1);
@@ -70,7 +70,10 @@ pub trait Availability: SeatStore {
             return Ok(dates);
         }
         let taken = self.taken_seats(&offering.key, &dates, now).await?;
-        dates.retain(|date| catalogue.has_free_slot(offering, *date, now, taken.get(date)));
+        dates.retain(|date| {
+            let seats = taken.get(date).map(|seats| &**seats);
+            catalogue.has_free_slot(offering, window, *date, now, seats)
+        });
         Ok(dates)
     }
 
@@ -85,12 +88,13 @@ pub trait Availability: SeatStore {
         now: DateTime<Utc>,
         visit: &mut (dyn FnMut(Vec<FreeSlot>) -> bool + Send),
     ) -> StoreResult<()> {
-        let (first, last) = catalogue.booking_window(offering, now);
+        let window = catalogue.booking_window(offering, now);
+        let (first, last) = window;
         let mut day = from.max(first);
         let mut pending: Vec<(NaiveDate, Vec<prenota_core::Slot>)> = Vec::new();
         while day <= last || !pending.is_empty() {
             if day <= last {
-                let slots = catalogue.bookable_slots(offering, day, now);
+                let slots = catalogue.bookable_slots_within(offering, window, day, now);
                 if !slots.is_empty() {
                     pending.push((day, slots));
                 }

@@ -381,14 +381,12 @@ impl DynamoStore {
         }
     }
 
-    /// A client for the account and region of the environment (Lambda, or AWS_* variables).
-    pub async fn from_environment(table: &str) -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Self::new(Client::new(&config), table)
-    }
-
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
     }
 
     pub fn usage(&self) -> UsageSnapshot {
@@ -643,7 +641,7 @@ impl SeatStore for DynamoStore {
         // One Query per day, on one partition each, sent together.
         let days = futures::future::try_join_all(dates.iter().map(|date| async move {
             let items = self.query_partition(&seat_pk(offering, *date), false).await?;
-            let mut taken = TakenSeats::new();
+            let mut taken = BTreeMap::new();
             for item in &items {
                 let stored = StoredState::parse(text(item, "state")?).ok_or_else(|| corrupt("seat state"))?;
                 let expires_at = optional_number(item, "expires_at")?
@@ -662,7 +660,11 @@ impl SeatStore for DynamoStore {
             Ok::<_, StoreError>((*date, taken))
         }))
         .await?;
-        Ok(days.into_iter().filter(|(_, taken)| !taken.is_empty()).collect())
+        Ok(days
+            .into_iter()
+            .filter(|(_, taken)| !taken.is_empty())
+            .map(|(date, taken)| (date, TakenSeats::new(taken)))
+            .collect())
     }
 
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
@@ -1305,6 +1307,29 @@ impl BookingStore for DynamoStore {
         bookings.sort_by_key(|booking| booking.starts_at);
         Ok(bookings)
     }
+}
+
+/// The variable through which the test and benchmark commands give DynamoDB Local's address.
+pub const LOCAL_ENDPOINT_VARIABLE: &str = "PRENOTA_DYNAMODB_ENDPOINT";
+
+/// DynamoDB Local's address from [`LOCAL_ENDPOINT_VARIABLE`], or what to do when it is missing.
+pub fn local_endpoint() -> Result<String, String> {
+    std::env::var(LOCAL_ENDPOINT_VARIABLE).map_err(|_| {
+        format!("{LOCAL_ENDPOINT_VARIABLE} is not set: run through tests/run (or tests/bench…), which start DynamoDB Local")
+    })
+}
+
+/// A store on a new table named `{prefix}-` and 12 random hex digits at `endpoint`, so that every
+/// test and benchmark run has a table of its own (tests, benchmarks).
+pub async fn fresh_local_store(endpoint: &str, prefix: &str) -> StoreResult<DynamoStore> {
+    let client = local_client(endpoint);
+    let random = prenota_core::Token::generate()
+        .map_err(unavailable)?
+        .hash()
+        .to_hex();
+    let table = format!("{prefix}-{}", &random[..12]);
+    create_table(&client, &table).await?;
+    Ok(DynamoStore::new(client, &table))
 }
 
 /// A client for DynamoDB Local or another endpoint, with fixed credentials (tests, benchmarks).

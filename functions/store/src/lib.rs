@@ -29,8 +29,9 @@ pub mod sqlite;
 
 pub use availability::Availability;
 
-/// Active seats per start time of one offering's day.
-pub type TakenSeats = BTreeMap<NaiveTime, u32>;
+/// Active seats per start time of one offering's day. Shared, not copied: the SQLite store hands
+/// the same cached day to every availability answer.
+pub type TakenSeats = std::sync::Arc<BTreeMap<NaiveTime, u32>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

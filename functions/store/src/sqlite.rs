@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
@@ -237,7 +237,11 @@ impl SqliteStore {
 /// counted in SQL, so the cache only ever speeds up what the citizen is shown.
 #[derive(Default)]
 struct SeatCache {
-    days: Mutex<HashMap<(OfferingKey, NaiveDate), CachedDay>>,
+    /// By offering first, so a lookup borrows the key instead of cloning it.
+    days: Mutex<HashMap<OfferingKey, HashMap<NaiveDate, CachedDay>>>,
+    /// Held while counting what the cache missed: after a burst of writes, the readers that all
+    /// missed at once wait for one count instead of each running the same one.
+    counting: tokio::sync::Mutex<()>,
     /// Bumped by every forgetting, so a count read before a write is never cached after it.
     writes: AtomicU64,
 }
@@ -250,36 +254,65 @@ struct CachedDay {
     valid_until: Option<DateTime<Utc>>,
 }
 
-/// Past this many days the cache starts again (days long gone are never asked about again).
-const MAX_CACHED_DAYS: usize = 20_000;
+/// Past this many days of one offering the cache starts again (days long gone are never asked
+/// about again).
+const MAX_CACHED_DAYS: usize = 4_000;
+
+type CachedDays = HashMap<OfferingKey, HashMap<NaiveDate, CachedDay>>;
 
 impl SeatCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(OfferingKey, NaiveDate), CachedDay>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CachedDays> {
         self.days.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn get(&self, offering: &OfferingKey, date: NaiveDate, now: DateTime<Utc>) -> Option<TakenSeats> {
-        let days = self.lock();
-        let day = days.get(&(offering.clone(), date))?;
-        let valid = day.counted_at <= now && day.valid_until.is_none_or(|until| now < until);
-        valid.then(|| day.taken.clone())
+    /// The seats taken on each of `dates` that the cache still knows (days with none left out),
+    /// and the dates it does not.
+    fn get(
+        &self,
+        offering: &OfferingKey,
+        dates: &[NaiveDate],
+        now: DateTime<Utc>,
+    ) -> (BTreeMap<NaiveDate, TakenSeats>, Vec<NaiveDate>) {
+        let cached = self.lock();
+        let days = cached.get(offering);
+        let mut taken = BTreeMap::new();
+        let mut missing = Vec::new();
+        for &date in dates {
+            let known = days
+                .and_then(|days| days.get(&date))
+                .filter(|day| day.counted_at <= now && day.valid_until.is_none_or(|until| now < until));
+            match known {
+                Some(day) if day.taken.is_empty() => {}
+                Some(day) => {
+                    taken.insert(date, TakenSeats::clone(&day.taken));
+                }
+                None => missing.push(date),
+            }
+        }
+        (taken, missing)
     }
 
-    fn put(&self, offering: &OfferingKey, date: NaiveDate, day: CachedDay, version: u64) {
-        let mut days = self.lock();
+    fn put(&self, offering: &OfferingKey, counted: Vec<(NaiveDate, CachedDay)>, version: u64) {
+        let mut cached = self.lock();
         if self.writes.load(Ordering::SeqCst) != version {
             return;
         }
-        if days.len() >= MAX_CACHED_DAYS {
+        let days = match cached.get_mut(offering) {
+            Some(days) => days,
+            None => cached.entry(offering.clone()).or_default(),
+        };
+        if days.len() + counted.len() > MAX_CACHED_DAYS {
             days.clear();
         }
-        days.insert((offering.clone(), date), day);
+        days.extend(counted);
     }
 
     fn forget(&self, offering: &OfferingKey, date: NaiveDate) {
-        let mut days = self.lock();
+        let mut cached = self.lock();
         self.writes.fetch_add(1, Ordering::SeqCst);
-        days.remove(&(offering.clone(), date));
+        if let Some(days) = cached.get_mut(offering) {
+            days.remove(&date);
+        }
     }
 }
 
@@ -597,18 +630,14 @@ impl SeatStore for SqliteStore {
         dates: &[NaiveDate],
         now: DateTime<Utc>,
     ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>> {
-        let version = self.seats.writes.load(Ordering::SeqCst);
-        let mut taken = BTreeMap::new();
-        let mut missing = Vec::new();
-        for &date in dates {
-            match self.seats.get(offering, date, now) {
-                Some(day) if day.is_empty() => {}
-                Some(day) => {
-                    taken.insert(date, day);
-                }
-                None => missing.push(date),
-            }
+        let (taken, missing) = self.seats.get(offering, dates, now);
+        if missing.is_empty() {
+            return Ok(taken);
         }
+        let _counting = self.seats.counting.lock().await;
+        // Another reader may have counted these days while this one waited.
+        let version = self.seats.writes.load(Ordering::SeqCst);
+        let (mut taken, missing) = self.seats.get(offering, dates, now);
         if missing.is_empty() {
             return Ok(taken);
         }
@@ -629,17 +658,17 @@ impl SeatStore for SqliteStore {
                 let mut rows = statement.query(rusqlite::named_params! {
                     ":office": office, ":service": service, ":dates": dates_json, ":now": millis(now),
                 })?;
-                let mut counted: BTreeMap<NaiveDate, CachedDay> = BTreeMap::new();
+                let mut counted: BTreeMap<NaiveDate, (BTreeMap<NaiveTime, u32>, Option<DateTime<Utc>>)> =
+                    BTreeMap::new();
                 while let Some(row) = rows.next()? {
                     let date: String = row.get(0)?;
                     let start: String = row.get(1)?;
                     let count: u32 = row.get(2)?;
                     let deadline = row.get::<_, Option<i64>>(3)?.map(from_millis).transpose()?;
-                    let day = counted
-                        .entry(parse_date(&date).map_err(|_| corrupt("date", &date))?)
-                        .or_insert_with(|| CachedDay { taken: TakenSeats::new(), counted_at: now, valid_until: None });
-                    day.taken.insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
-                    day.valid_until = match (day.valid_until, deadline) {
+                    let (taken, valid_until) =
+                        counted.entry(parse_date(&date).map_err(|_| corrupt("date", &date))?).or_default();
+                    taken.insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
+                    *valid_until = match (*valid_until, deadline) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
                     };
@@ -647,17 +676,22 @@ impl SeatStore for SqliteStore {
                 Ok(counted)
             })
             .await?;
-        for date in missing {
-            let day = counted.remove(&date).unwrap_or(CachedDay {
-                taken: TakenSeats::new(),
-                counted_at: now,
-                valid_until: None,
-            });
-            if !day.taken.is_empty() {
-                taken.insert(date, day.taken.clone());
-            }
-            self.seats.put(offering, date, day, version);
-        }
+        let counted: Vec<(NaiveDate, CachedDay)> = missing
+            .into_iter()
+            .map(|date| {
+                let (seats, valid_until) = counted.remove(&date).unwrap_or_default();
+                let day = CachedDay {
+                    taken: TakenSeats::new(seats),
+                    counted_at: now,
+                    valid_until,
+                };
+                if !day.taken.is_empty() {
+                    taken.insert(date, TakenSeats::clone(&day.taken));
+                }
+                (date, day)
+            })
+            .collect();
+        self.seats.put(offering, counted, version);
         Ok(taken)
     }
 

@@ -169,8 +169,12 @@ pub fn accept_language(headers: &HeaderMap) -> Lang {
     best.map_or(Lang::It, |(_, lang)| lang)
 }
 
-pub fn json(status: StatusCode, body: &serde_json::Value) -> Answer {
-    respond(status, "application/json", body.to_string())
+pub fn json(status: StatusCode, body: &impl serde::Serialize) -> Answer {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => respond(status, "application/json", bytes),
+        // Only a map with non-text keys fails to serialise; none of the answers has one.
+        Err(_) => problem(&Problem::new(Code::InternalError, Lang::It)),
+    }
 }
 
 pub fn problem(problem: &Problem) -> Answer {

@@ -58,34 +58,16 @@ fn failure(error: &StoreError, lang: Lang) -> Answer {
         StoreError::NotFound => not_found(lang),
         StoreError::Transition(TransitionError::Expired) => html(StatusCode::GONE, pages::expired_page(lang)),
         StoreError::Transition(TransitionError::AppointmentStarted) => {
-            let (title, text) = match lang {
-                Lang::It => (
-                    "Appuntamento già iniziato",
-                    "Non è più possibile annullare questa prenotazione: l'appuntamento è già iniziato.",
-                ),
-                Lang::En => (
-                    "Appointment already started",
-                    "This booking can no longer be cancelled: the appointment has already started.",
-                ),
-            };
-            html(StatusCode::CONFLICT, pages::message_page(lang, title, text))
+            html(StatusCode::CONFLICT, pages::started_page(lang))
         }
         StoreError::Transition(TransitionError::Cancelled) => {
-            let (title, text) = match lang {
-                Lang::It => ("Prenotazione annullata", "Questa prenotazione è stata annullata."),
-                Lang::En => ("Booking cancelled", "This booking was cancelled."),
-            };
-            html(StatusCode::GONE, pages::message_page(lang, title, text))
+            html(StatusCode::GONE, pages::already_cancelled_page(lang))
         }
         other => {
             let problem = crate::app::store_problem(other, lang);
-            let title = match lang {
-                Lang::It => "Servizio non disponibile",
-                Lang::En => "Service unavailable",
-            };
             html(
                 problem.code.status(),
-                pages::message_page(lang, title, &problem.detail),
+                pages::unavailable_page(lang, &problem.detail),
             )
         }
     }
@@ -99,19 +81,12 @@ fn code(incoming: &Incoming<'_>) -> Option<Token> {
 fn booking_view(app: &App, booking: &Booking, page_code: &Token, lang: Lang, just_confirmed: bool) -> Answer {
     let facts = render::facts(app, booking, None, lang);
     let qr = render::checkin_token(app, booking)
-        .map(|token| prenota_notify::qr::svg_labelled(&token, &qr_label(lang)))
+        .map(|token| prenota_notify::qr::svg_labelled(&token, pages::qr_label(lang)))
         .unwrap_or_default();
     html(
         StatusCode::OK,
         pages::booking_page(lang, &facts, &page_code.encode(), &qr, just_confirmed),
     )
-}
-
-fn qr_label(lang: Lang) -> String {
-    match lang {
-        Lang::It => "Codice QR da mostrare allo sportello".to_owned(),
-        Lang::En => "QR code to show at the counter".to_owned(),
-    }
 }
 
 pub async fn confirm_page(app: &App, incoming: &Incoming<'_>) -> Answer {

@@ -212,9 +212,30 @@ pub fn not_found_page(lang: Lang) -> String {
     layout(lang, t.not_found_title, None, &body)
 }
 
-/// Any other outcome ("the appointment has started, it can no longer be cancelled", "service
-/// unavailable"): a title and a message, both plain text; blank lines separate paragraphs.
-pub fn message_page(lang: Lang, title: &str, message: &str) -> String {
+/// 409: the appointment has started, so it can no longer be cancelled.
+pub fn started_page(lang: Lang) -> String {
+    let t = texts(lang);
+    message_page(lang, t.started_title, t.started_text)
+}
+
+/// 410: a link to a booking that was cancelled.
+pub fn already_cancelled_page(lang: Lang) -> String {
+    let t = texts(lang);
+    message_page(lang, t.cancelled_title, t.already_cancelled_text)
+}
+
+/// The store could not answer: `detail` is the problem's explanation, in `lang`.
+pub fn unavailable_page(lang: Lang, detail: &str) -> String {
+    message_page(lang, texts(lang).unavailable_title, detail)
+}
+
+/// The accessible name of the QR code on the booking page.
+pub fn qr_label(lang: Lang) -> &'static str {
+    texts(lang).qr_label
+}
+
+/// A title and a message, both plain text; blank lines separate paragraphs.
+fn message_page(lang: Lang, title: &str, message: &str) -> String {
     let t = texts(lang);
     let body = format!(
         "<h1>{title}</h1>\n{message}<p><a href=\"/\">{home}</a></p>\n",

@@ -10,7 +10,7 @@ use prenota_core::catalogue::Lang;
 use prenota_core::contact::{Contact, HmacKey};
 use prenota_core::text::PersonName;
 use prenota_core::{Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash};
-use prenota_store::dynamodb::{DynamoStore, create_table, local_client};
+use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::{DetailsRequest, HoldRequest, Person};
 
@@ -151,23 +151,12 @@ pub async fn sqlite_store() -> Arc<SqliteStore> {
     Arc::new(store)
 }
 
-/// Where DynamoDB Local listens: the test command starts it and sets this variable.
-pub fn dynamodb_endpoint() -> String {
-    std::env::var("PRENOTA_DYNAMODB_ENDPOINT").expect(
-        "PRENOTA_DYNAMODB_ENDPOINT is not set: run the tests with tests/run, which starts DynamoDB Local",
-    )
-}
-
 pub async fn dynamo_store() -> Arc<DynamoStore> {
-    let client = local_client(&dynamodb_endpoint());
-    let table = format!(
-        "prenota-test-{}",
-        &Token::generate().unwrap().hash().to_hex()[..12]
-    );
-    create_table(&client, &table)
+    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
+    let store = fresh_local_store(&endpoint, "prenota-test")
         .await
         .expect("DynamoDB Local creates the table");
-    Arc::new(DynamoStore::new(client, &table))
+    Arc::new(store)
 }
 
 pub fn message(kind: &str) -> prenota_store::OutboxMessage {

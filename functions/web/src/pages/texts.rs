@@ -64,6 +64,7 @@ texts! {
     qr_caption: "Mostra il codice QR all'operatore oppure comunica il codice di prenotazione.",
         "Show the QR code to the clerk, or read out the booking code.";
     short_code_label: "Codice di prenotazione", "Booking code";
+    qr_label: "Codice QR da mostrare allo sportello", "QR code to show at the counter";
     one_person: "La prenotazione vale per una sola persona.", "The booking is valid for one person only.";
     details_heading: "Dettagli dell'appuntamento", "Appointment details";
     map_link: "Vedi la sede sulla mappa (OpenStreetMap)", "See the office on the map (OpenStreetMap)";
@@ -93,6 +94,13 @@ texts! {
     cancelled_intro: "Hai annullato questa prenotazione:", "You have cancelled this booking:";
     cancelled_free: "L'orario è di nuovo disponibile per altre persone. Il codice QR della prenotazione non è più valido.",
         "The time slot is free again for other people. The booking's QR code is no longer valid.";
+
+    // A link to a booking that can no longer change.
+    already_cancelled_text: "Questa prenotazione è stata annullata.", "This booking was cancelled.";
+    started_title: "Appuntamento già iniziato", "Appointment already started";
+    started_text: "Non è più possibile annullare questa prenotazione: l'appuntamento è già iniziato.",
+        "This booking can no longer be cancelled: the appointment has already started.";
+    unavailable_title: "Servizio non disponibile", "Service unavailable";
 
     // 410: the confirmation window has closed.
     expired_title: "Tempo per la conferma scaduto", "The time to confirm has run out";
