@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, ConsumedCapacity, Delete,
@@ -378,6 +378,20 @@ impl DynamoStore {
             client,
             table: table.into(),
             usage: Arc::new(Usage::default()),
+        }
+    }
+
+    /// The answer of a conditional write that is only ever made to be done once: its condition
+    /// failing means an earlier try did it, which is success too.
+    fn done_unless_unavailable<E, R>(&self, result: Result<(), SdkError<E, R>>) -> StoreResult<()>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        match result {
+            Ok(()) => Ok(()),
+            Err(error) if error.code() == Some("ConditionalCheckFailedException") => Ok(()),
+            Err(error) => Err(sdk_unavailable(error)),
         }
     }
 
@@ -861,21 +875,8 @@ impl OutboxStore for DynamoStore {
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
-        match output {
-            Ok(output) => {
-                self.usage.record_write(output.consumed_capacity());
-                Ok(())
-            }
-            // Already queued under this id: a retry, kept as it is.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_unavailable(error)),
-        }
+        // Already queued under this id: a retry, kept as it is.
+        self.done_unless_unavailable(output.map(|output| self.usage.record_write(output.consumed_capacity())))
     }
 
     async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
@@ -923,20 +924,8 @@ impl OutboxStore for DynamoStore {
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await;
-        match result {
-            Ok(output) => {
-                self.usage.record_write(output.consumed_capacity());
-                Ok(())
-            }
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_unavailable(error)),
-        }
+        // No longer pending: marked by an earlier try.
+        self.done_unless_unavailable(result.map(|output| self.usage.record_write(output.consumed_capacity())))
     }
 }
 
