@@ -15,6 +15,9 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use prenota_core::{Catalogue, SystemClock};
+use prenota_delivery::local::LocalOutbox;
+use prenota_delivery::smtp::SmtpTransport;
+use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_store::CatalogueStore;
 use prenota_store::sqlite::SqliteStore;
 use prenota_web::App;
@@ -121,7 +124,19 @@ async fn main() -> anyhow::Result<()> {
         settings: web_settings,
         secrets,
     });
-    tokio::spawn(outbox::deliver_forever(Arc::clone(&app)));
+    let transports = match &settings.smtp {
+        None => Transports {
+            email: Arc::new(LocalOutbox),
+            sms: Arc::new(LocalOutbox),
+        },
+        Some(smtp) => Transports {
+            email: Arc::new(SmtpTransport::new(&smtp.url, &smtp.from)?),
+            // One machine has no SMS gateway: SMS stay readable at /outbox.
+            sms: Arc::new(LocalOutbox),
+        },
+    };
+    let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
+    tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 
     let server = Server { app, store };
     let router = Router::new()

@@ -1,48 +1,12 @@
-//! The local outbox: on one machine without SMTP, messages are "delivered" by staying readable at
-//! `/outbox`, where a developer (or a test) opens the links they carry.
+//! The `/outbox` page: every message of the outbox, with its links clickable. On one machine without
+//! SMTP this is where messages are "delivered" (`prenota_delivery::local`).
 
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::time::Duration;
 
 use prenota_notify::compose::escape_html;
 use prenota_notify::message::Message;
+use prenota_store::OutboxEntry;
 use prenota_store::sqlite::SqliteStore;
-use prenota_store::{Delivery, OutboxEntry};
-use prenota_web::App;
-use prenota_web::render::BOOKINGS_LIST_REQUEST;
-
-const POLL_EVERY: Duration = Duration::from_millis(250);
-
-/// Delivers pending messages to the local outbox: each is marked sent and stays readable at
-/// `/outbox`. A "my bookings" request is first turned into the list it asks for.
-pub async fn deliver_forever(app: Arc<App>) {
-    loop {
-        if let Err(error) = deliver_pending(&app).await {
-            tracing::error!(%error, "local outbox delivery failed");
-        }
-        tokio::time::sleep(POLL_EVERY).await;
-    }
-}
-
-async fn deliver_pending(app: &App) -> anyhow::Result<()> {
-    for entry in app.store.pending_messages(100).await? {
-        let message = &entry.message;
-        let detail = if message.kind == BOOKINGS_LIST_REQUEST {
-            let list = prenota_web::render::bookings_list(app, message).await?;
-            for queued in &list {
-                app.store.enqueue(queued).await?;
-            }
-            format!("answered with {} message(s)", list.len())
-        } else {
-            "local outbox".to_owned()
-        };
-        app.store
-            .mark_delivery(&message.id, Delivery::Sent, &detail, app.clock.now())
-            .await?;
-    }
-    Ok(())
-}
 
 /// Text with its http(s) links made clickable, everything escaped.
 fn linkify(text: &str) -> String {

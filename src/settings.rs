@@ -17,6 +17,15 @@ pub struct Settings {
     /// the server actually listens on.
     pub web: prenota_web::Settings,
     pub json_logs: bool,
+    /// E-mail by SMTP when PRENOTA_SMTP_URL is set; else the local outbox.
+    pub smtp: Option<SmtpSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub url: String,
+    /// The `From` of every e-mail (PRENOTA_MAIL_FROM).
+    pub from: String,
 }
 
 impl Settings {
@@ -26,6 +35,16 @@ impl Settings {
             .parse()
             .with_context(|| format!("PRENOTA_ADDR={addr_raw:?} is not an address like 127.0.0.1:8080"))?;
         let web = prenota_web::Settings::from_lookup(var)?;
+        let smtp = match var("PRENOTA_SMTP_URL") {
+            None => None,
+            Some(url) => Some(SmtpSettings {
+                url,
+                from: var("PRENOTA_MAIL_FROM").context(
+                    "PRENOTA_SMTP_URL is set but PRENOTA_MAIL_FROM is not: set it to the sender of the \
+                     e-mails, for example \"Prenota Bergamo <prenota@comune.bergamo.it>\"",
+                )?,
+            }),
+        };
         Ok(Self {
             addr,
             data: PathBuf::from(var("PRENOTA_DATA").unwrap_or_else(|| "./data".to_owned())),
@@ -35,6 +54,7 @@ impl Settings {
             site: PathBuf::from(var("PRENOTA_SITE").unwrap_or_else(|| "static-site".to_owned())),
             web,
             json_logs: var("PRENOTA_LOG").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            smtp,
         })
     }
 }

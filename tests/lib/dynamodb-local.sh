@@ -2,9 +2,7 @@
 # whose jar runs on the machine's Java 17), starts it in memory on a free port of 127.0.0.1's host,
 # and exports PRENOTA_DYNAMODB_ENDPOINT. `stop_dynamodb_local` stops it; callers trap it on EXIT.
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
 
 install_dynamodb_local() {
     local tests_dir=$1
@@ -33,26 +31,10 @@ start_dynamodb_local() {
         -inMemory -port "$port" -disableTelemetry >"$log_file" 2>&1 &
     DYNAMODB_LOCAL_PID=$!
     export PRENOTA_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
-    for _ in $(seq 1 120); do
-        if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
-            echo "DynamoDB Local is up at $PRENOTA_DYNAMODB_ENDPOINT (pid $DYNAMODB_LOCAL_PID)"
-            return 0
-        fi
-        if ! kill -0 "$DYNAMODB_LOCAL_PID" 2>/dev/null; then
-            echo "DynamoDB Local exited at start; its log:" >&2
-            cat "$log_file" >&2
-            return 1
-        fi
-        sleep 0.25
-    done
-    echo "DynamoDB Local did not open port $port in 30 s" >&2
-    return 1
+    wait_for_port "DynamoDB Local" "$port" "$DYNAMODB_LOCAL_PID" "$log_file" || return 1
+    echo "DynamoDB Local is up at $PRENOTA_DYNAMODB_ENDPOINT (pid $DYNAMODB_LOCAL_PID)"
 }
 
 stop_dynamodb_local() {
-    if [ -n "${DYNAMODB_LOCAL_PID:-}" ]; then
-        kill "$DYNAMODB_LOCAL_PID" 2>/dev/null || true
-        wait "$DYNAMODB_LOCAL_PID" 2>/dev/null || true
-        DYNAMODB_LOCAL_PID=
-    fi
+    stop_process DYNAMODB_LOCAL_PID
 }

@@ -1262,7 +1262,7 @@ mod tests {
         };
         let mime = String::from_utf8(
             email
-                .to_mime("Prenota Bergamo <noreply@comune.bergamo.it>")
+                .to_mime("Prenota Bergamo <noreply@comune.bergamo.it>", "outbox-id")
                 .unwrap(),
         )
         .unwrap();

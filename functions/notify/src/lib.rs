@@ -7,9 +7,11 @@ pub mod ics;
 pub mod message;
 pub mod qr;
 pub mod sms;
+pub mod transport;
 
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub use facts::BookingFacts;
 pub use message::{Email, Message, MessageError, Sms};
+pub use transport::{EmailTransport, SendError, SmsTransport};

@@ -5,7 +5,6 @@ use base64::engine::general_purpose::STANDARD;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use prenota_core::contact::Channel;
-use prenota_core::token::Token;
 use serde::{Deserialize, Serialize};
 
 use crate::ics;
@@ -49,8 +48,8 @@ pub enum MessageError {
     Address(String),
     #[error("the e-mail could not be built: {0}")]
     Build(String),
-    #[error("the operating system's random source failed")]
-    RandomSource,
+    #[error("{0:?} cannot make a Message-ID (letters, digits, - and _ only)")]
+    MessageId(String),
 }
 
 impl Message {
@@ -74,16 +73,22 @@ impl Email {
     /// RFC 5322 bytes, ready for SMTP or SES "raw":
     /// `multipart/mixed { multipart/related { multipart/alternative { text, html }, QR png }, ics }`,
     /// each level left out when it would hold one part. `from` is `Name <address>` or an address.
-    pub fn to_mime(&self, from: &str) -> Result<Vec<u8>, MessageError> {
+    /// The `Message-ID` is made of `outbox_id`, so a message sent twice (a crash between sending
+    /// and recording it) is one message to the citizen's mail program.
+    pub fn to_mime(&self, from: &str, outbox_id: &str) -> Result<Vec<u8>, MessageError> {
         let from: Mailbox = from.parse().map_err(|_| MessageError::Address(from.to_owned()))?;
         let to: Mailbox = self
             .to
             .parse()
             .map_err(|_| MessageError::Address(self.to.clone()))?;
-        let random = Token::generate()
-            .map_err(|_| MessageError::RandomSource)?
-            .encode();
-        let message_id = format!("<{random}@{}>", from.email.domain());
+        if outbox_id.is_empty()
+            || !outbox_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(MessageError::MessageId(outbox_id.to_owned()));
+        }
+        let message_id = format!("<{outbox_id}@{}>", from.email.domain());
         let build = |e: &dyn std::fmt::Display| MessageError::Build(e.to_string());
 
         let alternative = MultiPart::alternative_plain_html(self.text.clone(), self.html.clone());
@@ -191,7 +196,7 @@ mod tests {
     #[test]
     fn builds_the_full_mime_tree() {
         let mime = email(true, true)
-            .to_mime("Prenota Bergamo <noreply@prenota.comune.bergamo.it>")
+            .to_mime("Prenota Bergamo <noreply@prenota.comune.bergamo.it>", "outbox-id")
             .unwrap();
         let mime = String::from_utf8(mime).unwrap();
         let headers = header_block(&mime);
@@ -240,19 +245,31 @@ mod tests {
 
     #[test]
     fn leaves_out_empty_levels() {
-        let mime =
-            String::from_utf8(email(false, false).to_mime("noreply@comune.bergamo.it").unwrap()).unwrap();
+        let mime = String::from_utf8(
+            email(false, false)
+                .to_mime("noreply@comune.bergamo.it", "outbox-id")
+                .unwrap(),
+        )
+        .unwrap();
         assert!(header_block(&mime).contains("Content-Type: multipart/alternative;"));
         assert!(!mime.contains("multipart/related") && !mime.contains("multipart/mixed"));
         assert!(!mime.contains("image/png") && !mime.contains("text/calendar"));
 
-        let mime =
-            String::from_utf8(email(true, false).to_mime("noreply@comune.bergamo.it").unwrap()).unwrap();
+        let mime = String::from_utf8(
+            email(true, false)
+                .to_mime("noreply@comune.bergamo.it", "outbox-id")
+                .unwrap(),
+        )
+        .unwrap();
         assert!(header_block(&mime).contains("Content-Type: multipart/related;"));
         assert!(!mime.contains("multipart/mixed"));
 
-        let mime =
-            String::from_utf8(email(false, true).to_mime("noreply@comune.bergamo.it").unwrap()).unwrap();
+        let mime = String::from_utf8(
+            email(false, true)
+                .to_mime("noreply@comune.bergamo.it", "outbox-id")
+                .unwrap(),
+        )
+        .unwrap();
         assert!(header_block(&mime).contains("Content-Type: multipart/mixed;"));
         assert!(!mime.contains("multipart/related") && mime.contains("multipart/alternative"));
     }
@@ -260,13 +277,16 @@ mod tests {
     #[test]
     fn refuses_bad_addresses() {
         assert!(matches!(
-            email(false, false).to_mime("not an address"),
+            email(false, false).to_mime("not an address", "outbox-id"),
             Err(MessageError::Address(_))
         ));
         let bad_to = Email {
             to: "nobody".into(),
             ..email(false, false)
         };
-        assert!(matches!(bad_to.to_mime("a@b.it"), Err(MessageError::Address(_))));
+        assert!(matches!(
+            bad_to.to_mime("a@b.it", "outbox-id"),
+            Err(MessageError::Address(_))
+        ));
     }
 }

@@ -1,0 +1,14 @@
+//! How Prenota's messages leave. [`sender::Sender`] delivers one outbox message through the
+//! transports of `prenota-notify`'s narrow traits; [`poll`] runs it on one machine. Transports:
+//! the local outbox (one machine, default), SMTP (`smtp` feature: a town's own mail server),
+//! SES v2 and SNS (`aws` feature: the Lambdas).
+
+pub mod local;
+pub mod poll;
+pub mod sender;
+#[cfg(feature = "smtp")]
+pub mod smtp;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use sender::{Delivered, RetryPolicy, Sender, Transports};

@@ -1,0 +1,131 @@
+//! What the delivery tests share: an App on a fresh SQLite store with Bergamo's catalogue and a
+//! manual clock, messages to queue, and a transport that answers as scripted.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, ManualClock};
+use prenota_notify::{Email, EmailTransport, Message, SendError, Sms, SmsTransport};
+use prenota_store::sqlite::SqliteStore;
+use prenota_store::{CatalogueStore, OutboxMessage};
+use prenota_web::{App, Secrets, Settings};
+
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+pub async fn app(clock: Arc<ManualClock>) -> Arc<App> {
+    let folder = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&folder.path().join("prenota.sqlite3")).unwrap();
+    // The folder outlives the test's store.
+    std::mem::forget(folder);
+    let text = include_str!("../../../../infra/catalogue/bergamo.toml");
+    let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
+    store.put_catalogue(&catalogue).await.unwrap();
+    Arc::new(App {
+        store: Arc::new(store),
+        catalogue: Arc::new(catalogue),
+        clock,
+        settings: Settings {
+            public_url: "https://prenota.comune.bergamo.it".to_owned(),
+            ..Settings::default()
+        },
+        secrets: Secrets {
+            hmac: HmacKey::generate().unwrap(),
+            checkin: CheckinKey::generate().unwrap(),
+        },
+    })
+}
+
+pub fn email(to: &str, subject: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text: format!("{subject}\n\nhttps://prenota.comune.bergamo.it/c/abc"),
+        html: format!("<p>{subject}</p>"),
+        qr_png: Some(prenota_notify::qr::png("PRENOTA-CHECKIN-TEST")),
+        ics: None,
+    }
+}
+
+/// Queues `message` as the flow would, and returns its outbox id.
+pub async fn queue(app: &App, kind: &str, message: &Message) -> String {
+    let queued: OutboxMessage = prenota_web::render::outbox(kind, message, app.clock.now()).unwrap();
+    app.store.enqueue(&queued).await.unwrap();
+    queued.id
+}
+
+/// A transport that answers from a script (then "ok" forever) and remembers every try.
+#[derive(Default)]
+pub struct Scripted {
+    answers: Mutex<VecDeque<Result<String, SendError>>>,
+    failing_forever: Mutex<Option<SendError>>,
+    tries: Mutex<Vec<String>>,
+    sent: Mutex<Vec<String>>,
+}
+
+impl Scripted {
+    pub fn answering(answers: Vec<Result<String, SendError>>) -> Arc<Self> {
+        Arc::new(Self {
+            answers: Mutex::new(answers.into()),
+            ..Self::default()
+        })
+    }
+
+    pub fn failing(error: SendError) -> Arc<Self> {
+        Arc::new(Self {
+            failing_forever: Mutex::new(Some(error)),
+            ..Self::default()
+        })
+    }
+
+    pub fn recover(&self) {
+        *self.failing_forever.lock().unwrap() = None;
+    }
+
+    pub fn tries(&self) -> usize {
+        self.tries.lock().unwrap().len()
+    }
+
+    /// The outbox ids of the tries that were answered "sent", in order.
+    pub fn sent(&self) -> Vec<String> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    fn answer(&self, outbox_id: &str) -> Result<String, SendError> {
+        self.tries.lock().unwrap().push(outbox_id.to_owned());
+        if let Some(error) = self.failing_forever.lock().unwrap().clone() {
+            return Err(error);
+        }
+        let answer = self
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| Ok(format!("provider-{outbox_id}")));
+        if answer.is_ok() {
+            self.sent.lock().unwrap().push(outbox_id.to_owned());
+        }
+        answer
+    }
+}
+
+#[async_trait]
+impl EmailTransport for Scripted {
+    async fn send_email(&self, _: &Email, outbox_id: &str) -> Result<String, SendError> {
+        self.answer(outbox_id)
+    }
+}
+
+#[async_trait]
+impl SmsTransport for Scripted {
+    async fn send_sms(&self, _: &Sms, outbox_id: &str) -> Result<String, SendError> {
+        self.answer(outbox_id)
+    }
+}
