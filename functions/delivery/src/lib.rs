@@ -3,6 +3,8 @@
 //! the local outbox (one machine, default), SMTP (`smtp` feature: a town's own mail server),
 //! SES v2 and SNS (`aws` feature: the Lambdas).
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod local;
 pub mod poll;
 pub mod sender;

@@ -110,3 +110,57 @@ impl Drop for SmtpSink {
         let _ = self.child.wait();
     }
 }
+
+/// A TCP relay in front of a real service (moto server) that can be switched off and on, as the
+/// network would: while it is down every connection, new or open, is cut.
+pub struct Outage {
+    port: u16,
+    up: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Outage {
+    /// Relays 127.0.0.1:(a free port) to `target` (`host:port`), up at first.
+    pub async fn relay(target: &str) -> Result<Self, String> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let (up, watch) = tokio::sync::watch::channel(true);
+        let target = target.to_owned();
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let mut watch = watch.clone();
+                if !*watch.borrow() {
+                    continue; // dropped: the connection is reset
+                }
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = watch.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Ok(Self { port, up, task })
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint to give the client under test.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
+
+impl Drop for Outage {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{TimeZone, Utc};
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
@@ -16,15 +15,7 @@ use prenota_web::{App, Secrets, Settings};
 use serde_json::Value;
 
 async fn call(app: &App, method: &str, uri: &str, body: Option<Value>) -> (u16, String) {
-    let mut request = http::Request::builder().method(method).uri(uri);
-    let bytes = match body {
-        Some(json) => {
-            request = request.header("content-type", "application/json");
-            Bytes::from(json.to_string())
-        }
-        None => Bytes::new(),
-    };
-    let answer = app.handle(request.body(bytes).expect("a request")).await;
+    let answer = app.call(method, uri, body.as_ref()).await;
     (
         answer.status().as_u16(),
         String::from_utf8_lossy(answer.body()).into_owned(),

@@ -207,6 +207,23 @@ pub fn store_problem(error: &StoreError, lang: Lang) -> Problem {
 
 impl App {
     /// Every request of every route, from any front: API Gateway through `lambda_http`, or axum.
+    /// A request without HTTP, for tools and tests that drive the App directly (benchmarks, the
+    /// delivery tests): `body`, when given, is sent as JSON.
+    pub async fn call(&self, method: &str, uri: &str, body: Option<&serde_json::Value>) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        let bytes = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Bytes::from(json.to_string())
+            }
+            None => Bytes::new(),
+        };
+        match request.body(bytes) {
+            Ok(request) => self.handle(request).await,
+            Err(_) => problem(&Problem::new(Code::NotFound, Lang::It)),
+        }
+    }
+
     pub async fn handle(&self, request: Request<Bytes>) -> Answer {
         let (parts, body) = request.into_parts();
         let query: Vec<(String, String)> = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())

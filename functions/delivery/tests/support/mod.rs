@@ -129,3 +129,45 @@ impl SmsTransport for Scripted {
         self.answer(outbox_id)
     }
 }
+
+/// Books the first free slot of CIE at Ufficio 1 through the API, up to the details step: the
+/// booking waits for confirmation and its confirmation request is queued. Returns the hold id.
+pub async fn book(app: &App, contact: &str, name: &str) -> String {
+    let json = |answer: prenota_web::app::Answer| -> serde_json::Value {
+        serde_json::from_slice(answer.body()).unwrap_or_default()
+    };
+    let slots = json(
+        app.call("GET", "/api/services/cie/offices/ufficio-1/slots", None)
+            .await,
+    );
+    let date = slots["date"].as_str().expect("a free day").to_owned();
+    let start = slots["slots"][0]["start"]
+        .as_str()
+        .expect("a free slot")
+        .to_owned();
+    let hold = app
+        .call(
+            "POST",
+            "/api/holds",
+            Some(&serde_json::json!({ "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": start })),
+        )
+        .await;
+    assert_eq!(hold.status(), 201, "{}", String::from_utf8_lossy(hold.body()));
+    let hold_id = json(hold)["hold_id"].as_str().unwrap().to_owned();
+    let details = app
+        .call(
+            "POST",
+            &format!("/api/holds/{hold_id}/booking"),
+            Some(&serde_json::json!({
+                "name": name, "surname": "Rossi", "contact": contact, "details": "", "accept_terms": true
+            })),
+        )
+        .await;
+    assert_eq!(
+        details.status(),
+        202,
+        "{}",
+        String::from_utf8_lossy(details.body())
+    );
+    hold_id
+}

@@ -1,0 +1,133 @@
+//! SES v2 (e-mail) and SNS (SMS) transports for the Lambdas.
+
+use async_trait::async_trait;
+use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+use aws_sdk_sns::types::MessageAttributeValue;
+use lettre::message::Mailbox;
+use prenota_notify::{Email, EmailTransport, SendError, Sms, SmsTransport};
+
+/// A failed AWS call as the sender sees it. Only an answer about this message (`permanent`
+/// codes: a refused address, a malformed number) is permanent; throttling, outages, timeouts and
+/// account or configuration problems, which an operator can fix, leave the message for later.
+fn classify<E, R>(error: SdkError<E, R>, permanent: &[&str]) -> SendError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let is_permanent = matches!(&error, SdkError::ServiceError(_))
+        && error.code().is_some_and(|code| permanent.contains(&code));
+    let text = DisplayErrorContext(error).to_string();
+    if is_permanent {
+        SendError::Permanent(text)
+    } else {
+        SendError::Transient(text)
+    }
+}
+
+pub struct SesTransport {
+    client: aws_sdk_sesv2::Client,
+    from: String,
+    from_address: String,
+    configuration_set: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("PRENOTA_MAIL_FROM={0:?} is not an address such as \"Prenota Bergamo <prenota@comune.bergamo.it>\"")]
+pub struct FromError(String);
+
+impl SesTransport {
+    /// `from` (`Name <address>` or an address) must be a verified SES identity; the
+    /// configuration set, when given, records sending events.
+    pub fn new(
+        client: aws_sdk_sesv2::Client,
+        from: &str,
+        configuration_set: Option<String>,
+    ) -> Result<Self, FromError> {
+        let mailbox: Mailbox = from.parse().map_err(|_| FromError(from.to_owned()))?;
+        Ok(Self {
+            client,
+            from: from.to_owned(),
+            from_address: mailbox.email.to_string(),
+            configuration_set,
+        })
+    }
+}
+
+#[async_trait]
+impl EmailTransport for SesTransport {
+    async fn send_email(&self, email: &Email, outbox_id: &str) -> Result<String, SendError> {
+        let mime = email
+            .to_mime(&self.from, outbox_id)
+            .map_err(|error| SendError::Permanent(error.to_string()))?;
+        let raw = RawMessage::builder()
+            .data(Blob::new(mime))
+            .build()
+            .map_err(|error| SendError::Permanent(error.to_string()))?;
+        let sent = self
+            .client
+            .send_email()
+            .from_email_address(&self.from_address)
+            .destination(Destination::builder().to_addresses(&email.to).build())
+            .content(EmailContent::builder().raw(raw).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|error| classify(error, &["MessageRejected", "BadRequestException"]))?;
+        Ok(sent.message_id().unwrap_or_default().to_owned())
+    }
+}
+
+pub struct SnsTransport {
+    client: aws_sdk_sns::Client,
+    sender_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("PRENOTA_SMS_SENDER_ID={0:?} must be 1 to 11 letters and digits, with at least one letter")]
+pub struct SenderIdError(String);
+
+impl SnsTransport {
+    /// `sender_id` is the alphanumeric sender shown on the phone (Italy accepts them).
+    pub fn new(client: aws_sdk_sns::Client, sender_id: Option<String>) -> Result<Self, SenderIdError> {
+        if let Some(id) = &sender_id {
+            let valid = (1..=11).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                && id.bytes().any(|b| b.is_ascii_alphabetic());
+            if !valid {
+                return Err(SenderIdError(id.clone()));
+            }
+        }
+        Ok(Self { client, sender_id })
+    }
+}
+
+fn text_attribute(value: &str) -> Result<MessageAttributeValue, SendError> {
+    MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(value)
+        .build()
+        .map_err(|error| SendError::Permanent(error.to_string()))
+}
+
+#[async_trait]
+impl SmsTransport for SnsTransport {
+    async fn send_sms(&self, sms: &Sms, _outbox_id: &str) -> Result<String, SendError> {
+        let mut publish = self
+            .client
+            .publish()
+            .phone_number(&sms.to)
+            .message(&sms.text)
+            // Transactional: delivered first and to numbers that opted out of promotions.
+            .message_attributes("AWS.SNS.SMS.SMSType", text_attribute("Transactional")?);
+        if let Some(id) = &self.sender_id {
+            publish = publish.message_attributes("AWS.SNS.SMS.SenderID", text_attribute(id)?);
+        }
+        let sent = publish
+            .send()
+            .await
+            .map_err(|error| classify(error, &["InvalidParameter", "InvalidParameterValue"]))?;
+        Ok(sent.message_id().unwrap_or_default().to_owned())
+    }
+}
