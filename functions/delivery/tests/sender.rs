@@ -11,33 +11,17 @@ use prenota_delivery::poll::deliver_forever;
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_notify::{Message, SendError, Sms};
 use prenota_store::Delivery;
-use support::{Scripted, app, email, queue, start};
+use support::{Scripted, app, email, queue, quick_sender, start};
 
-fn quick(tries: u32) -> RetryPolicy {
-    RetryPolicy {
-        tries,
-        first_wait: Duration::from_millis(5),
-        longest_wait: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
-
-fn sender(app: Arc<prenota_web::App>, transport: Arc<Scripted>, retry: RetryPolicy) -> Sender {
-    Sender::new(
-        app,
-        Transports {
-            email: transport.clone(),
-            sms: transport,
-        },
-        retry,
-    )
+fn sender(app: Arc<prenota_web::App>, transport: Arc<Scripted>, tries: u32) -> Sender {
+    quick_sender(app, transport.clone(), transport, tries)
 }
 
 #[tokio::test]
 async fn a_sent_message_is_recorded_and_never_sent_again() {
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let transport = Scripted::answering(vec![Ok("ses-0001".to_owned())]);
-    let sender = sender(Arc::clone(&app), Arc::clone(&transport), quick(3));
+    let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
     let id = queue(
         &app,
         "booking-confirmed",
@@ -63,7 +47,7 @@ async fn temporary_failures_are_tried_again_within_one_delivery() {
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let throttled = || Err(SendError::Transient("TooManyRequestsException".to_owned()));
     let transport = Scripted::answering(vec![throttled(), throttled(), Ok("ses-0002".to_owned())]);
-    let sender = sender(Arc::clone(&app), Arc::clone(&transport), quick(3));
+    let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
     let id = queue(
         &app,
         "confirmation-request",
@@ -83,7 +67,7 @@ async fn a_message_still_failing_stays_pending_until_a_day_has_passed_then_fails
     let clock = Arc::new(ManualClock::new(start()));
     let app = app(Arc::clone(&clock)).await;
     let transport = Scripted::failing(SendError::Transient("connection refused".to_owned()));
-    let sender = sender(Arc::clone(&app), Arc::clone(&transport), quick(2));
+    let sender = sender(Arc::clone(&app), Arc::clone(&transport), 2);
     let sms = Sms {
         to: "+393331234567".to_owned(),
         text: "Conferma la prenotazione".to_owned(),
@@ -120,7 +104,7 @@ async fn a_permanent_failure_is_recorded_at_once() {
     let transport = Scripted::answering(vec![Err(SendError::Permanent(
         "MessageRejected: address blacklisted".to_owned(),
     ))]);
-    let sender = sender(Arc::clone(&app), Arc::clone(&transport), quick(5));
+    let sender = sender(Arc::clone(&app), Arc::clone(&transport), 5);
     let id = queue(
         &app,
         "booking-confirmed",
@@ -140,7 +124,7 @@ async fn a_permanent_failure_is_recorded_at_once() {
 async fn an_unreadable_stored_message_fails_without_a_try() {
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let transport = Scripted::answering(vec![]);
-    let sender = sender(Arc::clone(&app), Arc::clone(&transport), quick(3));
+    let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
     let mut broken = prenota_web::render::outbox(
         "booking-confirmed",
         &Message::Email(email("anna@example.it", "x")),

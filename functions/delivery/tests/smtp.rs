@@ -4,33 +4,20 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use prenota_core::ManualClock;
 use prenota_delivery::local::LocalOutbox;
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::testing::SmtpSink;
-use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
+use prenota_delivery::{Delivered, Sender};
 use prenota_notify::{EmailTransport, Message, SendError};
 use prenota_store::Delivery;
-use support::{app, email, queue, start};
+use support::{app, email, queue, quick_sender, start};
 
 const FROM: &str = "Prenota Bergamo <prenota@comune.bergamo.it>";
 
 fn sender(app: Arc<prenota_web::App>, smtp: SmtpTransport, tries: u32) -> Sender {
-    Sender::new(
-        app,
-        Transports {
-            email: Arc::new(smtp),
-            sms: Arc::new(LocalOutbox),
-        },
-        RetryPolicy {
-            tries,
-            first_wait: Duration::from_millis(10),
-            longest_wait: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-    )
+    quick_sender(app, Arc::new(smtp), Arc::new(LocalOutbox), tries)
 }
 
 #[tokio::test]

@@ -16,6 +16,22 @@ use prenota_store::sqlite::SqliteStore;
 use prenota_store::{CatalogueStore, OutboxMessage};
 use prenota_web::{App, Secrets, Settings};
 
+/// A sender over `app` whose waits between tries are short enough for tests.
+pub fn quick_sender(
+    app: Arc<App>,
+    email: Arc<dyn EmailTransport>,
+    sms: Arc<dyn SmsTransport>,
+    tries: u32,
+) -> prenota_delivery::Sender {
+    let retry = prenota_delivery::RetryPolicy {
+        tries,
+        first_wait: std::time::Duration::from_millis(5),
+        longest_wait: std::time::Duration::from_millis(20),
+        ..prenota_delivery::RetryPolicy::default()
+    };
+    prenota_delivery::Sender::new(app, prenota_delivery::Transports { email, sms }, retry)
+}
+
 pub fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
 }
