@@ -164,3 +164,113 @@ impl Drop for Outage {
         self.task.abort();
     }
 }
+
+/// moto server, started by tests/run (`PRENOTA_MOTO_ENDPOINT`): clients for it and what it kept.
+#[cfg(feature = "aws")]
+pub mod moto {
+    use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
+    use serde_json::Value;
+
+    use crate::aws::{SesTransport, SnsTransport};
+
+    pub const FROM: &str = "Prenota Bergamo <prenota@comune.bergamo.it>";
+
+    pub fn endpoint() -> String {
+        std::env::var("PRENOTA_MOTO_ENDPOINT")
+            .expect("PRENOTA_MOTO_ENDPOINT is not set: run through tests/run, which starts moto server")
+    }
+
+    fn credentials() -> Credentials {
+        Credentials::new("testing", "testing", None, None, "moto")
+    }
+
+    /// An SES client for `endpoint` with the SDK's own retries off: the sender's are under test.
+    pub fn ses_client(endpoint: &str) -> aws_sdk_sesv2::Client {
+        aws_sdk_sesv2::Client::from_conf(
+            aws_sdk_sesv2::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("eu-south-1"))
+                .credentials_provider(credentials())
+                .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
+                .endpoint_url(endpoint)
+                .build(),
+        )
+    }
+
+    pub fn sns_client(endpoint: &str) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::from_conf(
+            aws_sdk_sns::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("eu-south-1"))
+                .credentials_provider(credentials())
+                .retry_config(aws_sdk_sns::config::retry::RetryConfig::disabled())
+                .endpoint_url(endpoint)
+                .build(),
+        )
+    }
+
+    /// The SES transport from [`FROM`] (verified first, as the deployment guide has it).
+    pub async fn ses(endpoint: &str) -> SesTransport {
+        ses_client(&self::endpoint())
+            .create_email_identity()
+            .email_identity("prenota@comune.bergamo.it")
+            .send()
+            .await
+            .expect("moto creates the sending identity");
+        SesTransport::new(ses_client(endpoint), FROM, Some("prenota".to_owned())).expect("FROM is an address")
+    }
+
+    pub fn sns(endpoint: &str) -> SnsTransport {
+        SnsTransport::new(sns_client(endpoint), Some("Bergamo".to_owned())).expect("a valid sender id")
+    }
+
+    /// Everything moto kept since it started (every run's messages: find yours by id).
+    pub async fn data() -> Value {
+        reqwest::get(format!("{}/moto-api/data.json", endpoint()))
+            .await
+            .expect("moto answers")
+            .json()
+            .await
+            .expect("moto's data is JSON")
+    }
+
+    /// The raw MIME of the SES message `id`, from `data`.
+    pub fn raw_email<'a>(data: &'a Value, id: &str) -> Option<&'a str> {
+        data["ses"]["RawMessage"]
+            .as_array()?
+            .iter()
+            .find(|message| message["id"] == id)?["raw_data"]
+            .as_str()
+    }
+
+    /// Five digits that differ from run to run: moto keeps every run's messages, so a test's
+    /// recipients carry this to be its own.
+    pub fn run_tag() -> u32 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_micros() % 100_000)
+    }
+
+    /// How many e-mails to `address` moto kept in `data`.
+    pub fn emails_to(data: &Value, address: &str) -> usize {
+        let header = format!("To: {address}\r\n");
+        data["ses"]["RawMessage"].as_array().map_or(0, |sent| {
+            sent.iter()
+                .filter(|message| {
+                    message["raw_data"]
+                        .as_str()
+                        .is_some_and(|raw| raw.contains(&header))
+                })
+                .count()
+        })
+    }
+
+    /// The (number, text) of the SNS message `id`, from `data`.
+    pub fn sms<'a>(data: &'a Value, id: &str) -> Option<(&'a str, &'a str)> {
+        let sms = data["sns"]["SMS"]
+            .as_array()?
+            .iter()
+            .find(|sms| sms["message_id"] == id)?;
+        Some((sms["phone_number"].as_str()?, sms["message"].as_str()?))
+    }
+}

@@ -109,6 +109,13 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
 /// `PRENOTA_RETENTION` (see [`settings_from`]); `PRENOTA_HMAC_KEY_PARAMETER` and
 /// `PRENOTA_CHECKIN_KEY_PARAMETER`, the names of the SecureStrings holding the secrets.
 pub async fn app_from_environment() -> anyhow::Result<App> {
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    app_from(&config).await
+}
+
+/// [`app_from_environment`] with the AWS configuration already loaded, for a Lambda that builds
+/// more clients from it (the sender).
+pub async fn app_from(config: &aws_config::SdkConfig) -> anyhow::Result<App> {
     let lookup = var;
     let table = required(&lookup, "TABLE_NAME", "the DynamoDB table of Prenota")?;
     let settings = settings_from(lookup)?;
@@ -126,9 +133,8 @@ pub async fn app_from_environment() -> anyhow::Result<App> {
     // One configuration (credentials, region, HTTP client) for every client. The two reads below
     // are each client's first request: credentials are resolved and the TLS connections opened
     // during init, which Lambda does not bill and the first citizen does not wait for.
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
-    let ssm = aws_sdk_ssm::Client::new(&config);
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(config), &table);
+    let ssm = aws_sdk_ssm::Client::new(config);
     let (catalogue, secrets) = tokio::try_join!(
         catalogue_of(&store, &table),
         secrets_from_ssm(&ssm, &hmac_parameter, &checkin_parameter)

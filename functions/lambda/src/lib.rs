@@ -7,12 +7,13 @@
 
 mod adapter;
 mod environment;
+pub mod sender;
 
 use std::sync::Arc;
 
 pub use adapter::{from_app_response, serve, to_app_request};
 pub use environment::{
-    app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
+    app_from, app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
     settings_from_environment,
 };
 use lambda_http::service_fn;
@@ -20,7 +21,7 @@ pub use prenota_web::App;
 
 /// Log lines as JSON, one per line (CloudWatch Logs reads them as structured). The level comes from
 /// `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
-fn init_tracing() {
+pub(crate) fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .ok()
         .or_else(|| {

@@ -6,78 +6,26 @@
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
 use lambda_http::Body;
-use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::HmacKey;
-use prenota_core::{Catalogue, ManualClock, Token};
+use prenota_core::Token;
 use prenota_notify::message::Message;
-use prenota_store::CatalogueStore;
-use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
+use prenota_web::App;
 use prenota_web::render::{BOOKING_CONFIRMED, CONFIRMATION_REQUEST};
 use prenota_web::routes::{self, Match, ROUTES};
-use prenota_web::{App, Secrets, Settings};
 use serde_json::Value;
+use support::{PLACEHOLDER, PUBLIC_URL, app, fresh_store, root};
 
-/// The code in the sample events' paths that the flow replaces with a real hold id or link code.
-const PLACEHOLDER: &str = "AAAAAAAAAAAAAAAAAAAAAA";
-const PUBLIC_URL: &str = "https://prenota.comune.bergamo.it";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-async fn fresh_store() -> (DynamoStore, String) {
-    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
-    let store = fresh_local_store(&endpoint, "prenota-lambda")
-        .await
-        .expect("DynamoDB Local creates the table");
-    let table = store.table_name().to_owned();
-    (store, table)
-}
-
-fn bergamo() -> Catalogue {
-    let path = root().join("infra/catalogue/bergamo.toml");
-    let text = std::fs::read_to_string(&path).expect("infra/catalogue/bergamo.toml is readable");
-    Catalogue::from_toml("bergamo.toml", &text).expect("Bergamo's catalogue is valid")
-}
-
-/// An App as a Lambda has it, on a fresh table, with the clock at Thursday 26 November 2026,
-/// 10:00 in Rome, so that the sample events' dates (Wednesday 2 December) are bookable.
-async fn app() -> App {
-    let (store, table) = fresh_store().await;
-    store
-        .put_catalogue(&bergamo())
-        .await
-        .expect("the catalogue is stored");
-    let catalogue = prenota_lambda::catalogue_of(&store, &table)
-        .await
-        .expect("the catalogue is read back");
-    App {
-        store: Arc::new(store),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-        )),
-        settings: Settings {
-            public_url: PUBLIC_URL.to_owned(),
-            ..Settings::default()
-        },
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-    }
-}
+mod support;
 
 /// Every sample event's name (file name without `.json`), sorted.
 fn event_names() -> BTreeSet<String> {
     std::fs::read_dir(root().join("events"))
         .expect("events/ exists")
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .map(|entry| entry.unwrap())
+        // events/streams/ holds the events of the functions that are not behind the HTTP API.
+        .filter(|entry| !entry.file_type().unwrap().is_dir())
+        .map(|entry| entry.file_name().into_string().unwrap())
         .map(|name| {
             name.strip_suffix(".json")
                 .unwrap_or_else(|| panic!("events/{name}: only .json files belong there"))

@@ -1,0 +1,152 @@
+//! The `sender` Lambda: fed by the table's DynamoDB stream, it delivers each new outbox message
+//! through SES v2 or SNS. Invoked by anything else (the schedule that sweeps every few minutes), it
+//! delivers whatever is still pending: a message whose stream record was given up on (dead-letter
+//! queue after the stream's retries) still leaves once the service is back.
+//!
+//! Variables, besides those of [`crate::app_from`]: `PRENOTA_MAIL_FROM` (a verified SES identity,
+//! `Name <address>`), `PRENOTA_SES_CONFIGURATION_SET` and `PRENOTA_SMS_SENDER_ID` (optional).
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use lambda_http::{LambdaEvent, service_fn};
+use prenota_delivery::aws::{SesTransport, SnsTransport};
+use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
+use prenota_web::app::env_var as var;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Messages delivered by one sweep.
+const SWEEP_BATCH: usize = 100;
+
+/// The part of a DynamoDB stream event the sender reads.
+#[derive(Debug, Deserialize)]
+struct StreamEvent {
+    #[serde(rename = "Records")]
+    records: Vec<StreamRecord>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StreamRecord {
+    #[serde(rename = "eventName", default)]
+    event_name: String,
+    dynamodb: StreamChange,
+}
+
+#[derive(Debug, Deserialize)]
+struct StreamChange {
+    #[serde(rename = "Keys")]
+    keys: Value,
+    #[serde(rename = "SequenceNumber", default)]
+    sequence_number: String,
+}
+
+/// The partial batch response: the stream retries from the first record named here.
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct BatchResponse {
+    #[serde(rename = "batchItemFailures")]
+    pub failures: Vec<ItemFailure>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ItemFailure {
+    #[serde(rename = "itemIdentifier")]
+    pub item_identifier: String,
+}
+
+/// The outbox id of a stream record about a newly queued message; `None` for every other change
+/// (bookings, seats, and the sender's own "sent" and "failed" marks).
+fn queued_message(record: &StreamRecord) -> Option<&str> {
+    if record.event_name != "INSERT" {
+        return None;
+    }
+    record.dynamodb.keys["pk"]["S"].as_str()?.strip_prefix("OUTBOX#")
+}
+
+/// One invocation: a stream batch, or a sweep.
+pub async fn handle(sender: &Sender, event: Value) -> BatchResponse {
+    let Ok(stream) = serde_json::from_value::<StreamEvent>(event) else {
+        sweep(sender).await;
+        return BatchResponse::default();
+    };
+    let mut response = BatchResponse::default();
+    for record in &stream.records {
+        let Some(id) = queued_message(record) else {
+            continue;
+        };
+        let retry = match sender.deliver(id).await {
+            Ok(Delivered::Later(_)) => true,
+            Ok(_) => false,
+            Err(error) => {
+                tracing::error!(id, %error, "delivery not recorded");
+                true
+            }
+        };
+        if retry {
+            // Records after this one are retried too, and find their messages already sent.
+            response.failures.push(ItemFailure {
+                item_identifier: record.dynamodb.sequence_number.clone(),
+            });
+            break;
+        }
+    }
+    response
+}
+
+async fn sweep(sender: &Sender) {
+    let pending = match sender.app().store.pending_messages(SWEEP_BATCH).await {
+        Ok(pending) => pending,
+        Err(error) => {
+            tracing::error!(%error, "the outbox could not be read");
+            return;
+        }
+    };
+    for entry in pending {
+        if let Err(error) = sender.deliver(&entry.message.id).await {
+            tracing::error!(id = %entry.message.id, %error, "delivery not recorded");
+        }
+    }
+}
+
+/// SES and SNS transports from the environment and the loaded AWS configuration.
+pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transports> {
+    let from = var("PRENOTA_MAIL_FROM").context(
+        "PRENOTA_MAIL_FROM is not set: it must name the verified SES identity the e-mails come from, \
+         e.g. \"Prenota Bergamo <prenota@comune.bergamo.it>\"",
+    )?;
+    let email = SesTransport::new(
+        aws_sdk_sesv2::Client::new(config),
+        &from,
+        var("PRENOTA_SES_CONFIGURATION_SET"),
+    )?;
+    let sms = SnsTransport::new(aws_sdk_sns::Client::new(config), var("PRENOTA_SMS_SENDER_ID"))?;
+    Ok(Transports {
+        email: Arc::new(email),
+        sms: Arc::new(sms),
+    })
+}
+
+/// The whole life of the sender Lambda.
+pub async fn run() -> Result<(), lambda_http::Error> {
+    crate::init_tracing();
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let built = async {
+        let transports = transports_from(&config)?;
+        let app = crate::app_from(&config).await?;
+        anyhow::Ok(Sender::new(Arc::new(app), transports, RetryPolicy::default()))
+    }
+    .await;
+    let sender = match built {
+        Ok(sender) => Arc::new(sender),
+        Err(error) => {
+            tracing::error!(function = "sender", error = %format!("{error:#}"), "start-up failed");
+            return Err(error.into());
+        }
+    };
+    tracing::info!(function = "sender", "ready");
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let sender = Arc::clone(&sender);
+        async move { Ok::<_, lambda_http::Error>(handle(&sender, event.payload).await) }
+    }))
+    .await
+}

@@ -1,0 +1,122 @@
+//! The `sender` Lambda's handler with DynamoDB Local and moto server: a stream batch (the sample
+//! event `events/streams/sender-insert.json`) delivers the message it names once, however often
+//! the stream hands it over; a failed delivery asks the stream to retry from its record; the
+//! sweep (`events/streams/sender-sweep.json`) delivers what is left.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prenota_delivery::testing::Outage;
+use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
+use prenota_delivery::{RetryPolicy, Sender, Transports};
+use prenota_lambda::sender::{BatchResponse, ItemFailure, handle};
+use prenota_store::Delivery;
+use prenota_web::App;
+use serde_json::{Value, json};
+use support::{PLACEHOLDER, app, root};
+
+mod support;
+
+fn event(name: &str, outbox_id: &str) -> Value {
+    let path = root().join(format!("events/streams/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text.replace(PLACEHOLDER, outbox_id)).unwrap()
+}
+
+async fn sender(app: Arc<App>, endpoint: &str) -> Sender {
+    let retry = RetryPolicy {
+        tries: 2,
+        first_wait: Duration::from_millis(5),
+        longest_wait: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    let transports = Transports {
+        email: Arc::new(ses(endpoint).await),
+        sms: Arc::new(sns(endpoint)),
+    };
+    Sender::new(app, transports, retry)
+}
+
+/// A citizen reaches the details step: the confirmation request is queued. Its outbox id.
+async fn confirmation_request(app: &App, contact: &str) -> String {
+    let slots: Value = serde_json::from_slice(
+        app.call("GET", "/api/services/cie/offices/ufficio-1/slots", None)
+            .await
+            .body(),
+    )
+    .unwrap();
+    let slot = json!({
+        "service_id": "cie", "office_id": "ufficio-1",
+        "date": slots["date"], "start": slots["slots"][0]["start"]
+    });
+    let hold: Value =
+        serde_json::from_slice(app.call("POST", "/api/holds", Some(&slot)).await.body()).unwrap();
+    let details = json!({
+        "name": "Anna", "surname": "Rossi", "contact": contact, "details": "", "accept_terms": true
+    });
+    let uri = format!("/api/holds/{}/booking", hold["hold_id"].as_str().unwrap());
+    assert_eq!(app.call("POST", &uri, Some(&details)).await.status(), 202);
+    let pending = app.store.pending_messages(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    pending[0].message.id.clone()
+}
+
+#[tokio::test]
+async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
+    let app = Arc::new(app().await);
+    let sender = sender(Arc::clone(&app), &moto::endpoint()).await;
+    let address = format!("anna.rossi.{}@example.it", moto::run_tag());
+    let id = confirmation_request(&app, &address).await;
+
+    assert_eq!(
+        handle(&sender, event("sender-insert", &id)).await,
+        BatchResponse::default()
+    );
+    let entry = app.store.message(&id).await.unwrap();
+    assert_eq!(entry.delivery, Delivery::Sent);
+    let ses_id = entry.detail.unwrap();
+    let data = moto::data().await;
+    let raw = raw_email(&data, &ses_id).expect("SES got the e-mail");
+    assert!(raw.contains(&format!("To: {address}")));
+    assert!(raw.contains("/c/"), "the confirmation link is in the e-mail");
+
+    // The stream hands the same batch over again: nothing more leaves.
+    assert_eq!(
+        handle(&sender, event("sender-insert", &id)).await,
+        BatchResponse::default()
+    );
+    let copies = moto::emails_to(&moto::data().await, &address);
+    assert_eq!(copies, 1);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
+    let target = moto::endpoint().trim_start_matches("http://").to_owned();
+    let outage = Outage::relay(&target).await.unwrap();
+    let app = Arc::new(app().await);
+    let sender = sender(Arc::clone(&app), &outage.endpoint()).await;
+    let id = confirmation_request(&app, "+393339876543").await;
+
+    outage.set_up(false);
+    assert_eq!(
+        handle(&sender, event("sender-insert", &id)).await,
+        BatchResponse {
+            failures: vec![ItemFailure {
+                item_identifier: "111100000000000000000001".to_owned()
+            }]
+        }
+    );
+    assert_eq!(app.store.message(&id).await.unwrap().delivery, Delivery::Pending);
+
+    outage.set_up(true);
+    assert_eq!(
+        handle(&sender, event("sender-sweep", &id)).await,
+        BatchResponse::default()
+    );
+    let entry = app.store.message(&id).await.unwrap();
+    assert_eq!(entry.delivery, Delivery::Sent);
+    let data = moto::data().await;
+    let (number, text) = moto::sms(&data, entry.detail.as_deref().unwrap()).expect("SNS got the SMS");
+    assert_eq!(number, "+393339876543");
+    assert_eq!(prenota_notify::sms::segments(text), Some(1), "{text}");
+}

@@ -1,0 +1,66 @@
+//! What the Lambda tests share: a fresh DynamoDB Local table with Bergamo's catalogue, and an App
+//! on it as a Lambda has it.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, ManualClock};
+use prenota_store::CatalogueStore;
+use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
+use prenota_web::{App, Secrets, Settings};
+
+/// The code in the sample events that a test replaces with a real hold id, link code or outbox id.
+pub const PLACEHOLDER: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+pub const PUBLIC_URL: &str = "https://prenota.comune.bergamo.it";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub async fn fresh_store() -> (DynamoStore, String) {
+    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
+    let store = fresh_local_store(&endpoint, "prenota-lambda")
+        .await
+        .expect("DynamoDB Local creates the table");
+    let table = store.table_name().to_owned();
+    (store, table)
+}
+
+pub fn bergamo() -> Catalogue {
+    let path = root().join("infra/catalogue/bergamo.toml");
+    let text = std::fs::read_to_string(&path).expect("infra/catalogue/bergamo.toml is readable");
+    Catalogue::from_toml("bergamo.toml", &text).expect("Bergamo's catalogue is valid")
+}
+
+/// An App as a Lambda has it, on a fresh table, with the clock at Thursday 26 November 2026,
+/// 10:00 in Rome, so that the sample events' dates (Wednesday 2 December) are bookable.
+pub async fn app() -> App {
+    let (store, table) = fresh_store().await;
+    store
+        .put_catalogue(&bergamo())
+        .await
+        .expect("the catalogue is stored");
+    let catalogue = prenota_lambda::catalogue_of(&store, &table)
+        .await
+        .expect("the catalogue is read back");
+    App {
+        store: Arc::new(store),
+        catalogue: Arc::new(catalogue),
+        clock: Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+        )),
+        settings: Settings {
+            public_url: PUBLIC_URL.to_owned(),
+            ..Settings::default()
+        },
+        secrets: Secrets {
+            hmac: HmacKey::generate().unwrap(),
+            checkin: CheckinKey::generate().unwrap(),
+        },
+    }
+}
