@@ -59,6 +59,28 @@ async fn dispatch(State(server): State<Server>, request: Request) -> Response {
     answer.map(Body::from).into_response()
 }
 
+/// Is the server well, and are its messages leaving? 200 with the outbox's counts; 503 when the
+/// database cannot answer. Failed messages are counted, not hidden: each one is a citizen who
+/// got no e-mail or SMS.
+async fn health(State(server): State<Server>) -> Response {
+    let (status, body) = match server.store.delivery_counts().await {
+        Ok(counts) => (
+            StatusCode::OK,
+            serde_json::json!({ "status": "ok", "messages": counts }),
+        ),
+        Err(error) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({ "status": "unavailable", "detail": error.to_string() }),
+        ),
+    };
+    (
+        status,
+        [(http::header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 async fn outbox_page(State(server): State<Server>) -> Response {
     match outbox::page(&server.store).await {
         Ok(html) => ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
@@ -140,6 +162,7 @@ async fn main() -> anyhow::Result<()> {
 
     let server = Server { app, store };
     let router = Router::new()
+        .route("/api/health", axum::routing::get(health))
         .route("/api/{*rest}", axum::routing::any(dispatch))
         .route("/c/{*rest}", axum::routing::any(dispatch))
         .route("/p/{*rest}", axum::routing::any(dispatch))

@@ -29,7 +29,7 @@ pub struct Server {
     pub base: String,
     pub client: reqwest::Client,
     stderr: Arc<Mutex<String>>,
-    _data: tempfile::TempDir,
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -40,10 +40,18 @@ impl Server {
     /// A server with extra environment variables (`PRENOTA_HOLD_TTL`, …).
     pub async fn start_with(env: &[(&str, &str)]) -> Self {
         let data = tempfile::tempdir().expect("temporary data folder");
+        let mut server = Self::start_in(data.path(), env).await;
+        server._data = Some(data);
+        server
+    }
+
+    /// A server on the data folder `data`, which the test keeps: a second server started on it
+    /// after the first is dropped (killed) is a restart.
+    pub async fn start_in(data: &std::path::Path, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_prenota"));
         command
             .env("PRENOTA_ADDR", "127.0.0.1:0")
-            .env("PRENOTA_DATA", data.path())
+            .env("PRENOTA_DATA", data)
             .env("PRENOTA_CATALOGUE", CATALOGUE)
             .env("PRENOTA_SITE", SITE)
             .env("RUST_LOG", "warn")
@@ -51,6 +59,7 @@ impl Server {
             .env_remove("PRENOTA_HOLD_TTL")
             .env_remove("PRENOTA_CONFIRM_TTL")
             .env_remove("PRENOTA_SMTP_URL")
+            .env_remove("PRENOTA_MAIL_FROM")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -114,7 +123,7 @@ impl Server {
             base,
             client,
             stderr: stderr_text,
-            _data: data,
+            _data: None,
         }
     }
 
@@ -270,6 +279,7 @@ impl Server {
     }
 }
 
+/// Dropping a server kills it (SIGKILL): no graceful shutdown, as in a crash.
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -70,6 +70,11 @@ impl SmtpSink {
             .expect("the sink's folder is writable");
     }
 
+    /// Stops refusing.
+    pub fn accept_again(&self) {
+        let _ = std::fs::remove_file(self.dir.path().join("fail-next"));
+    }
+
     /// Every message accepted so far, in the order received.
     pub fn received(&self) -> Vec<Received> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())

@@ -529,6 +529,24 @@ impl SqliteStore {
         })
         .await
     }
+
+    /// How many messages wait to be sent and how many failed for good: the one-machine health
+    /// answer, so that an operator sees failures without reading logs.
+    pub async fn delivery_counts(&self) -> StoreResult<DeliveryCounts> {
+        self.read(|c| {
+            Ok(DeliveryCounts {
+                pending: query_one(c, "SELECT COUNT(*) FROM outbox WHERE delivery = 'pending'", [])?,
+                failed: query_one(c, "SELECT COUNT(*) FROM outbox WHERE delivery = 'failed'", [])?,
+            })
+        })
+        .await
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryCounts {
+    pub pending: u64,
+    pub failed: u64,
 }
 
 #[async_trait]
