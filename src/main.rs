@@ -88,6 +88,20 @@ async fn outbox_page(State(server): State<Server>) -> Response {
     }
 }
 
+/// Deletes personal data whose erasure time has come, at start and then every ten minutes (reads
+/// already treat it as gone from that time on).
+async fn erase_personal_data_forever(store: SqliteStore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match store.erase_personal_data(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(erased, "personal data erased"),
+            Err(error) => tracing::error!(%error, "personal data could not be erased"),
+        }
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -157,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
             sms: Arc::new(LocalOutbox),
         },
     };
+    tokio::spawn(erase_personal_data_forever(store.clone()));
     let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
     tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 

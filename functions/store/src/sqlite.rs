@@ -530,6 +530,16 @@ impl SqliteStore {
         .await
     }
 
+    /// Deletes the personal data (name, contact, details) whose erasure time has come; what
+    /// remains of each booking (office, service, date, time, state) is anonymous. Reads already
+    /// treat such data as gone: this makes it so on disk. Returns how many people were erased.
+    pub async fn erase_personal_data(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.write(move |tx| {
+            Ok(tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?)
+        })
+        .await
+    }
+
     /// How many messages wait to be sent and how many failed for good: the one-machine health
     /// answer, so that an operator sees failures without reading logs.
     pub async fn delivery_counts(&self) -> StoreResult<DeliveryCounts> {

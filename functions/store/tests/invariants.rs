@@ -8,7 +8,7 @@ use chrono::{Duration, TimeZone, Utc};
 use prenota_core::lifecycle::TransitionError;
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::{BookingState, QuotaPolicy, Token};
-use prenota_store::{Availability, Store, StoreError};
+use prenota_store::{Availability, BookingStore, Store, StoreError};
 use support::*;
 
 /// Runs `attempts` holds on one slot at once and returns how many won.
@@ -716,3 +716,30 @@ on_every_store!(
     a_booking_can_have_more_page_links,
     availability_follows_every_write_at_once,
 );
+
+/// One machine's periodic erasure deletes the rows: afterwards even a read "before" the erasure
+/// time finds no personal data (the read-time check alone would still show it).
+#[tokio::test]
+async fn sqlite_erasure_deletes_personal_data_on_disk() {
+    let store = sqlite_store().await;
+    let page = confirmed(&*store, "cie", "11:45", "anna@esempio.it").await;
+    let erase_after = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+    assert_eq!(
+        store
+            .erase_personal_data(erase_after - Duration::seconds(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.erase_personal_data(erase_after).await.unwrap(), 1);
+    let booking = store
+        .booking_by_page_code(&page.hash(), erase_after - Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(booking.person, None);
+    assert_eq!(
+        booking.state,
+        BookingState::Confirmed,
+        "the anonymous booking stays"
+    );
+}
