@@ -15,9 +15,10 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use prenota_core::{Catalogue, SystemClock};
-use prenota_delivery::local::LocalOutbox;
+use prenota_delivery::local::{LocalOutbox, LocalReminders};
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::{RetryPolicy, Sender, Transports};
+use prenota_notify::EmailTransport;
 use prenota_store::CatalogueStore;
 use prenota_store::sqlite::SqliteStore;
 use prenota_web::App;
@@ -160,18 +161,21 @@ async fn main() -> anyhow::Result<()> {
         settings: web_settings,
         secrets,
     });
-    let transports = match &settings.smtp {
-        None => Transports {
-            email: Arc::new(LocalOutbox),
-            sms: Arc::new(LocalOutbox),
-        },
-        Some(smtp) => Transports {
-            email: Arc::new(SmtpTransport::new(&smtp.url, &smtp.from)?),
-            // One machine has no SMS gateway: SMS stay readable at /outbox.
-            sms: Arc::new(LocalOutbox),
-        },
+    let email: Arc<dyn EmailTransport> = match &settings.smtp {
+        None => Arc::new(LocalOutbox),
+        Some(smtp) => Arc::new(SmtpTransport::new(&smtp.url, &smtp.from)?),
+    };
+    let transports = Transports {
+        email,
+        // One machine has no SMS gateway: SMS stay readable at /outbox.
+        sms: Arc::new(LocalOutbox),
+        reminders: Arc::new(LocalReminders(store.clone())),
     };
     tokio::spawn(erase_personal_data_forever(store.clone()));
+    tokio::spawn(prenota_delivery::reminders::fire_due_forever(
+        Arc::clone(&app),
+        store.clone(),
+    ));
     let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
     tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 

@@ -13,6 +13,7 @@ pub mod geo;
 pub mod ids;
 pub mod lifecycle;
 pub mod quota;
+pub mod reminder;
 pub mod search;
 pub mod slots;
 pub mod text;

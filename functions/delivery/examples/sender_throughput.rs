@@ -9,13 +9,13 @@ use chrono::Utc;
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, SystemClock};
-use prenota_delivery::local::LocalOutbox;
+use prenota_delivery::local::{LocalOutbox, LocalReminders};
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::testing::SmtpSink;
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_notify::{Email, EmailTransport, Message};
-use prenota_store::sqlite::SqliteStore;
 use prenota_store::CatalogueStore;
+use prenota_store::sqlite::SqliteStore;
 use prenota_web::{App, Secrets, Settings};
 
 fn confirmed_email(n: usize) -> Email {
@@ -36,7 +36,7 @@ fn confirmed_email(n: usize) -> Email {
     }
 }
 
-async fn app() -> Arc<App> {
+async fn app() -> (Arc<App>, SqliteStore) {
     let folder = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&folder.path().join("prenota.sqlite3")).unwrap();
     // The folder outlives the run's store.
@@ -44,8 +44,8 @@ async fn app() -> Arc<App> {
     let text = include_str!("../../../infra/catalogue/bergamo.toml");
     let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
     store.put_catalogue(&catalogue).await.unwrap();
-    Arc::new(App {
-        store: Arc::new(store),
+    let app = Arc::new(App {
+        store: Arc::new(store.clone()),
         catalogue: Arc::new(catalogue),
         clock: Arc::new(SystemClock),
         settings: Settings::default(),
@@ -53,15 +53,17 @@ async fn app() -> Arc<App> {
             hmac: HmacKey::generate().unwrap(),
             checkin: CheckinKey::generate().unwrap(),
         },
-    })
+    });
+    (app, store)
 }
 
 /// Queues `count` e-mails, then delivers them all, oldest first, as the one-machine task does.
 async fn run(name: &str, email: Arc<dyn EmailTransport>, count: usize) {
-    let app = app().await;
+    let (app, store) = app().await;
     let transports = Transports {
         email,
         sms: Arc::new(LocalOutbox),
+        reminders: Arc::new(LocalReminders(store)),
     };
     let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
     let mut bytes = 0;

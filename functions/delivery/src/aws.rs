@@ -131,3 +131,101 @@ impl SmsTransport for SnsTransport {
         Ok(sent.message_id().unwrap_or_default().to_owned())
     }
 }
+
+/// Reminders as EventBridge Scheduler one-time schedules, one per booking, named after it, in the
+/// installation's group; each invokes the `reminder` Lambda with `{"booking_id": …}` and deletes
+/// itself once it has run.
+pub struct EventBridgeReminders {
+    client: aws_sdk_scheduler::Client,
+    group: String,
+    /// The `reminder` Lambda's ARN, and the role the Scheduler assumes to invoke it.
+    target_arn: String,
+    role_arn: String,
+}
+
+impl EventBridgeReminders {
+    pub fn new(
+        client: aws_sdk_scheduler::Client,
+        group: String,
+        target_arn: String,
+        role_arn: String,
+    ) -> Self {
+        Self {
+            client,
+            group,
+            target_arn,
+            role_arn,
+        }
+    }
+}
+
+/// `at(…)` in Europe/Rome wall-clock time, as the schedule's time zone reads it.
+fn at_expression(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "at({})",
+        prenota_core::calendar::local(at).format("%Y-%m-%dT%H:%M:%S")
+    )
+}
+
+#[async_trait]
+impl prenota_notify::ReminderScheduler for EventBridgeReminders {
+    async fn schedule(
+        &self,
+        booking_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, SendError> {
+        use aws_sdk_scheduler::types::{
+            ActionAfterCompletion, FlexibleTimeWindow, FlexibleTimeWindowMode, Target,
+        };
+        let permanent = |error: aws_sdk_scheduler::error::BuildError| SendError::Permanent(error.to_string());
+        let input = serde_json::json!({ "booking_id": booking_id }).to_string();
+        let target = Target::builder()
+            .arn(&self.target_arn)
+            .role_arn(&self.role_arn)
+            .input(input)
+            .build()
+            .map_err(permanent)?;
+        let window = FlexibleTimeWindow::builder()
+            .mode(FlexibleTimeWindowMode::Off)
+            .build()
+            .map_err(permanent)?;
+        let created = self
+            .client
+            .create_schedule()
+            .name(booking_id)
+            .group_name(&self.group)
+            .schedule_expression(at_expression(at))
+            .schedule_expression_timezone("Europe/Rome")
+            .flexible_time_window(window)
+            .action_after_completion(ActionAfterCompletion::Delete)
+            .target(target)
+            .send()
+            .await;
+        match created {
+            Ok(output) => Ok(output.schedule_arn().to_owned()),
+            // Set by an earlier try: the name is the booking's.
+            Err(error) if error.code() == Some("ConflictException") => {
+                Ok(format!("already scheduled: {booking_id}"))
+            }
+            Err(error) => Err(classify(error, &["ValidationException"])),
+        }
+    }
+
+    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
+        let deleted = self
+            .client
+            .delete_schedule()
+            .name(booking_id)
+            .group_name(&self.group)
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(format!("deleted {booking_id}")),
+            // Never set (confirmed less than a day ahead), or already run or deleted.
+            Err(error) if error.code() == Some("ResourceNotFoundException") => {
+                Ok(format!("none set: {booking_id}"))
+            }
+            Err(error) => Err(classify(error, &["ValidationException"])),
+        }
+    }
+}

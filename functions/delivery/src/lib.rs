@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod local;
 pub mod poll;
+pub mod reminders;
 pub mod sender;
 #[cfg(feature = "smtp")]
 pub mod smtp;

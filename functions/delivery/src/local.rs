@@ -22,3 +22,30 @@ impl SmsTransport for LocalOutbox {
         Ok(LOCAL_OUTBOX_ID.to_owned())
     }
 }
+
+/// One machine's reminders: a table of the SQLite store, read by
+/// [`crate::reminders::fire_due_forever`].
+pub struct LocalReminders(pub prenota_store::sqlite::SqliteStore);
+
+#[async_trait]
+impl prenota_notify::ReminderScheduler for LocalReminders {
+    async fn schedule(
+        &self,
+        booking_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, SendError> {
+        self.0
+            .put_reminder(booking_id, at)
+            .await
+            .map_err(|error| SendError::Transient(error.to_string()))?;
+        Ok(format!("local reminder at {}", at.to_rfc3339()))
+    }
+
+    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
+        self.0
+            .remove_reminder(booking_id)
+            .await
+            .map_err(|error| SendError::Transient(error.to_string()))?;
+        Ok("local reminder dropped".to_owned())
+    }
+}

@@ -11,16 +11,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use prenota_notify::{EmailTransport, Message, SendError, SmsTransport};
+use prenota_notify::{EmailTransport, Message, ReminderScheduler, SendError, SmsTransport};
 use prenota_store::{Delivery, OutboxMessage, StoreError, StoreResult};
 use prenota_web::App;
-use prenota_web::render::{self, BOOKINGS_LIST_REQUEST, ListError};
+use prenota_web::render::{
+    self, BOOKINGS_LIST_REQUEST, ListError, REMINDER_CANCEL, REMINDER_SCHEDULE, ReminderOrder,
+};
 
 /// Where each channel's messages go.
 #[derive(Clone)]
 pub struct Transports {
     pub email: Arc<dyn EmailTransport>,
     pub sms: Arc<dyn SmsTransport>,
+    pub reminders: Arc<dyn ReminderScheduler>,
 }
 
 /// How hard one delivery tries before leaving a message for later, and when "later" ends.
@@ -173,6 +176,14 @@ impl Sender {
                     .map_err(|error| store_failure(&error))?;
             }
             return Ok(format!("answered with {} message(s)", list.len()));
+        }
+        if message.kind == REMINDER_SCHEDULE || message.kind == REMINDER_CANCEL {
+            let order: ReminderOrder = serde_json::from_str(&message.payload)
+                .map_err(|error| SendError::Permanent(format!("the stored order is unreadable: {error}")))?;
+            return match order.at {
+                Some(at) => self.transports.reminders.schedule(&order.booking_id, at).await,
+                None => self.transports.reminders.unschedule(&order.booking_id).await,
+            };
         }
         let parsed: Message = serde_json::from_str(&message.payload)
             .map_err(|error| SendError::Permanent(format!("the stored message is unreadable: {error}")))?;

@@ -116,6 +116,69 @@ impl Drop for SmtpSink {
     }
 }
 
+/// The code of the first `{public_url}{prefix}` link in the outbox's pending messages of `kind`.
+pub async fn link_code(app: &prenota_web::App, kind: &str, prefix: &str) -> String {
+    let entries = app
+        .store
+        .pending_messages(100)
+        .await
+        .expect("the outbox is readable");
+    let link = format!("{}{prefix}", app.settings.public_url);
+    for entry in entries.iter().filter(|entry| entry.message.kind == kind) {
+        let message: prenota_notify::Message =
+            serde_json::from_str(&entry.message.payload).expect("a message");
+        let text = match &message {
+            prenota_notify::Message::Email(email) => &email.text,
+            prenota_notify::Message::Sms(sms) => &sms.text,
+        };
+        if let Some(at) = text.find(&link) {
+            let code: String = text[at + link.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            prenota_core::Token::parse(&code)
+                .unwrap_or_else(|_| panic!("{code:?} in a {kind} message is no code"));
+            return code;
+        }
+    }
+    panic!(
+        "no {kind} message with a {link} link among {} messages",
+        entries.len()
+    );
+}
+
+/// The pending outbox messages of `kind`.
+pub async fn pending_of_kind(app: &prenota_web::App, kind: &str) -> Vec<prenota_store::OutboxEntry> {
+    let pending = app
+        .store
+        .pending_messages(100)
+        .await
+        .expect("the outbox is readable");
+    pending
+        .into_iter()
+        .filter(|entry| entry.message.kind == kind)
+        .collect()
+}
+
+/// The citizen follows the confirmation link of the pending confirmation request and presses
+/// "Conferma" (`POST /c/{code}`).
+pub async fn confirm_by_link(app: &prenota_web::App) {
+    let code = link_code(app, prenota_web::render::CONFIRMATION_REQUEST, "/c/").await;
+    let answer = app.call("POST", &format!("/c/{code}"), None).await;
+    assert_eq!(answer.status(), 200, "{}", String::from_utf8_lossy(answer.body()));
+}
+
+/// The citizen cancels on the booking page `page_code` and says yes (`POST /p/{code}/cancel`).
+pub async fn cancel_by_link(app: &prenota_web::App, page_code: &str) -> u16 {
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("/p/{page_code}/cancel"))
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(bytes::Bytes::from_static(b"confirm=yes"))
+        .expect("a request");
+    app.handle(request).await.status().as_u16()
+}
+
 /// A TCP relay in front of a real service (moto server) that can be switched off and on, as the
 /// network would: while it is down every connection, new or open, is cut.
 pub struct Outage {
@@ -176,7 +239,7 @@ pub mod moto {
     use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
     use serde_json::Value;
 
-    use crate::aws::{SesTransport, SnsTransport};
+    use crate::aws::{EventBridgeReminders, SesTransport, SnsTransport};
 
     pub const FROM: &str = "Prenota Bergamo <prenota@comune.bergamo.it>";
 
@@ -227,6 +290,41 @@ pub mod moto {
 
     pub fn sns(endpoint: &str) -> SnsTransport {
         SnsTransport::new(sns_client(endpoint), Some("Bergamo".to_owned())).expect("a valid sender id")
+    }
+
+    pub fn scheduler_client(endpoint: &str) -> aws_sdk_scheduler::Client {
+        aws_sdk_scheduler::Client::from_conf(
+            aws_sdk_scheduler::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("eu-south-1"))
+                .credentials_provider(credentials())
+                .retry_config(aws_sdk_scheduler::config::retry::RetryConfig::disabled())
+                .endpoint_url(endpoint)
+                .build(),
+        )
+    }
+
+    pub const SCHEDULE_GROUP: &str = "prenota-reminders";
+    pub const REMINDER_ARN: &str = "arn:aws:lambda:eu-south-1:123456789012:function:prenota-reminder";
+    pub const SCHEDULER_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/prenota-scheduler";
+
+    /// Reminders on moto's EventBridge Scheduler, in [`SCHEDULE_GROUP`] (created if missing).
+    pub async fn reminders(endpoint: &str) -> EventBridgeReminders {
+        let created = scheduler_client(&self::endpoint())
+            .create_schedule_group()
+            .name(SCHEDULE_GROUP)
+            .send()
+            .await;
+        if let Err(error) = created {
+            use aws_sdk_scheduler::error::ProvideErrorMetadata as _;
+            assert_eq!(error.code(), Some("ConflictException"), "{error:?}");
+        }
+        EventBridgeReminders::new(
+            scheduler_client(endpoint),
+            SCHEDULE_GROUP.to_owned(),
+            REMINDER_ARN.to_owned(),
+            SCHEDULER_ROLE_ARN.to_owned(),
+        )
     }
 
     /// Everything moto kept since it started (every run's messages: find yours by id).

@@ -174,3 +174,56 @@ async fn an_outage_loses_nothing_and_doubles_nothing() {
     }
     assert_eq!(holds.len(), 20);
 }
+
+/// A reminder is one EventBridge Scheduler schedule named after the booking: at the day-before
+/// time in Europe/Rome, deleting itself after it ran, invoking the reminder Lambda with the
+/// booking's id. Setting it twice and dropping it twice are both fine.
+#[tokio::test]
+async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
+    use chrono::TimeZone;
+    use prenota_notify::ReminderScheduler;
+
+    let reminders = moto::reminders(&moto::endpoint()).await;
+    let booking_id = format!("{:064x}", u128::from(moto::run_tag()) << 64 | 0xabc);
+    let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+    reminders.schedule(&booking_id, at).await.unwrap();
+    reminders
+        .schedule(&booking_id, at)
+        .await
+        .expect("set again: already set");
+
+    let client = moto::scheduler_client(&moto::endpoint());
+    let schedule = client
+        .get_schedule()
+        .name(&booking_id)
+        .group_name(moto::SCHEDULE_GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(schedule.schedule_expression(), Some("at(2026-12-01T09:00:00)"));
+    assert_eq!(schedule.schedule_expression_timezone(), Some("Europe/Rome"));
+    assert_eq!(
+        schedule.action_after_completion(),
+        Some(&aws_sdk_scheduler::types::ActionAfterCompletion::Delete)
+    );
+    let target = schedule.target().unwrap();
+    assert_eq!(target.arn(), moto::REMINDER_ARN);
+    assert_eq!(target.role_arn(), moto::SCHEDULER_ROLE_ARN);
+    let input: serde_json::Value = serde_json::from_str(target.input().unwrap()).unwrap();
+    assert_eq!(input, serde_json::json!({ "booking_id": booking_id }));
+
+    reminders.unschedule(&booking_id).await.unwrap();
+    reminders
+        .unschedule(&booking_id)
+        .await
+        .expect("dropped again: none set");
+    assert!(
+        client
+            .get_schedule()
+            .name(&booking_id)
+            .group_name(moto::SCHEDULE_GROUP)
+            .send()
+            .await
+            .is_err()
+    );
+}

@@ -158,6 +158,7 @@ async fn one_failing_channel_rests_while_the_other_delivers() {
         Transports {
             email: mail.clone(),
             sms: sms.clone(),
+            reminders: Scripted::answering(vec![]),
         },
         retry,
     );

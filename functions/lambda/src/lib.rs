@@ -7,6 +7,7 @@
 
 mod adapter;
 mod environment;
+pub mod reminder;
 pub mod sender;
 
 use std::sync::Arc;

@@ -4,13 +4,15 @@
 //! queue after the stream's retries) still leaves once the service is back.
 //!
 //! Variables, besides those of [`crate::app_from`]: `PRENOTA_MAIL_FROM` (a verified SES identity,
-//! `Name <address>`), `PRENOTA_SES_CONFIGURATION_SET` and `PRENOTA_SMS_SENDER_ID` (optional).
+//! `Name <address>`), `PRENOTA_SES_CONFIGURATION_SET` and `PRENOTA_SMS_SENDER_ID` (optional),
+//! `PRENOTA_SCHEDULE_GROUP`, `PRENOTA_REMINDER_FUNCTION_ARN` and `PRENOTA_SCHEDULER_ROLE_ARN`
+//! (the reminders' EventBridge Scheduler group, target and role).
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use lambda_http::{LambdaEvent, service_fn};
-use prenota_delivery::aws::{SesTransport, SnsTransport};
+use prenota_delivery::aws::{EventBridgeReminders, SesTransport, SnsTransport};
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_web::app::env_var as var;
 use serde::{Deserialize, Serialize};
@@ -120,9 +122,25 @@ pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transpo
         var("PRENOTA_SES_CONFIGURATION_SET"),
     )?;
     let sms = SnsTransport::new(aws_sdk_sns::Client::new(config), var("PRENOTA_SMS_SENDER_ID"))?;
+    let required = |name: &str, meaning: &str| {
+        var(name).with_context(|| format!("{name} is not set: it must name {meaning}"))
+    };
+    let reminders = EventBridgeReminders::new(
+        aws_sdk_scheduler::Client::new(config),
+        required(
+            "PRENOTA_SCHEDULE_GROUP",
+            "the EventBridge Scheduler group of the reminders",
+        )?,
+        required("PRENOTA_REMINDER_FUNCTION_ARN", "the ARN of the reminder Lambda")?,
+        required(
+            "PRENOTA_SCHEDULER_ROLE_ARN",
+            "the role EventBridge Scheduler assumes to invoke the reminder Lambda",
+        )?,
+    );
     Ok(Transports {
         email: Arc::new(email),
         sms: Arc::new(sms),
+        reminders: Arc::new(reminders),
     })
 }
 

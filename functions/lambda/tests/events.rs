@@ -8,13 +8,11 @@
 use std::collections::BTreeSet;
 
 use lambda_http::Body;
-use prenota_core::Token;
-use prenota_notify::message::Message;
 use prenota_web::App;
 use prenota_web::render::{BOOKING_CONFIRMED, CONFIRMATION_REQUEST};
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
-use support::{PLACEHOLDER, PUBLIC_URL, app, fresh_store, root};
+use support::{PLACEHOLDER, app, fresh_store, link_code, root};
 
 mod support;
 
@@ -115,35 +113,6 @@ async fn free_starts(app: &App) -> Vec<String> {
         .iter()
         .map(|slot| slot["start"].as_str().unwrap().to_owned())
         .collect()
-}
-
-/// The code of the first `{PUBLIC_URL}{prefix}` link in the outbox's messages of `kind`.
-async fn link_code(app: &App, kind: &str, prefix: &str) -> String {
-    let entries = app
-        .store
-        .pending_messages(100)
-        .await
-        .expect("the outbox is readable");
-    let link = format!("{PUBLIC_URL}{prefix}");
-    for entry in entries.iter().filter(|entry| entry.message.kind == kind) {
-        let message: Message = serde_json::from_str(&entry.message.payload).expect("a message");
-        let text = match &message {
-            Message::Email(email) => &email.text,
-            Message::Sms(sms) => &sms.text,
-        };
-        if let Some(at) = text.find(&link) {
-            let code: String = text[at + link.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            Token::parse(&code).unwrap_or_else(|_| panic!("{code:?} in a {kind} message is no code"));
-            return code;
-        }
-    }
-    panic!(
-        "no {kind} message with a {link} link among {} messages",
-        entries.len()
-    );
 }
 
 #[test]

@@ -33,6 +33,7 @@ async fn sender(app: Arc<App>, endpoint: &str) -> Sender {
     let transports = Transports {
         email: Arc::new(ses(endpoint).await),
         sms: Arc::new(sns(endpoint)),
+        reminders: Arc::new(moto::reminders(endpoint).await),
     };
     Sender::new(app, transports, retry)
 }

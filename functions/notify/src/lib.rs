@@ -14,4 +14,4 @@ pub(crate) mod testing;
 
 pub use facts::BookingFacts;
 pub use message::{Email, Message, MessageError, Sms};
-pub use transport::{EmailTransport, SendError, SmsTransport};
+pub use transport::{EmailTransport, ReminderScheduler, SendError, SmsTransport};

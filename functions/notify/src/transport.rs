@@ -34,3 +34,16 @@ pub trait EmailTransport: Send + Sync {
 pub trait SmsTransport: Send + Sync {
     async fn send_sms(&self, sms: &Sms, outbox_id: &str) -> Result<String, SendError>;
 }
+
+/// Sets and drops the day-before reminder of a booking (EventBridge Scheduler in AWS, a table
+/// read by a timer on one machine). Both are idempotent: setting one already set, or dropping
+/// one that is not there, succeeds.
+#[async_trait]
+pub trait ReminderScheduler: Send + Sync {
+    async fn schedule(
+        &self,
+        booking_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, SendError>;
+    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError>;
+}

@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE delivery = 'pending';
+CREATE TABLE IF NOT EXISTS reminders (
+    booking_id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reminders_at ON reminders (at);
 CREATE TABLE IF NOT EXISTS people (
     booking_id TEXT PRIMARY KEY REFERENCES bookings (id),
     name TEXT NOT NULL,
@@ -536,6 +541,45 @@ impl SqliteStore {
     pub async fn erase_personal_data(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.write(move |tx| {
             Ok(tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?)
+        })
+        .await
+    }
+
+    /// Sets (or moves) the reminder of a booking: one machine's stand-in for EventBridge
+    /// Scheduler. The timer reads it back with [`SqliteStore::due_reminders`], so a restart loses
+    /// none.
+    pub async fn put_reminder(&self, booking_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        let booking_id = booking_id.to_owned();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO reminders (booking_id, at) VALUES (?1, ?2)
+                 ON CONFLICT (booking_id) DO UPDATE SET at = excluded.at",
+                params![booking_id, millis(at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Drops the reminder of a booking; none set is fine.
+    pub async fn remove_reminder(&self, booking_id: &str) -> StoreResult<()> {
+        let booking_id = booking_id.to_owned();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM reminders WHERE booking_id = ?1", params![booking_id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The bookings whose reminder time has come, earliest first.
+    pub async fn due_reminders(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<String>> {
+        self.read(move |c| {
+            let mut statement =
+                c.prepare_cached("SELECT booking_id FROM reminders WHERE at <= ?1 ORDER BY at LIMIT ?2")?;
+            let ids = statement
+                .query_map(params![millis(now), limit as i64], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(ids)
         })
         .await
     }

@@ -29,6 +29,12 @@ pub struct Settings {
     /// Personal data is erased this long after the appointment.
     pub retention: Duration,
     pub quota: QuotaPolicy,
+    /// Reminders go out the day before the appointment at this Europe/Rome time.
+    pub reminder_time: chrono::NaiveTime,
+}
+
+fn default_reminder_time() -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(chrono::NaiveTime::MIN)
 }
 
 /// A variable of the environment; set but blank counts as unset.
@@ -78,6 +84,14 @@ impl Settings {
             confirm_ttl: duration(&lookup, "PRENOTA_CONFIRM_TTL", "30m")?,
             retention: duration(&lookup, "PRENOTA_RETENTION", "2d")?,
             quota: QuotaPolicy::default(),
+            reminder_time: match lookup("PRENOTA_REMINDER_TIME") {
+                None => default_reminder_time(),
+                Some(raw) => prenota_core::dates::parse_time(raw.trim()).map_err(|_| {
+                    SettingsError(format!(
+                        "PRENOTA_REMINDER_TIME={raw:?} is not a time of day written HH:MM, like 09:00"
+                    ))
+                })?,
+            },
         })
     }
 }
@@ -90,6 +104,7 @@ impl Default for Settings {
             confirm_ttl: Duration::minutes(30),
             retention: Duration::days(2),
             quota: QuotaPolicy::default(),
+            reminder_time: default_reminder_time(),
         }
     }
 }

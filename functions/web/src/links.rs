@@ -127,10 +127,10 @@ pub async fn confirm(app: &App, incoming: &Incoming<'_>) -> Answer {
         Err(error) => return failure(&error, lang),
     };
     let page_code = render::page_code(app, &confirm);
-    let messages = match confirmed_message(app, &booking, &page_code, now) {
-        Some(message) => vec![message],
-        None => Vec::new(),
-    };
+    let messages: Vec<_> = confirmed_message(app, &booking, &page_code, now)
+        .into_iter()
+        .chain(render::reminder_schedule(app, &booking, now))
+        .collect();
     match app
         .store
         .confirm(&confirm.hash(), &page_code.hash(), &messages, now)
@@ -230,7 +230,11 @@ pub async fn cancel(app: &App, incoming: &Incoming<'_>) -> Answer {
             prenota_notify::compose::cancellation_notice(&facts, &person.contact, &render::home_url(app));
         render::outbox(render::CANCELLATION, &message, now).ok()
     });
-    match app.store.cancel(&page_code.hash(), notice.as_slice(), now).await {
+    let messages: Vec<_> = notice
+        .into_iter()
+        .chain(render::reminder_cancel(&booking, now))
+        .collect();
+    match app.store.cancel(&page_code.hash(), &messages, now).await {
         Ok(outcome) => html(
             StatusCode::OK,
             pages::cancelled_page(lang, &render::facts(app, &outcome.booking, None, lang)),

@@ -19,6 +19,13 @@ pub const CANCELLATION: &str = "cancellation";
 /// A "my bookings" request: the sender looks the bookings up and writes `BOOKINGS_LIST`.
 pub const BOOKINGS_LIST_REQUEST: &str = "bookings-list-request";
 pub const BOOKINGS_LIST: &str = "bookings-list";
+/// Outbox items for the scheduler, not for a citizen: schedule a booking's reminder, or cancel it.
+pub const REMINDER_SCHEDULE: &str = "reminder-schedule";
+pub const REMINDER_CANCEL: &str = "reminder-cancel";
+/// The channel of the scheduler's items.
+pub const SCHEDULER: &str = "scheduler";
+/// The reminder message itself.
+pub const REMINDER: &str = "reminder";
 
 /// The facts of a booking in `lang`. A catalogue item removed since the booking was made is
 /// named by its id rather than dropped.
@@ -137,6 +144,52 @@ pub fn confirmation_request(
 ) -> Result<OutboxMessage, OutboxError> {
     let message = compose::confirmation_request(facts, contact, &confirm_url(app, confirm), confirm_by);
     outbox(CONFIRMATION_REQUEST, &message, now)
+}
+
+/// What a scheduler item says: whose reminder, and (to schedule) when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReminderOrder {
+    pub booking_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// The scheduler item that sets the reminder of a booking confirmed at `now`, when it gets one.
+pub fn reminder_schedule(app: &App, booking: &Booking, now: DateTime<Utc>) -> Option<OutboxMessage> {
+    let at = prenota_core::reminder::reminder_at(
+        booking.date,
+        app.settings.reminder_time,
+        booking.starts_at,
+        now,
+    )?;
+    let order = ReminderOrder {
+        booking_id: booking.id.clone(),
+        at: Some(at),
+    };
+    queued(
+        REMINDER_SCHEDULE,
+        SCHEDULER,
+        &booking.id,
+        serde_json::to_string(&order).ok()?,
+        now,
+    )
+    .ok()
+}
+
+/// The scheduler item that drops the reminder of a cancelled booking (none set is fine).
+pub fn reminder_cancel(booking: &Booking, now: DateTime<Utc>) -> Option<OutboxMessage> {
+    let order = ReminderOrder {
+        booking_id: booking.id.clone(),
+        at: None,
+    };
+    queued(
+        REMINDER_CANCEL,
+        SCHEDULER,
+        &booking.id,
+        serde_json::to_string(&order).ok()?,
+        now,
+    )
+    .ok()
 }
 
 /// A "my bookings" request for the sender, which alone looks the bookings up.

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, ManualClock};
-use prenota_notify::{Email, EmailTransport, Message, SendError, Sms, SmsTransport};
+use prenota_notify::{Email, EmailTransport, Message, ReminderScheduler, SendError, Sms, SmsTransport};
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::{CatalogueStore, OutboxMessage};
 use prenota_web::{App, Secrets, Settings};
@@ -29,7 +29,16 @@ pub fn quick_sender(
         longest_wait: std::time::Duration::from_millis(20),
         ..prenota_delivery::RetryPolicy::default()
     };
-    prenota_delivery::Sender::new(app, prenota_delivery::Transports { email, sms }, retry)
+    let reminders = Scripted::answering(vec![]);
+    prenota_delivery::Sender::new(
+        app,
+        prenota_delivery::Transports {
+            email,
+            sms,
+            reminders,
+        },
+        retry,
+    )
 }
 
 pub fn start() -> DateTime<Utc> {
@@ -38,14 +47,20 @@ pub fn start() -> DateTime<Utc> {
 
 pub async fn app(clock: Arc<ManualClock>) -> Arc<App> {
     let folder = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&folder.path().join("prenota.sqlite3")).unwrap();
+    let path = folder.path().join("prenota.sqlite3");
     // The folder outlives the test's store.
     std::mem::forget(folder);
+    app_on(&path, clock).await.0
+}
+
+/// An App on the SQLite file `path` (a second one on the same file is a restart), and its store.
+pub async fn app_on(path: &std::path::Path, clock: Arc<ManualClock>) -> (Arc<App>, SqliteStore) {
+    let store = SqliteStore::open(path).unwrap();
     let text = include_str!("../../../../infra/catalogue/bergamo.toml");
     let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
     store.put_catalogue(&catalogue).await.unwrap();
-    Arc::new(App {
-        store: Arc::new(store),
+    let app = Arc::new(App {
+        store: Arc::new(store.clone()),
         catalogue: Arc::new(catalogue),
         clock,
         settings: Settings {
@@ -56,7 +71,8 @@ pub async fn app(clock: Arc<ManualClock>) -> Arc<App> {
             hmac: HmacKey::generate().unwrap(),
             checkin: CheckinKey::generate().unwrap(),
         },
-    })
+    });
+    (app, store)
 }
 
 pub fn email(to: &str, subject: &str) -> Email {
@@ -140,6 +156,17 @@ impl EmailTransport for Scripted {
 }
 
 #[async_trait]
+impl ReminderScheduler for Scripted {
+    async fn schedule(&self, booking_id: &str, _: DateTime<Utc>) -> Result<String, SendError> {
+        self.answer(booking_id)
+    }
+
+    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
+        self.answer(booking_id)
+    }
+}
+
+#[async_trait]
 impl SmsTransport for Scripted {
     async fn send_sms(&self, _: &Sms, outbox_id: &str) -> Result<String, SendError> {
         self.answer(outbox_id)
@@ -149,12 +176,22 @@ impl SmsTransport for Scripted {
 /// Books the first free slot of CIE at Ufficio 1 through the API, up to the details step: the
 /// booking waits for confirmation and its confirmation request is queued. Returns the hold id.
 pub async fn book(app: &App, contact: &str, name: &str) -> String {
+    book_on(app, None, contact, name).await
+}
+
+/// [`book`] on `date` (`YYYY-MM-DD`) when given.
+pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -> String {
     let json = |answer: prenota_web::app::Answer| -> serde_json::Value {
         serde_json::from_slice(answer.body()).unwrap_or_default()
     };
+    let query = date.map(|date| format!("?date={date}")).unwrap_or_default();
     let slots = json(
-        app.call("GET", "/api/services/cie/offices/ufficio-1/slots", None)
-            .await,
+        app.call(
+            "GET",
+            &format!("/api/services/cie/offices/ufficio-1/slots{query}"),
+            None,
+        )
+        .await,
     );
     let date = slots["date"].as_str().expect("a free day").to_owned();
     let start = slots["slots"][0]["start"]

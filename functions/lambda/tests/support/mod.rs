@@ -64,3 +64,6 @@ pub async fn app() -> App {
         },
     }
 }
+
+#[allow(unused_imports)]
+pub use prenota_delivery::testing::link_code;

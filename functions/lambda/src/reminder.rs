@@ -1,0 +1,51 @@
+//! The `reminder` Lambda: EventBridge Scheduler invokes it at a booking's reminder time with
+//! `{"booking_id": "…"}` (the schedule the sender set when the booking was confirmed); it queues
+//! the day-before message, which the sender then delivers. Variables: those of [`crate::app_from`].
+
+use std::sync::Arc;
+
+use lambda_http::{LambdaEvent, service_fn};
+use prenota_delivery::reminders::{Fired, fire};
+use prenota_web::App;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+struct ReminderEvent {
+    booking_id: String,
+}
+
+/// One invocation. An error (the store could not answer) makes the Scheduler try again, as its
+/// retry policy says; an event that names no booking is logged and dropped.
+pub async fn handle(app: &App, event: Value) -> Result<Fired, prenota_store::StoreError> {
+    let Ok(event) = serde_json::from_value::<ReminderEvent>(event) else {
+        tracing::warn!("a reminder event without booking_id: dropped");
+        return Ok(Fired::NoBooking);
+    };
+    let fired = fire(app, &event.booking_id).await?;
+    tracing::info!(booking_id = %event.booking_id, ?fired, "reminder fired");
+    Ok(fired)
+}
+
+/// The whole life of the reminder Lambda.
+pub async fn run() -> Result<(), lambda_http::Error> {
+    crate::init_tracing();
+    let app = match crate::app_from_environment().await {
+        Ok(app) => Arc::new(app),
+        Err(error) => {
+            tracing::error!(function = "reminder", error = %format!("{error:#}"), "start-up failed");
+            return Err(error.into());
+        }
+    };
+    tracing::info!(function = "reminder", "ready");
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let app = Arc::clone(&app);
+        async move {
+            handle(&app, event.payload)
+                .await
+                .map(|fired| format!("{fired:?}"))
+                .map_err(lambda_http::Error::from)
+        }
+    }))
+    .await
+}
