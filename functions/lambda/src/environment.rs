@@ -14,7 +14,12 @@ use prenota_store::dynamodb::DynamoStore;
 use prenota_web::app::env_var as var;
 use prenota_web::{App, Secrets, Settings};
 
-fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str, meaning: &str) -> anyhow::Result<String> {
+/// A setting that must be there: its value, or an error naming it and what it means.
+pub(crate) fn required(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    meaning: &str,
+) -> anyhow::Result<String> {
     lookup(name).with_context(|| format!("{name} is not set: it must name {meaning}"))
 }
 

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use anyhow::Context as _;
+use crate::environment::required;
 use lambda_http::{LambdaEvent, service_fn};
 use prenota_delivery::aws::{EventBridgeReminders, SesTransport, SnsTransport};
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
@@ -112,9 +112,10 @@ async fn sweep(sender: &Sender) {
 
 /// SES and SNS transports from the environment and the loaded AWS configuration.
 pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transports> {
-    let from = var("PRENOTA_MAIL_FROM").context(
-        "PRENOTA_MAIL_FROM is not set: it must name the verified SES identity the e-mails come from, \
-         e.g. \"Prenota Bergamo <prenota@comune.bergamo.it>\"",
+    let from = required(
+        &var,
+        "PRENOTA_MAIL_FROM",
+        "the verified SES identity the e-mails come from, e.g. \"Prenota Bergamo <prenota@comune.bergamo.it>\"",
     )?;
     let email = SesTransport::new(
         aws_sdk_sesv2::Client::new(config),
@@ -122,17 +123,20 @@ pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transpo
         var("PRENOTA_SES_CONFIGURATION_SET"),
     )?;
     let sms = SnsTransport::new(aws_sdk_sns::Client::new(config), var("PRENOTA_SMS_SENDER_ID"))?;
-    let required = |name: &str, meaning: &str| {
-        var(name).with_context(|| format!("{name} is not set: it must name {meaning}"))
-    };
     let reminders = EventBridgeReminders::new(
         aws_sdk_scheduler::Client::new(config),
         required(
+            &var,
             "PRENOTA_SCHEDULE_GROUP",
             "the EventBridge Scheduler group of the reminders",
         )?,
-        required("PRENOTA_REMINDER_FUNCTION_ARN", "the ARN of the reminder Lambda")?,
         required(
+            &var,
+            "PRENOTA_REMINDER_FUNCTION_ARN",
+            "the ARN of the reminder Lambda",
+        )?,
+        required(
+            &var,
             "PRENOTA_SCHEDULER_ROLE_ARN",
             "the role EventBridge Scheduler assumes to invoke the reminder Lambda",
         )?,
