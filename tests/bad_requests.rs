@@ -493,6 +493,57 @@ fn cases(reference: &Slot, hold: &str) -> Vec<Case> {
             Problem(415, "unsupported_media_type"),
         ),
         get("/api/my-bookings", NotAllowed("POST")),
+        // The rating.
+        post("/api/feedback", "{}", Problem(422, "invalid_rating")),
+        post(
+            "/api/feedback",
+            json!({ "rating": 0 }).to_string(),
+            Problem(422, "invalid_rating"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 6 }).to_string(),
+            Problem(422, "invalid_rating"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 4.5 }).to_string(),
+            Problem(422, "invalid_rating"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": "5" }).to_string(),
+            Problem(422, "invalid_rating"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 5, "reason": "x".repeat(201) }).to_string(),
+            Problem(422, "invalid_reason"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 5, "reason": "a\u{7}b" }).to_string(),
+            Problem(422, "invalid_reason"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 5, "reason": ["troppo lento"] }).to_string(),
+            Problem(422, "invalid_reason"),
+        ),
+        post(
+            "/api/feedback",
+            json!({ "rating": 5, "lang": "fr" }).to_string(),
+            Problem(422, "invalid_lang"),
+        ),
+        post("/api/feedback", "[5]", Problem(400, "malformed_json")),
+        case(
+            Method::POST,
+            "/api/feedback",
+            FORM,
+            Some("rating=5".to_owned()),
+            Problem(415, "unsupported_media_type"),
+        ),
+        get("/api/feedback", NotAllowed("POST")),
         // Unknown paths.
         get("/api/nope", Problem(404, "not_found")),
         get(format!("{slots}/extra"), Problem(404, "not_found")),

@@ -9,6 +9,7 @@ pub mod checkin;
 pub mod clock;
 pub mod contact;
 pub mod dates;
+pub mod feedback;
 pub mod geo;
 pub mod ids;
 pub mod lifecycle;

@@ -1,4 +1,4 @@
-//! Free text the citizen types: names and the optional details of a booking.
+//! Free text the citizen types: names, the optional details of a booking, short reasons.
 
 use std::fmt;
 
@@ -77,11 +77,30 @@ impl fmt::Display for PersonName {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DetailsError {
-    #[error("the details are longer than {MAX_DETAILS_CHARS} characters")]
-    TooLong,
-    #[error("the details contain a control character")]
+pub enum FreeTextError {
+    #[error("the text is longer than {0} characters")]
+    TooLong(usize),
+    #[error("the text contains a control character")]
     ControlCharacter,
+}
+
+/// A short text typed in a box: trimmed, at most `max_chars`, line breaks and tabs allowed but no
+/// other control character. Blank is nothing: `Ok(None)`.
+pub fn free_text(raw: &str, max_chars: usize) -> Result<Option<String>, FreeTextError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(FreeTextError::TooLong(max_chars));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(FreeTextError::ControlCharacter);
+    }
+    Ok(Some(trimmed.to_owned()))
 }
 
 /// What the citizen wants the counter to know, at most 200 characters, line breaks allowed.
@@ -91,21 +110,8 @@ pub struct Details(String);
 
 impl Details {
     /// Blank details are no details: `Ok(None)`.
-    pub fn parse(raw: &str) -> Result<Option<Self>, DetailsError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Ok(None);
-        }
-        if trimmed.chars().count() > MAX_DETAILS_CHARS {
-            return Err(DetailsError::TooLong);
-        }
-        if trimmed
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
-            return Err(DetailsError::ControlCharacter);
-        }
-        Ok(Some(Self(trimmed.to_owned())))
+    pub fn parse(raw: &str) -> Result<Option<Self>, FreeTextError> {
+        Ok(free_text(raw, MAX_DETAILS_CHARS)?.map(Self))
     }
 
     pub fn as_str(&self) -> &str {
@@ -137,8 +143,11 @@ mod tests {
     fn details_are_at_most_200_characters() {
         assert_eq!(Details::parse("  "), Ok(None));
         assert!(Details::parse(&"è".repeat(200)).unwrap().is_some());
-        assert_eq!(Details::parse(&"è".repeat(201)), Err(DetailsError::TooLong));
-        assert_eq!(Details::parse("a\u{0}b"), Err(DetailsError::ControlCharacter));
+        assert_eq!(
+            Details::parse(&"è".repeat(201)),
+            Err(FreeTextError::TooLong(MAX_DETAILS_CHARS))
+        );
+        assert_eq!(Details::parse("a\u{0}b"), Err(FreeTextError::ControlCharacter));
         assert_eq!(
             Details::parse("prima riga\nseconda").unwrap().unwrap().as_str(),
             "prima riga\nseconda"

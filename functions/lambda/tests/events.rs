@@ -311,6 +311,23 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     assert!(mine["message"].is_string(), "{mine}");
     served.insert("my-bookings");
 
+    // The rating of the last step: recorded without anything that says whose it is.
+    let rated = invoke(&app, "feedback", "", 204).await;
+    assert!(rated.body.is_empty());
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&prenota_core::calendar::ROME)
+        .date_naive();
+    let ratings = app.store.feedback_of_day(today, app.clock.now()).await.unwrap();
+    assert_eq!(ratings.len(), 1);
+    assert_eq!(ratings[0].feedback.rating.get(), 4);
+    assert_eq!(
+        ratings[0].feedback.reason.as_ref().map(|r| r.as_str()),
+        Some("Pochi passaggi, chiari")
+    );
+    served.insert("feedback");
+
     let all = event_names();
     let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
     assert_eq!(served, all, "every sample event is part of the flow");

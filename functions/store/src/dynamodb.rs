@@ -35,8 +35,9 @@ use prenota_core::{
 use serde::Deserialize;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, OutboxEntry, OutboxMessage,
-    OutboxStore, Outcome, Person, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, FEEDBACK_KEEP, FeedbackEntry,
+    FeedbackStore, HoldRequest, OutboxEntry, OutboxMessage, OutboxStore, Outcome, Person, SeatStore,
+    StoreError, StoreResult, TakenSeats, feedback_kept, from_millis, millis, stored_feedback,
 };
 
 /// The table definition, in CloudFormation's property names.
@@ -803,6 +804,57 @@ impl SeatStore for DynamoStore {
             }
         }
         self.decide_and_write(Release(hold.to_hex(), now)).await
+    }
+}
+
+fn feedback_pk(day: NaiveDate) -> String {
+    format!("FEEDBACK#{}", format_date(day))
+}
+
+#[async_trait]
+impl FeedbackStore for DynamoStore {
+    async fn record_feedback(&self, entry: &FeedbackEntry) -> StoreResult<()> {
+        let mut item = key(feedback_pk(entry.day), &entry.id);
+        let feedback = &entry.feedback;
+        item.insert("rating".into(), n(i64::from(feedback.rating.get())));
+        if let Some(reason) = &feedback.reason {
+            item.insert("reason".into(), s(reason.as_str()));
+        }
+        item.insert("lang".into(), s(feedback.lang.as_str()));
+        let gone = (entry.day + FEEDBACK_KEEP).and_time(NaiveTime::MIN).and_utc();
+        item.insert("ttl".into(), n(epoch_seconds(gone)));
+        let output = self
+            .client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await;
+        self.done_unless_unavailable(output.map(|output| self.usage.record_write(output.consumed_capacity())))
+    }
+
+    async fn feedback_of_day(&self, day: NaiveDate, now: DateTime<Utc>) -> StoreResult<Vec<FeedbackEntry>> {
+        // TTL deletes up to days late: the read decides what is gone.
+        if !feedback_kept(day, now) {
+            return Ok(Vec::new());
+        }
+        self.query_partition(&feedback_pk(day), false)
+            .await?
+            .iter()
+            .map(|item| {
+                Ok(FeedbackEntry {
+                    id: text(item, "sk")?.to_owned(),
+                    day,
+                    feedback: stored_feedback(
+                        number(item, "rating")?,
+                        optional_text(item, "reason"),
+                        text(item, "lang")?,
+                    )?,
+                })
+            })
+            .collect()
     }
 }
 

@@ -13,9 +13,10 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
+use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
 use prenota_core::lifecycle::TransitionError;
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::text::{Details, PersonName};
@@ -265,10 +266,51 @@ pub trait OutboxStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
-/// Everything the wizard needs from one store.
-pub trait Store: CatalogueStore + SeatStore + BookingStore + OutboxStore {}
+/// How long a rating stays: a year of statistics. The reason is free text a citizen may have
+/// put a name in, so it does not stay for ever.
+pub const FEEDBACK_KEEP: Duration = Duration::days(365);
 
-impl<T: CatalogueStore + SeatStore + BookingStore + OutboxStore> Store for T {}
+/// A rating as stored: with the day it was given (Europe/Rome) and never the time, so that it
+/// cannot be matched to a booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackEntry {
+    /// Random, unique.
+    pub id: String,
+    pub day: NaiveDate,
+    pub feedback: Feedback,
+}
+
+#[async_trait]
+pub trait FeedbackStore: Send + Sync {
+    async fn record_feedback(&self, entry: &FeedbackEntry) -> StoreResult<()>;
+
+    /// The ratings given on one day, for the statistics; those older than [`FEEDBACK_KEEP`] are gone.
+    async fn feedback_of_day(&self, day: NaiveDate, now: DateTime<Utc>) -> StoreResult<Vec<FeedbackEntry>>;
+}
+
+/// Whether a rating given on `day` is still kept at `now`.
+pub(crate) fn feedback_kept(day: NaiveDate, now: DateTime<Utc>) -> bool {
+    day + FEEDBACK_KEEP > now.date_naive()
+}
+
+/// A rating read back: stored values that no longer parse mean a corrupt store.
+pub(crate) fn stored_feedback(rating: i64, reason: Option<&str>, lang: &str) -> StoreResult<Feedback> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("feedback {what}"));
+    Ok(Feedback {
+        rating: Rating::new(rating).map_err(|_| corrupt("rating"))?,
+        reason: reason
+            .map(FeedbackReason::parse)
+            .transpose()
+            .map_err(|_| corrupt("reason"))?
+            .flatten(),
+        lang: Lang::parse(lang).ok_or_else(|| corrupt("lang"))?,
+    })
+}
+
+/// Everything the wizard needs from one store.
+pub trait Store: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore {}
+
+impl<T: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore> Store for T {}
 
 pub(crate) fn millis(instant: DateTime<Utc>) -> i64 {
     instant.timestamp_millis()

@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
+use prenota_core::feedback::FeedbackReason;
 use prenota_core::lifecycle::{Event, StoredState, Transition, TransitionError, apply};
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::text::{Details, PersonName};
@@ -28,8 +29,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use crate::{
-    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, HoldRequest, OutboxEntry, OutboxMessage,
-    OutboxStore, Outcome, Person, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
+    Booking, BookingStore, CatalogueStore, Delivery, DetailsRequest, FEEDBACK_KEEP, FeedbackEntry,
+    FeedbackStore, HoldRequest, OutboxEntry, OutboxMessage, OutboxStore, Outcome, Person, SeatStore,
+    StoreError, StoreResult, TakenSeats, feedback_kept, from_millis, millis, stored_feedback,
 };
 
 const SCHEMA: &str = r#"
@@ -77,6 +79,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE delivery = 'pending';
+CREATE TABLE IF NOT EXISTS feedback (
+    id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,                   -- YYYY-MM-DD, Europe/Rome; never the time
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    reason TEXT,
+    lang TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feedback_by_day ON feedback (day);
 CREATE TABLE IF NOT EXISTS reminders (
     booking_id TEXT PRIMARY KEY,
     at INTEGER NOT NULL
@@ -540,6 +550,11 @@ impl SqliteStore {
     /// treat such data as gone: this makes it so on disk. Returns how many people were erased.
     pub async fn erase_personal_data(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         self.write(move |tx| {
+            let last_kept = now.date_naive() - FEEDBACK_KEEP;
+            tx.execute(
+                "DELETE FROM feedback WHERE day <= ?1",
+                params![format_date(last_kept)],
+            )?;
             Ok(tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?)
         })
         .await
@@ -601,6 +616,52 @@ impl SqliteStore {
 pub struct DeliveryCounts {
     pub pending: u64,
     pub failed: u64,
+}
+
+#[async_trait]
+impl FeedbackStore for SqliteStore {
+    async fn record_feedback(&self, entry: &FeedbackEntry) -> StoreResult<()> {
+        let entry = entry.clone();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO feedback (id, day, rating, reason, lang) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO NOTHING",
+                params![
+                    entry.id,
+                    format_date(entry.day),
+                    entry.feedback.rating.get(),
+                    entry.feedback.reason.as_ref().map(FeedbackReason::as_str),
+                    entry.feedback.lang.as_str(),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn feedback_of_day(&self, day: NaiveDate, now: DateTime<Utc>) -> StoreResult<Vec<FeedbackEntry>> {
+        if !feedback_kept(day, now) {
+            return Ok(Vec::new());
+        }
+        self.read(move |c| {
+            let mut statement =
+                c.prepare("SELECT id, rating, reason, lang FROM feedback WHERE day = ?1 ORDER BY rowid")?;
+            let mut rows = statement.query(params![format_date(day)])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                let rating: i64 = row.get(1)?;
+                let reason: Option<String> = row.get(2)?;
+                let lang: String = row.get(3)?;
+                entries.push(FeedbackEntry {
+                    id: row.get(0)?,
+                    day,
+                    feedback: stored_feedback(rating, reason.as_deref(), &lang)?,
+                });
+            }
+            Ok(entries)
+        })
+        .await
+    }
 }
 
 #[async_trait]

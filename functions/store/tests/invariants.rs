@@ -672,6 +672,48 @@ async fn availability_follows_every_write_at_once<S: Store + 'static>(store: Arc
     );
 }
 
+async fn ratings_are_kept_anonymous_for_a_year_then_gone<S: Store + 'static>(store: Arc<S>) {
+    use prenota_core::catalogue::Lang;
+    use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
+    use prenota_store::{FEEDBACK_KEEP, FeedbackEntry};
+    let day = monday();
+    let entry = |id: &str, rating: i64, reason: &str| FeedbackEntry {
+        id: id.to_owned(),
+        day,
+        feedback: Feedback {
+            rating: Rating::new(rating).unwrap(),
+            reason: FeedbackReason::parse(reason).unwrap(),
+            lang: Lang::En,
+        },
+    };
+    let given = [entry("a", 5, ""), entry("b", 2, "Troppi passaggi")];
+    for rating in &given {
+        store.record_feedback(rating).await.unwrap();
+    }
+    // A retried request with the same id is one rating.
+    store.record_feedback(&given[1]).await.unwrap();
+    let mut read = store.feedback_of_day(day, now()).await.unwrap();
+    read.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(read, given);
+    assert!(
+        store
+            .feedback_of_day(day.succ_opt().unwrap(), now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let a_year_on = (day + FEEDBACK_KEEP).and_hms_opt(0, 0, 0).unwrap().and_utc();
+    assert_eq!(
+        store
+            .feedback_of_day(day, a_year_on - Duration::days(1))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(store.feedback_of_day(day, a_year_on).await.unwrap().is_empty());
+}
+
 macro_rules! on_every_store {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -715,6 +757,7 @@ on_every_store!(
     messages_are_written_with_their_change_and_only_once,
     a_booking_can_have_more_page_links,
     availability_follows_every_write_at_once,
+    ratings_are_kept_anonymous_for_a_year_then_gone,
 );
 
 /// One machine's periodic erasure deletes the rows: afterwards even a read "before" the erasure

@@ -1,16 +1,19 @@
-//! The JSON API of the wizard: services, offices, slots, hold, release, details, my bookings.
+//! The JSON API of the wizard: services, offices, slots, hold, release, details, my bookings,
+//! and the rating of the service.
 
 use http::StatusCode;
 use http::header;
+use prenota_core::calendar::ROME;
 use prenota_core::catalogue::{Lang, Offering, Service};
 use prenota_core::contact::Contact;
 use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
+use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
 use prenota_core::geo::Position;
 use prenota_core::lifecycle::TransitionError;
 use prenota_core::slots::{FreeSlot, SlotError};
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{OfferingKey, OfficeId, ServiceId, Token, TokenHash};
-use prenota_store::{Availability, DetailsRequest, HoldRequest, Person, StoreError};
+use prenota_store::{Availability, DetailsRequest, FeedbackEntry, HoldRequest, Person, StoreError};
 use serde_json::{Map, Value, json};
 
 use crate::app::{Answer, App, Incoming, json, store_problem};
@@ -67,6 +70,16 @@ impl Body {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(value)) => Ok(Some(value)),
             Some(_) => Err(Problem::new(code, self.lang).field(name)),
+        }
+    }
+
+    fn optional_integer(&self, name: &str, code: Code) -> Result<Option<i64>, Problem> {
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| Problem::new(code, self.lang).field(name)),
         }
     }
 
@@ -422,4 +435,35 @@ pub async fn my_bookings(app: &App, incoming: &Incoming<'_>) -> Handled {
         Lang::En => "If this contact has future bookings, the list will reach it shortly.",
     };
     Ok(json(StatusCode::ACCEPTED, &json!({ "message": text })))
+}
+
+/// An anonymous rating: no contact, no booking, no address, and the day without the time.
+pub async fn feedback(app: &App, incoming: &Incoming<'_>) -> Handled {
+    let body = Body::parse(incoming)?;
+    let lang = body.lang;
+    let rating = body
+        .optional_integer("rating", Code::InvalidRating)?
+        .and_then(|value| Rating::new(value).ok())
+        .ok_or_else(|| Problem::new(Code::InvalidRating, lang).field("rating"))?;
+    let reason = match body.optional_text("reason", Code::InvalidReason)? {
+        None => None,
+        Some(raw) => {
+            FeedbackReason::parse(raw).map_err(|_| Problem::new(Code::InvalidReason, lang).field("reason"))?
+        }
+    };
+    let id = Token::generate().map_err(|_| Problem::new(Code::InternalError, lang))?;
+    let entry = FeedbackEntry {
+        id: id.encode(),
+        day: app.clock.now().with_timezone(&ROME).date_naive(),
+        feedback: Feedback { rating, reason, lang },
+    };
+    app.store
+        .record_feedback(&entry)
+        .await
+        .map_err(|e| store_problem(&e, lang))?;
+    Ok(crate::app::respond(
+        StatusCode::NO_CONTENT,
+        "application/json",
+        "",
+    ))
 }

@@ -292,6 +292,7 @@ impl App {
             Endpoint::Release => api::release(self, &incoming).await,
             Endpoint::Details => api::details(self, &incoming).await,
             Endpoint::MyBookings => api::my_bookings(self, &incoming).await,
+            Endpoint::Feedback => api::feedback(self, &incoming).await,
             Endpoint::ConfirmPage => return links::confirm_page(self, &incoming).await,
             Endpoint::Confirm => return links::confirm(self, &incoming).await,
             Endpoint::BookingPage => return links::booking_page(self, &incoming).await,

@@ -37,6 +37,8 @@ pub enum Code {
     InvalidDetails,
     InvalidContact,
     TermsNotAccepted,
+    InvalidRating,
+    InvalidReason,
     QuotaExceeded,
     StoreUnavailable,
     InternalError,
@@ -53,7 +55,7 @@ impl Code {
             MalformedJson | InvalidQuery | InvalidPosition => StatusCode::BAD_REQUEST,
             InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
             | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
-            | TermsNotAccepted => StatusCode::UNPROCESSABLE_ENTITY,
+            | TermsNotAccepted | InvalidRating | InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
             SlotTaken | AlreadySubmitted => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
@@ -171,6 +173,11 @@ impl Code {
             TermsNotAccepted => (
                 "Per continuare occorre accettare i termini del servizio e la privacy policy.",
                 "To continue, accept the terms of service and the privacy policy.",
+            ),
+            InvalidRating => ("Scegli una valutazione da 1 a 5.", "Choose a rating from 1 to 5."),
+            InvalidReason => (
+                "Il motivo può avere al massimo 200 caratteri, senza caratteri di controllo.",
+                "The reason may have 200 characters at most, without control characters.",
             ),
             QuotaExceeded => (
                 "Hai già il numero massimo di prenotazioni attive.",

@@ -22,6 +22,7 @@ pub enum Endpoint {
     /// A GET on the cancel address (a language switch after cancelling, a reload): back to the page.
     CancelRedirect,
     MyBookings,
+    Feedback,
     OpenApi,
 }
 
@@ -118,6 +119,12 @@ pub const ROUTES: &[Route] = &[
         path: "/api/my-bookings",
         endpoint: Endpoint::MyBookings,
         function: "my-bookings",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/feedback",
+        endpoint: Endpoint::Feedback,
+        function: "feedback",
     },
     Route {
         method: Method::GET,
