@@ -20,7 +20,7 @@ use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_notify::EmailTransport;
 use prenota_store::CatalogueStore;
-use prenota_store::sqlite::SqliteStore;
+use prenota_store::sqlite::{Erased, SqliteStore};
 use prenota_web::App;
 use prenota_web::app::MAX_BODY_BYTES;
 use prenota_web::routes::{self, Match};
@@ -91,13 +91,17 @@ async fn outbox_page(State(server): State<Server>) -> Response {
 
 /// Deletes personal data whose erasure time has come, at start and then every ten minutes (reads
 /// already treat it as gone from that time on).
-async fn erase_personal_data_forever(store: SqliteStore) {
+async fn erase_personal_data_forever(store: SqliteStore, retention: chrono::Duration) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match store.erase_personal_data(chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(erased) => tracing::info!(erased, "personal data erased"),
+        match store.erase_personal_data(chrono::Utc::now(), retention).await {
+            Ok(erased) if erased == Erased::default() => {}
+            Ok(erased) => tracing::info!(
+                people = erased.people,
+                messages = erased.messages,
+                "personal data erased"
+            ),
             Err(error) => tracing::error!(%error, "personal data could not be erased"),
         }
     }
@@ -171,7 +175,7 @@ async fn main() -> anyhow::Result<()> {
         sms: Arc::new(LocalOutbox),
         reminders: Arc::new(LocalReminders(store.clone())),
     };
-    tokio::spawn(erase_personal_data_forever(store.clone()));
+    tokio::spawn(erase_personal_data_forever(store.clone(), settings.web.retention));
     tokio::spawn(prenota_delivery::reminders::fire_due_forever(
         Arc::clone(&app),
         store.clone(),

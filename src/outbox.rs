@@ -36,6 +36,10 @@ fn entry_html(entry: &OutboxEntry) -> String {
     let (subject, text) = match serde_json::from_str::<Message>(&message.payload) {
         Ok(Message::Email(email)) => (email.subject, email.text),
         Ok(Message::Sms(sms)) => (String::new(), sms.text),
+        Err(_) if message.payload.is_empty() => (
+            message.kind.clone(),
+            "(testo cancellato con i dati personali · text erased with the personal data)".to_owned(),
+        ),
         Err(_) => (message.kind.clone(), message.payload.clone()),
     };
     let body: Vec<String> = text.lines().map(linkify).collect();

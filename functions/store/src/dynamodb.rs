@@ -906,8 +906,8 @@ fn outbox_entry(item: &Item) -> StoreResult<OutboxEntry> {
             id: text(item, "id")?.to_owned(),
             kind: text(item, "kind")?.to_owned(),
             channel: text(item, "channel")?.to_owned(),
-            recipient: text(item, "recipient")?.to_owned(),
-            payload: text(item, "payload")?.to_owned(),
+            recipient: optional_text(item, "recipient").unwrap_or_default().to_owned(),
+            payload: optional_text(item, "payload").unwrap_or_default().to_owned(),
             created_at: from_millis(number(item, "created_at")?)?,
         },
         delivery: Delivery::parse(text(item, "delivery")?).ok_or_else(|| corrupt("delivery"))?,
@@ -966,7 +966,10 @@ impl OutboxStore for DynamoStore {
             .table_name(self.table.as_ref())
             .set_key(Some(outbox_key(id)))
             .update_expression(
-                "SET delivery = :delivery, detail = :detail, delivered_at = :now REMOVE gsi1pk, gsi1sk",
+                // Delivered, the text and recipient have served their purpose: what stays until
+                // TTL (kind, channel, delivery) is anonymous.
+                "SET delivery = :delivery, detail = :detail, delivered_at = :now \
+                 REMOVE gsi1pk, gsi1sk, payload, recipient",
             )
             .condition_expression("delivery = :pending")
             .expression_attribute_values(":delivery", s(delivery.as_str()))

@@ -85,8 +85,10 @@ pub struct OutboxMessage {
     pub kind: String,
     /// `email` or `sms`.
     pub channel: String,
+    /// Empty once erased (see `payload`).
     pub recipient: String,
-    /// JSON, opaque to the store.
+    /// JSON, opaque to the store. Empty once erased: DynamoDB drops it (and the recipient) when
+    /// the message is delivered, one machine `PRENOTA_RETENTION` after it was queued.
     pub payload: String,
     pub created_at: DateTime<Utc>,
 }

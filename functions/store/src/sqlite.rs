@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
@@ -532,6 +532,13 @@ fn outbox_entries(
     Ok(entries)
 }
 
+/// What one erasure pass removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Erased {
+    pub people: usize,
+    pub messages: usize,
+}
+
 impl SqliteStore {
     /// The latest messages, newest first, whatever their delivery: the one-machine outbox page.
     pub async fn recent_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
@@ -547,15 +554,25 @@ impl SqliteStore {
 
     /// Deletes the personal data (name, contact, details) whose erasure time has come; what
     /// remains of each booking (office, service, date, time, state) is anonymous. Reads already
-    /// treat such data as gone: this makes it so on disk. Returns how many people were erased.
-    pub async fn erase_personal_data(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+    /// treat such data as gone: this makes it so on disk. A delivered message keeps its text and
+    /// recipient for `retention` after it was queued (the outbox page shows them; a booking's
+    /// data lasts at least as long), then only its kind, channel and delivery remain. Ratings go
+    /// after [`FEEDBACK_KEEP`].
+    pub async fn erase_personal_data(&self, now: DateTime<Utc>, retention: Duration) -> StoreResult<Erased> {
         self.write(move |tx| {
             let last_kept = now.date_naive() - FEEDBACK_KEEP;
             tx.execute(
                 "DELETE FROM feedback WHERE day <= ?1",
                 params![format_date(last_kept)],
             )?;
-            Ok(tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?)
+            Ok(Erased {
+                people: tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?,
+                messages: tx.execute(
+                    "UPDATE outbox SET payload = '', recipient = ''
+                     WHERE delivery != 'pending' AND created_at <= ?1 AND (payload != '' OR recipient != '')",
+                    params![millis(now - retention)],
+                )?,
+            })
         })
         .await
     }

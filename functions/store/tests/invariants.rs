@@ -769,12 +769,20 @@ async fn sqlite_erasure_deletes_personal_data_on_disk() {
     let erase_after = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
     assert_eq!(
         store
-            .erase_personal_data(erase_after - Duration::seconds(1))
+            .erase_personal_data(erase_after - Duration::seconds(1), RETENTION)
             .await
-            .unwrap(),
+            .unwrap()
+            .people,
         0
     );
-    assert_eq!(store.erase_personal_data(erase_after).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .erase_personal_data(erase_after, RETENTION)
+            .await
+            .unwrap()
+            .people,
+        1
+    );
     let booking = store
         .booking_by_page_code(&page.hash(), erase_after - Duration::hours(1))
         .await
@@ -785,4 +793,90 @@ async fn sqlite_erasure_deletes_personal_data_on_disk() {
         BookingState::Confirmed,
         "the anonymous booking stays"
     );
+}
+
+const RETENTION: Duration = Duration::days(2);
+
+/// A delivered message's text and recipient are personal data too: one machine keeps them for the
+/// retention after queueing (the outbox page shows them), never a pending message's.
+#[tokio::test]
+async fn sqlite_erasure_empties_delivered_messages_after_the_retention() {
+    use prenota_store::{Delivery, OutboxStore};
+    let store = sqlite_store().await;
+    let (sent, waiting) = (message("booking-confirmed"), message("booking-confirmed"));
+    store.enqueue(&sent).await.unwrap();
+    store.enqueue(&waiting).await.unwrap();
+    store
+        .mark_delivery(&sent.id, Delivery::Sent, "smtp-1", sent.created_at)
+        .await
+        .unwrap();
+    let gone_at = sent.created_at + RETENTION;
+    let early = store
+        .erase_personal_data(gone_at - Duration::seconds(1), RETENTION)
+        .await
+        .unwrap();
+    assert_eq!(early.messages, 0);
+    assert_eq!(store.message(&sent.id).await.unwrap().message, sent);
+    assert_eq!(
+        store
+            .erase_personal_data(gone_at, RETENTION)
+            .await
+            .unwrap()
+            .messages,
+        1
+    );
+    let erased = store.message(&sent.id).await.unwrap();
+    assert_eq!(
+        (erased.message.payload.as_str(), erased.message.recipient.as_str()),
+        ("", "")
+    );
+    assert_eq!(
+        (erased.delivery, erased.detail.as_deref()),
+        (Delivery::Sent, Some("smtp-1"))
+    );
+    assert_eq!(
+        store.message(&waiting.id).await.unwrap().message,
+        waiting,
+        "a pending message is kept"
+    );
+    assert_eq!(
+        store
+            .erase_personal_data(gone_at, RETENTION)
+            .await
+            .unwrap()
+            .messages,
+        0
+    );
+}
+
+/// DynamoDB has no erasure pass: a message loses its text and recipient when it is delivered.
+#[tokio::test]
+async fn dynamodb_drops_a_message_text_once_delivered() {
+    use prenota_store::{Delivery, OutboxStore};
+    let store = dynamo_store().await;
+    let (sent, failed, waiting) = (
+        message("confirmation-request"),
+        message("cancellation"),
+        message("cancellation"),
+    );
+    for queued in [&sent, &failed, &waiting] {
+        store.enqueue(queued).await.unwrap();
+    }
+    store
+        .mark_delivery(&sent.id, Delivery::Sent, "ses-1", now())
+        .await
+        .unwrap();
+    store
+        .mark_delivery(&failed.id, Delivery::Failed, "MessageRejected", now())
+        .await
+        .unwrap();
+    for (id, delivery) in [(&sent.id, Delivery::Sent), (&failed.id, Delivery::Failed)] {
+        let entry = store.message(id).await.unwrap();
+        assert_eq!(
+            (entry.message.payload.as_str(), entry.message.recipient.as_str()),
+            ("", "")
+        );
+        assert_eq!(entry.delivery, delivery);
+    }
+    assert_eq!(store.message(&waiting.id).await.unwrap().message, waiting);
 }
