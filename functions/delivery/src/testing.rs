@@ -179,42 +179,60 @@ pub async fn cancel_by_link(app: &prenota_web::App, page_code: &str) -> u16 {
     app.handle(request).await.status().as_u16()
 }
 
-/// A TCP relay in front of a real service (moto server) that can be switched off and on, as the
-/// network would: while it is down every connection, new or open, is cut.
+/// What the relay does with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Passes everything through.
+    None,
+    /// Cuts every connection, new or open, as a network outage would.
+    Unreachable,
+    /// Answers every request as an AWS service over its rate does: SES v2 `429
+    /// TooManyRequestsException`, EventBridge Scheduler `429 ThrottlingException` (both REST-JSON),
+    /// SNS `400 Throttling` (query protocol, XML). moto cannot be made to throttle.
+    Throttling,
+}
+
+/// A TCP relay in front of a real service (moto server) whose [`Fault`] can be switched on and off.
 pub struct Outage {
     port: u16,
-    up: tokio::sync::watch::Sender<bool>,
+    fault: tokio::sync::watch::Sender<Fault>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Outage {
-    /// Relays 127.0.0.1:(a free port) to `target` (`host:port`), up at first.
+    /// Relays 127.0.0.1:(a free port) to `target` (`host:port`), with no fault at first.
     pub async fn relay(target: &str) -> Result<Self, String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let (up, watch) = tokio::sync::watch::channel(true);
+        let (fault, watch) = tokio::sync::watch::channel(Fault::None);
         let target = target.to_owned();
         let task = tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 let mut watch = watch.clone();
-                if !*watch.borrow() {
-                    continue; // dropped: the connection is reset
-                }
                 let target = target.clone();
+                match *watch.borrow() {
+                    Fault::Unreachable => continue, // dropped: the connection is reset
+                    Fault::Throttling => {
+                        tokio::spawn(async move { answer_throttling(&mut inbound).await });
+                        continue;
+                    }
+                    Fault::None => {}
+                }
                 tokio::spawn(async move {
                     let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
                         return;
                     };
+                    // A pooled connection opened before the fault must not slip past it.
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = watch.wait_for(|up| !*up) => {}
+                        _ = watch.wait_for(|fault| *fault != Fault::None) => {}
                     }
                 });
             }
         });
-        Ok(Self { port, up, task })
+        Ok(Self { port, fault, task })
     }
 
     /// `http://127.0.0.1:PORT`: the endpoint to give the client under test.
@@ -222,8 +240,8 @@ impl Outage {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    pub fn set_up(&self, up: bool) {
-        self.up.send_replace(up);
+    pub fn set(&self, fault: Fault) {
+        self.fault.send_replace(fault);
     }
 }
 
@@ -231,6 +249,64 @@ impl Drop for Outage {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Reads one HTTP request and answers it with the throttling error of the service it was for.
+async fn answer_throttling(connection: &mut tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match connection.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+    let body_length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0);
+    while request.len() < head_end + body_length {
+        match connection.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let path = head.split_whitespace().nth(1).unwrap_or("/");
+    let (status, headers, body) = if path.starts_with("/v2/email") {
+        (
+            "429 Too Many Requests",
+            "x-amzn-ErrorType: TooManyRequestsException\r\nContent-Type: application/json",
+            r#"{"message":"Maximum sending rate exceeded."}"#.to_owned(),
+        )
+    } else if path.starts_with("/schedules") {
+        (
+            "429 Too Many Requests",
+            "x-amzn-ErrorType: ThrottlingException\r\nContent-Type: application/json",
+            r#"{"Message":"Rate exceeded"}"#.to_owned(),
+        )
+    } else {
+        (
+            "400 Bad Request",
+            "Content-Type: text/xml",
+            "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>\
+             <Code>Throttling</Code><Message>Rate exceeded</Message></Error>\
+             <RequestId>5e8f4ad4-0c57-5b6e-9d0b-6d0ad2d1f8a1</RequestId></ErrorResponse>"
+                .to_owned(),
+        )
+    };
+    let answer = format!(
+        "HTTP/1.1 {status}\r\n{headers}\r\nx-amzn-RequestId: 5e8f4ad4-0c57-5b6e-9d0b-6d0ad2d1f8a1\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = connection.write_all(answer.as_bytes()).await;
+    let _ = connection.shutdown().await;
 }
 
 /// moto server, started by tests/run (`PRENOTA_MOTO_ENDPOINT`): clients for it and what it kept.

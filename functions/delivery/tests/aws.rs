@@ -1,6 +1,7 @@
 //! E-mail through SES v2 and SMS through SNS, against moto server (tests/run starts it and sets
 //! PRENOTA_MOTO_ENDPOINT): what leaves is read back from moto's `/moto-api/data.json`. Then an
-//! outage: the network to SES and SNS cut while 20 bookings are made.
+//! outage: the network to SES and SNS cut, or both answering throttling errors, while 20 bookings
+//! are made; the same for EventBridge Scheduler while 20 bookings are confirmed.
 
 mod support;
 
@@ -8,12 +9,12 @@ use std::sync::Arc;
 
 use prenota_core::ManualClock;
 use prenota_delivery::aws::{SesTransport, SnsTransport};
-use prenota_delivery::testing::Outage;
 use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
+use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{Delivered, Sender};
 use prenota_notify::sms::segments;
 use prenota_notify::{Message, Sms};
-use support::{app, book, email, queue, quick_sender, start};
+use support::{app, book, book_on, email, queue, quick_sender, start};
 
 fn sender(app: Arc<prenota_web::App>, email: SesTransport, sms: SnsTransport, tries: u32) -> Sender {
     quick_sender(app, Arc::new(email), Arc::new(sms), tries)
@@ -93,8 +94,21 @@ async fn an_address_ses_refuses_is_a_permanent_failure() {
 /// is made, nothing is lost while it is down, and once it is back every message leaves once.
 #[tokio::test]
 async fn an_outage_loses_nothing_and_doubles_nothing() {
-    let target = moto::endpoint().trim_start_matches("http://").to_owned();
-    let outage = Outage::relay(&target).await.unwrap();
+    faults_of_ses_and_sns_lose_nothing_and_double_nothing(Fault::Unreachable).await;
+}
+
+/// The same with SES and SNS answering that the account is over its sending rate.
+#[tokio::test]
+async fn throttling_loses_nothing_and_doubles_nothing() {
+    faults_of_ses_and_sns_lose_nothing_and_double_nothing(Fault::Throttling).await;
+}
+
+fn moto_relay_target() -> String {
+    moto::endpoint().trim_start_matches("http://").to_owned()
+}
+
+async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
+    let outage = Outage::relay(&moto_relay_target()).await.unwrap();
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let sender = sender(
         Arc::clone(&app),
@@ -103,7 +117,7 @@ async fn an_outage_loses_nothing_and_doubles_nothing() {
         2,
     );
 
-    outage.set_up(false);
+    outage.set(fault);
     let mut holds = Vec::new();
     let run = moto::run_tag();
     for n in 0..20 {
@@ -117,10 +131,17 @@ async fn an_outage_loses_nothing_and_doubles_nothing() {
     let pending = app.store.pending_messages(100).await.unwrap();
     assert_eq!(pending.len(), 20, "one confirmation request per booking");
     for entry in &pending {
-        assert!(matches!(
-            sender.deliver(&entry.message.id).await.unwrap(),
-            Delivered::Later(_)
-        ));
+        let delivered = sender.deliver(&entry.message.id).await.unwrap();
+        let Delivered::Later(reason) = delivered else {
+            panic!("{fault:?}: {delivered:?}")
+        };
+        if fault == Fault::Throttling {
+            let expected = match entry.message.channel.as_str() {
+                "email" => "TooManyRequestsException",
+                _ => "Throttling",
+            };
+            assert!(reason.contains(expected), "{reason}");
+        }
     }
     assert_eq!(
         app.store.pending_messages(100).await.unwrap().len(),
@@ -128,7 +149,7 @@ async fn an_outage_loses_nothing_and_doubles_nothing() {
         "nothing lost while down"
     );
 
-    outage.set_up(true);
+    outage.set(Fault::None);
     let mut provider_ids = Vec::new();
     for entry in &pending {
         let Delivered::Sent(provider_id) = sender.deliver(&entry.message.id).await.unwrap() else {
@@ -226,4 +247,86 @@ async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
             .await
             .is_err()
     );
+}
+
+/// EventBridge Scheduler unreachable, then throttling, while 20 bookings are confirmed: every
+/// booking is confirmed, every reminder order waits, and once the Scheduler is back each
+/// booking has its schedule, set once.
+#[tokio::test]
+async fn a_scheduler_outage_loses_no_reminder() {
+    for fault in [Fault::Unreachable, Fault::Throttling] {
+        scheduler_fault_loses_no_reminder(fault).await;
+    }
+}
+
+async fn scheduler_fault_loses_no_reminder(fault: Fault) {
+    use prenota_web::render::{CONFIRMATION_REQUEST, REMINDER_SCHEDULE, ReminderOrder};
+    let outage = Outage::relay(&moto_relay_target()).await.unwrap();
+    let app = app(Arc::new(ManualClock::new(start()))).await;
+    let sender = Sender::new(
+        Arc::clone(&app),
+        prenota_delivery::Transports {
+            email: Arc::new(ses(&moto::endpoint()).await),
+            sms: Arc::new(sns(&moto::endpoint())),
+            reminders: Arc::new(moto::reminders(&outage.endpoint()).await),
+        },
+        support::quick_retry(2),
+    );
+    outage.set(fault);
+    let run = moto::run_tag();
+    for n in 0..20u8 {
+        let contact = format!("promemoria{n}.{run}@example.it");
+        book_on(
+            &app,
+            Some("2026-12-03"),
+            &contact,
+            &format!("Persona {}", char::from(b'A' + n)),
+        )
+        .await;
+        prenota_delivery::testing::confirm_by_link(&app).await;
+        // The request leaves, so that the next citizen's link is the only one pending.
+        for entry in prenota_delivery::testing::pending_of_kind(&app, CONFIRMATION_REQUEST).await {
+            assert!(matches!(
+                sender.deliver(&entry.message.id).await.unwrap(),
+                Delivered::Sent(_)
+            ));
+        }
+    }
+    let orders = prenota_delivery::testing::pending_of_kind(&app, REMINDER_SCHEDULE).await;
+    assert_eq!(orders.len(), 20, "{fault:?}: one reminder per confirmed booking");
+    for entry in &orders {
+        let delivered = sender.deliver(&entry.message.id).await.unwrap();
+        assert!(
+            matches!(delivered, Delivered::Later(_)),
+            "{fault:?}: {delivered:?}"
+        );
+    }
+    assert_eq!(
+        prenota_delivery::testing::pending_of_kind(&app, REMINDER_SCHEDULE)
+            .await
+            .len(),
+        20
+    );
+
+    outage.set(Fault::None);
+    let client = moto::scheduler_client(&moto::endpoint());
+    for entry in &orders {
+        assert!(matches!(
+            sender.deliver(&entry.message.id).await.unwrap(),
+            Delivered::Sent(_)
+        ));
+        assert_eq!(
+            sender.deliver(&entry.message.id).await.unwrap(),
+            Delivered::AlreadyDone
+        );
+        let order: ReminderOrder = serde_json::from_str(&entry.message.payload).unwrap();
+        let schedule = client
+            .get_schedule()
+            .name(&order.booking_id)
+            .group_name(moto::SCHEDULE_GROUP)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: no schedule for {}: {e:?}", order.booking_id));
+        assert_eq!(schedule.schedule_expression(), Some("at(2026-12-02T09:00:00)"));
+    }
 }

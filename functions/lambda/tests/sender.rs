@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use prenota_delivery::testing::Outage;
 use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
+use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_lambda::sender::{BatchResponse, ItemFailure, handle};
 use prenota_store::Delivery;
@@ -98,7 +98,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
     let sender = sender(Arc::clone(&app), &outage.endpoint()).await;
     let id = confirmation_request(&app, "+393339876543").await;
 
-    outage.set_up(false);
+    outage.set(Fault::Unreachable);
     assert_eq!(
         handle(&sender, event("sender-insert", &id)).await,
         BatchResponse {
@@ -109,7 +109,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
     );
     assert_eq!(app.store.message(&id).await.unwrap().delivery, Delivery::Pending);
 
-    outage.set_up(true);
+    outage.set(Fault::None);
     assert_eq!(
         handle(&sender, event("sender-sweep", &id)).await,
         BatchResponse::default()

@@ -23,12 +23,6 @@ pub fn quick_sender(
     sms: Arc<dyn SmsTransport>,
     tries: u32,
 ) -> prenota_delivery::Sender {
-    let retry = prenota_delivery::RetryPolicy {
-        tries,
-        first_wait: std::time::Duration::from_millis(5),
-        longest_wait: std::time::Duration::from_millis(20),
-        ..prenota_delivery::RetryPolicy::default()
-    };
     let reminders = Scripted::answering(vec![]);
     prenota_delivery::Sender::new(
         app,
@@ -37,8 +31,18 @@ pub fn quick_sender(
             sms,
             reminders,
         },
-        retry,
+        quick_retry(tries),
     )
+}
+
+/// `tries` tries a few milliseconds apart: the tests do not wait for real backoff.
+pub fn quick_retry(tries: u32) -> prenota_delivery::RetryPolicy {
+    prenota_delivery::RetryPolicy {
+        tries,
+        first_wait: std::time::Duration::from_millis(5),
+        longest_wait: std::time::Duration::from_millis(20),
+        ..prenota_delivery::RetryPolicy::default()
+    }
 }
 
 pub fn start() -> DateTime<Utc> {
