@@ -1,6 +1,7 @@
 //! Prenota on one machine: every route of the route table, the static site and the development
 //! outbox, over the same handlers as the Lambdas, on SQLite. `cargo run` needs no setting.
 
+mod commands;
 mod outbox;
 mod secrets;
 mod settings;
@@ -131,6 +132,15 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match commands::Command::parse(&args)? {
+        commands::Command::Serve => serve().await,
+        commands::Command::Routes => commands::print_routes(),
+        commands::Command::ImportCatalogue { table, file } => commands::import_catalogue(&table, &file).await,
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
     let settings = Settings::from_environment()?;
     let logs = tracing_subscriber::fmt().with_env_filter(
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),

@@ -101,8 +101,8 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
         .with_context(|| format!("cannot read the catalogue from DynamoDB table {table}"))?
         .with_context(|| {
             format!(
-                "DynamoDB table {table} holds no catalogue: run the catalogue import (load the city's \
-                 catalogue, e.g. infra/catalogue/bergamo.toml, into this table) before starting the Lambdas"
+                "DynamoDB table {table} holds no catalogue: load the city's catalogue before starting \
+                 the Lambdas (`cargo run -- catalogue import --table {table} infra/catalogue/bergamo.toml`)"
             )
         })
 }

@@ -1,0 +1,103 @@
+//! What the one binary does besides serving (`prenota` with no argument):
+//!
+//! - `prenota catalogue import --table NAME FILE`: checks a city's catalogue (the same checks as
+//!   at start-up) and loads it into the deployed DynamoDB table, where the Lambdas read it. AWS
+//!   credentials, region and endpoint come from the usual AWS variables and profiles.
+//! - `prenota routes`: the route table as JSON, which the infrastructure checks compare with the
+//!   SAM and CDK templates.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use prenota_core::Catalogue;
+use prenota_store::CatalogueStore;
+use prenota_store::dynamodb::DynamoStore;
+
+pub const USAGE: &str =
+    "usage: prenota                                      serve (settings: PRENOTA_* variables)
+       prenota catalogue import --table NAME FILE   load FILE (TOML) into the DynamoDB table NAME
+       prenota routes                               print the route table as JSON";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    ImportCatalogue { table: String, file: PathBuf },
+    Routes,
+}
+
+impl Command {
+    /// The command of the arguments after the program's name.
+    pub fn parse(args: &[String]) -> anyhow::Result<Self> {
+        let words: Vec<&str> = args.iter().map(String::as_str).collect();
+        Ok(match words.as_slice() {
+            [] => Self::Serve,
+            ["routes"] => Self::Routes,
+            ["catalogue", "import", "--table", table, file]
+            | ["catalogue", "import", file, "--table", table] => Self::ImportCatalogue {
+                table: (*table).to_owned(),
+                file: PathBuf::from(file),
+            },
+            ["help" | "--help" | "-h"] => bail!("{USAGE}"),
+            _ => bail!("unknown command {:?}\n{USAGE}", words.join(" ")),
+        })
+    }
+}
+
+pub fn print_routes() -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(prenota_web::routes::ROUTES)?);
+    Ok(())
+}
+
+pub async fn import_catalogue(table: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let catalogue = Catalogue::from_toml(&file.display().to_string(), &text)?;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    store
+        .put_catalogue(&catalogue)
+        .await
+        .with_context(|| format!("cannot write the catalogue to DynamoDB table {table}"))?;
+    println!(
+        "{}: {} offices, {} services, {} offerings loaded into DynamoDB table {table}",
+        file.display(),
+        catalogue.offices().len(),
+        catalogue.services().len(),
+        catalogue.offerings().len(),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> anyhow::Result<Command> {
+        Command::parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn commands_are_read_from_the_arguments() {
+        assert_eq!(parse("").unwrap(), Command::Serve);
+        assert_eq!(parse("routes").unwrap(), Command::Routes);
+        let import = Command::ImportCatalogue {
+            table: "prenota".to_owned(),
+            file: PathBuf::from("bergamo.toml"),
+        };
+        assert_eq!(
+            parse("catalogue import --table prenota bergamo.toml").unwrap(),
+            import
+        );
+        assert_eq!(
+            parse("catalogue import bergamo.toml --table prenota").unwrap(),
+            import
+        );
+        for bad in [
+            "catalogue import bergamo.toml",
+            "serve now",
+            "routes all",
+            "--help",
+        ] {
+            assert!(parse(bad).unwrap_err().to_string().contains("usage:"), "{bad}");
+        }
+    }
+}
