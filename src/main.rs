@@ -24,6 +24,7 @@ use prenota_store::CatalogueStore;
 use prenota_store::sqlite::{Erased, SqliteStore};
 use prenota_web::App;
 use prenota_web::app::MAX_BODY_BYTES;
+use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
 use tower_http::services::ServeDir;
 
@@ -106,6 +107,16 @@ async fn erase_personal_data_forever(store: SqliteStore, retention: chrono::Dura
             Err(error) => tracing::error!(%error, "personal data could not be erased"),
         }
     }
+}
+
+/// Any method but GET on `/api/health`: the same 405 problem as the route table's addresses.
+async fn health_wrong_method(headers: http::HeaderMap) -> Response {
+    let lang = prenota_web::app::accept_language(&headers);
+    let mut answer = prenota_web::app::problem(&Problem::new(Code::MethodNotAllowed, lang));
+    answer
+        .headers_mut()
+        .insert(http::header::ALLOW, http::HeaderValue::from_static("GET"));
+    answer.map(Body::from).into_response()
 }
 
 async fn shutdown_signal() {
@@ -195,7 +206,10 @@ async fn serve() -> anyhow::Result<()> {
 
     let server = Server { app, store };
     let router = Router::new()
-        .route("/api/health", axum::routing::get(health))
+        .route(
+            "/api/health",
+            axum::routing::get(health).fallback(health_wrong_method),
+        )
         .route("/api/{*rest}", axum::routing::any(dispatch))
         .route("/c/{*rest}", axum::routing::any(dispatch))
         .route("/p/{*rest}", axum::routing::any(dispatch))

@@ -544,6 +544,9 @@ fn cases(reference: &Slot, hold: &str) -> Vec<Case> {
             Problem(415, "unsupported_media_type"),
         ),
         get("/api/feedback", NotAllowed("POST")),
+        // The one machine's health check is read-only, like every GET address.
+        post("/api/health", "{}", NotAllowed("GET")),
+        case(Method::DELETE, "/api/health", None, None, NotAllowed("GET")),
         // Unknown paths.
         get("/api/nope", Problem(404, "not_found")),
         get(format!("{slots}/extra"), Problem(404, "not_found")),

@@ -5,8 +5,9 @@ use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sns::types::MessageAttributeValue;
-use lettre::message::Mailbox;
 use prenota_notify::{Email, EmailTransport, SendError, Sms, SmsTransport};
+
+use crate::mail_from::{MailFrom, MailFromError};
 
 /// A failed AWS call as the sender sees it. Only an answer about this message (`permanent`
 /// codes: a refused address, a malformed number) is permanent; throttling, outages, timeouts and
@@ -28,14 +29,9 @@ where
 
 pub struct SesTransport {
     client: aws_sdk_sesv2::Client,
-    from: String,
-    from_address: String,
+    from: MailFrom,
     configuration_set: Option<String>,
 }
-
-#[derive(Debug, thiserror::Error)]
-#[error("PRENOTA_MAIL_FROM={0:?} is not an address such as \"Prenota Bergamo <prenota@comune.bergamo.it>\"")]
-pub struct FromError(String);
 
 impl SesTransport {
     /// `from` (`Name <address>` or an address) must be a verified SES identity; the
@@ -44,12 +40,10 @@ impl SesTransport {
         client: aws_sdk_sesv2::Client,
         from: &str,
         configuration_set: Option<String>,
-    ) -> Result<Self, FromError> {
-        let mailbox: Mailbox = from.parse().map_err(|_| FromError(from.to_owned()))?;
+    ) -> Result<Self, MailFromError> {
         Ok(Self {
             client,
-            from: from.to_owned(),
-            from_address: mailbox.email.to_string(),
+            from: MailFrom::parse(from)?,
             configuration_set,
         })
     }
@@ -59,7 +53,7 @@ impl SesTransport {
 impl EmailTransport for SesTransport {
     async fn send_email(&self, email: &Email, outbox_id: &str) -> Result<String, SendError> {
         let mime = email
-            .to_mime(&self.from, outbox_id)
+            .to_mime(&self.from.header, outbox_id)
             .map_err(|error| SendError::Permanent(error.to_string()))?;
         let raw = RawMessage::builder()
             .data(Blob::new(mime))
@@ -68,7 +62,7 @@ impl EmailTransport for SesTransport {
         let sent = self
             .client
             .send_email()
-            .from_email_address(&self.from_address)
+            .from_email_address(self.from.address.to_string())
             .destination(Destination::builder().to_addresses(&email.to).build())
             .content(EmailContent::builder().raw(raw).build())
             .set_configuration_set_name(self.configuration_set.clone())

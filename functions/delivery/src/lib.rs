@@ -6,6 +6,7 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod local;
+pub mod mail_from;
 pub mod poll;
 pub mod reminders;
 pub mod sender;

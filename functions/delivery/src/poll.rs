@@ -32,23 +32,16 @@ pub async fn deliver_forever(sender: Sender) {
 
 /// One pass over the pending messages, oldest first, skipping the channels that are resting.
 async fn deliver_round(sender: &Sender, resting: &mut HashMap<String, Backoff>) {
-    let pending = match sender.app().store.pending_messages(BATCH).await {
-        Ok(pending) => pending,
-        Err(error) => {
-            tracing::error!(%error, "the outbox could not be read");
-            return;
-        }
-    };
-    for entry in pending {
-        let channel = entry.message.channel.clone();
+    for message in sender.pending(BATCH).await {
+        let channel = message.channel;
         if resting
             .get(&channel)
             .is_some_and(|rest| Instant::now() < rest.until)
         {
             continue;
         }
-        match sender.deliver(&entry.message.id).await {
-            Ok(Delivered::Later(_)) => {
+        match sender.deliver_logged(&message.id).await {
+            Some(Delivered::Later(_)) => {
                 let failures = resting.get(&channel).map_or(1, |rest| rest.failures + 1);
                 let wait = sender.retry().wait(failures);
                 tracing::warn!(%channel, failures, wait_ms = wait.as_millis() as u64, "channel resting");
@@ -60,10 +53,10 @@ async fn deliver_round(sender: &Sender, resting: &mut HashMap<String, Backoff>) 
                     },
                 );
             }
-            Ok(_) => {
+            Some(_) => {
                 resting.remove(&channel);
             }
-            Err(error) => tracing::error!(%error, id = %entry.message.id, "delivery not recorded"),
+            None => {}
         }
     }
 }

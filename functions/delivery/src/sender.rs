@@ -103,6 +103,30 @@ impl Sender {
         self.retry
     }
 
+    /// The pending messages, oldest first, at most `limit`. An outbox that cannot be read is
+    /// logged and gives none: the next round asks again.
+    pub async fn pending(&self, limit: usize) -> Vec<OutboxMessage> {
+        match self.app.store.pending_messages(limit).await {
+            Ok(pending) => pending.into_iter().map(|entry| entry.message).collect(),
+            Err(error) => {
+                tracing::error!(%error, "the outbox could not be read");
+                Vec::new()
+            }
+        }
+    }
+
+    /// [`Sender::deliver`], with a delivery that could not be recorded logged: the message stays
+    /// pending and is delivered again later (`None`).
+    pub async fn deliver_logged(&self, id: &str) -> Option<Delivered> {
+        match self.deliver(id).await {
+            Ok(delivered) => Some(delivered),
+            Err(error) => {
+                tracing::error!(%error, id, "delivery not recorded");
+                None
+            }
+        }
+    }
+
     /// Delivers the outbox message `id` if it is still pending, and records the outcome. An error
     /// is the store's: the message stays pending and the next delivery tries again.
     pub async fn deliver(&self, id: &str) -> StoreResult<Delivered> {

@@ -6,41 +6,33 @@
 
 use async_trait::async_trait;
 use lettre::address::Envelope;
-use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use prenota_notify::{Email, EmailTransport, SendError};
 
+use crate::mail_from::{MailFrom, MailFromError};
+
 pub struct SmtpTransport {
     mailer: AsyncSmtpTransport<Tokio1Executor>,
-    from: String,
-    envelope_from: lettre::Address,
+    from: MailFrom,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpSettingsError {
     #[error("PRENOTA_SMTP_URL is not an SMTP URL such as smtps://user:password@mail.example.it:465: {0}")]
     Url(String),
-    #[error(
-        "PRENOTA_MAIL_FROM={0:?} is not an address such as \"Prenota Bergamo <prenota@comune.bergamo.it>\""
-    )]
-    From(String),
+    #[error(transparent)]
+    From(#[from] MailFromError),
 }
 
 impl SmtpTransport {
     /// `from` is the `From` of every message: `Name <address>` or an address. Call it inside the
     /// Tokio runtime: the connection pool lives there.
     pub fn new(url: &str, from: &str) -> Result<Self, SmtpSettingsError> {
-        let mailbox: Mailbox = from
-            .parse()
-            .map_err(|_| SmtpSettingsError::From(from.to_owned()))?;
+        let from = MailFrom::parse(from)?;
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|error| SmtpSettingsError::Url(error.to_string()))?
             .build();
-        Ok(Self {
-            mailer,
-            from: from.to_owned(),
-            envelope_from: mailbox.email,
-        })
+        Ok(Self { mailer, from })
     }
 }
 
@@ -48,13 +40,13 @@ impl SmtpTransport {
 impl EmailTransport for SmtpTransport {
     async fn send_email(&self, email: &Email, outbox_id: &str) -> Result<String, SendError> {
         let mime = email
-            .to_mime(&self.from, outbox_id)
+            .to_mime(&self.from.header, outbox_id)
             .map_err(|error| SendError::Permanent(error.to_string()))?;
         let to: lettre::Address = email
             .to
             .parse()
             .map_err(|_| SendError::Permanent(format!("{:?} is not an e-mail address", email.to)))?;
-        let envelope = Envelope::new(Some(self.envelope_from.clone()), vec![to])
+        let envelope = Envelope::new(Some(self.from.address.clone()), vec![to])
             .map_err(|error| SendError::Permanent(error.to_string()))?;
         match self.mailer.send_raw(&envelope, &mime).await {
             Ok(response) => Ok(format!(

@@ -96,17 +96,8 @@ pub async fn handle(sender: &Sender, event: Value) -> BatchResponse {
 }
 
 async fn sweep(sender: &Sender) {
-    let pending = match sender.app().store.pending_messages(SWEEP_BATCH).await {
-        Ok(pending) => pending,
-        Err(error) => {
-            tracing::error!(%error, "the outbox could not be read");
-            return;
-        }
-    };
-    for entry in pending {
-        if let Err(error) = sender.deliver(&entry.message.id).await {
-            tracing::error!(id = %entry.message.id, %error, "delivery not recorded");
-        }
+    for message in sender.pending(SWEEP_BATCH).await {
+        sender.deliver_logged(&message.id).await;
     }
 }
 

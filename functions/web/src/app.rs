@@ -235,7 +235,8 @@ impl App {
         };
         match request.body(bytes) {
             Ok(request) => self.handle(request).await,
-            Err(_) => problem(&Problem::new(Code::NotFound, Lang::It)),
+            // Not even a request (a path with spaces, a bad method): the caller's mistake.
+            Err(_) => problem(&Problem::new(Code::InvalidQuery, Lang::It)),
         }
     }
 

@@ -11,7 +11,7 @@ use prenota_store::{Booking, StoreError};
 use crate::app::{Answer, App, Incoming, respond};
 use crate::pages;
 
-use crate::render;
+use crate::render::{self, OutboxError};
 
 /// Security headers of every HTML page: the code is in the URL, so no referrer; nothing runs but
 /// our own stylesheet (by hash); nothing frames us.
@@ -127,10 +127,14 @@ pub async fn confirm(app: &App, incoming: &Incoming<'_>) -> Answer {
         Err(error) => return failure(&error, lang),
     };
     let page_code = render::page_code(app, &confirm);
-    let messages: Vec<_> = confirmed_message(app, &booking, &page_code, now)
-        .into_iter()
-        .chain(render::reminder_schedule(app, &booking, now))
-        .collect();
+    let messages = match (
+        confirmed_message(app, &booking, &page_code, now),
+        render::reminder_schedule(app, &booking, now),
+    ) {
+        (Ok(message), Ok(reminder)) => message.into_iter().chain(reminder).collect::<Vec<_>>(),
+        // No booking is confirmed without its messages.
+        (Err(error), _) | (_, Err(error)) => return unqueueable(&error, lang),
+    };
     match app
         .store
         .confirm(&confirm.hash(), &page_code.hash(), &messages, now)
@@ -147,10 +151,14 @@ fn confirmed_message(
     booking: &Booking,
     page_code: &Token,
     now: chrono::DateTime<chrono::Utc>,
-) -> Option<prenota_store::OutboxMessage> {
-    let person = booking.person.as_ref()?;
+) -> Result<Option<prenota_store::OutboxMessage>, OutboxError> {
+    let Some(person) = booking.person.as_ref() else {
+        return Ok(None);
+    };
     // The short code is set at the details step; the check-in token needs it.
-    let checkin = render::checkin_token(app, booking)?;
+    let Some(checkin) = render::checkin_token(app, booking) else {
+        return Ok(None);
+    };
     let facts = render::facts(app, booking, None, person.lang);
     let message = prenota_notify::compose::booking_confirmed(
         &facts,
@@ -158,7 +166,18 @@ fn confirmed_message(
         &render::page_url(app, page_code),
         &checkin,
     );
-    render::outbox(render::BOOKING_CONFIRMED, &message, now).ok()
+    render::outbox(render::BOOKING_CONFIRMED, &message, now).map(Some)
+}
+
+/// A message that could not be written (no random bytes, no JSON): nothing is changed, and the
+/// citizen is asked to try again.
+fn unqueueable(error: &OutboxError, lang: Lang) -> Answer {
+    tracing::error!(%error, "a message could not be queued; nothing was changed");
+    let problem = crate::problem::Problem::new(crate::problem::Code::InternalError, lang);
+    html(
+        problem.code.status(),
+        pages::unavailable_page(lang, &problem.detail),
+    )
 }
 
 pub async fn booking_page(app: &App, incoming: &Incoming<'_>) -> Answer {
@@ -224,16 +243,16 @@ pub async fn cancel(app: &App, incoming: &Incoming<'_>) -> Answer {
             pages::cancel_confirm_page(lang, &facts, &page_code.encode()),
         );
     }
-    let notice = booking.person.as_ref().and_then(|person| {
+    let notice = booking.person.as_ref().map(|person| {
         let facts = render::facts(app, &booking, None, person.lang);
         let message =
             prenota_notify::compose::cancellation_notice(&facts, &person.contact, &render::home_url(app));
-        render::outbox(render::CANCELLATION, &message, now).ok()
+        render::outbox(render::CANCELLATION, &message, now)
     });
-    let messages: Vec<_> = notice
-        .into_iter()
-        .chain(render::reminder_cancel(&booking, now))
-        .collect();
+    let messages = match (notice.transpose(), render::reminder_cancel(&booking, now)) {
+        (Ok(notice), Ok(reminder)) => notice.into_iter().chain([reminder]).collect::<Vec<_>>(),
+        (Err(error), _) | (_, Err(error)) => return unqueueable(&error, lang),
+    };
     match app.store.cancel(&page_code.hash(), &messages, now).await {
         Ok(outcome) => html(
             StatusCode::OK,

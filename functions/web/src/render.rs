@@ -155,41 +155,35 @@ pub struct ReminderOrder {
 }
 
 /// The scheduler item that sets the reminder of a booking confirmed at `now`, when it gets one.
-pub fn reminder_schedule(app: &App, booking: &Booking, now: DateTime<Utc>) -> Option<OutboxMessage> {
-    let at = prenota_core::reminder::reminder_at(
-        booking.date,
-        app.settings.reminder_time,
-        booking.starts_at,
-        now,
-    )?;
-    let order = ReminderOrder {
-        booking_id: booking.id.clone(),
-        at: Some(at),
-    };
-    queued(
-        REMINDER_SCHEDULE,
-        SCHEDULER,
-        &booking.id,
-        serde_json::to_string(&order).ok()?,
-        now,
-    )
-    .ok()
+pub fn reminder_schedule(
+    app: &App,
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> Result<Option<OutboxMessage>, OutboxError> {
+    let at =
+        prenota_core::reminder::reminder_at(booking.date, app.settings.reminder_time, booking.starts_at, now);
+    match at {
+        None => Ok(None),
+        Some(at) => reminder_order(REMINDER_SCHEDULE, booking, Some(at), now).map(Some),
+    }
 }
 
 /// The scheduler item that drops the reminder of a cancelled booking (none set is fine).
-pub fn reminder_cancel(booking: &Booking, now: DateTime<Utc>) -> Option<OutboxMessage> {
+pub fn reminder_cancel(booking: &Booking, now: DateTime<Utc>) -> Result<OutboxMessage, OutboxError> {
+    reminder_order(REMINDER_CANCEL, booking, None, now)
+}
+
+fn reminder_order(
+    kind: &str,
+    booking: &Booking,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, OutboxError> {
     let order = ReminderOrder {
         booking_id: booking.id.clone(),
-        at: None,
+        at,
     };
-    queued(
-        REMINDER_CANCEL,
-        SCHEDULER,
-        &booking.id,
-        serde_json::to_string(&order).ok()?,
-        now,
-    )
-    .ok()
+    queued(kind, SCHEDULER, &booking.id, serde_json::to_string(&order)?, now)
 }
 
 /// A "my bookings" request for the sender, which alone looks the bookings up.
