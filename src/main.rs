@@ -26,7 +26,9 @@ use prenota_web::App;
 use prenota_web::app::MAX_BODY_BYTES;
 use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::settings::Settings;
 
@@ -153,6 +155,13 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve() -> anyhow::Result<()> {
     let settings = Settings::from_environment()?;
+    if !settings.site.join("index.html").is_file() {
+        anyhow::bail!(
+            "PRENOTA_SITE: {} has no index.html: build the citizen's site first with static-site/build \
+             (or set PRENOTA_SITE to a folder that holds it)",
+            settings.site.display()
+        );
+    }
     let logs = tracing_subscriber::fmt().with_env_filter(
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
     );
@@ -214,7 +223,17 @@ async fn serve() -> anyhow::Result<()> {
         .route("/c/{*rest}", axum::routing::any(dispatch))
         .route("/p/{*rest}", axum::routing::any(dispatch))
         .route("/outbox", axum::routing::get(outbox_page))
-        .fallback_service(ServeDir::new(&settings.site))
+        // Site files change with a deploy and have no hashed names: the browser keeps them but
+        // asks each time whether they changed (Last-Modified), so a new version is seen at once.
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeDir::new(&settings.site)),
+        )
+        .layer(CompressionLayer::new())
         .with_state(server);
 
     println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");

@@ -51,7 +51,7 @@ impl Settings {
             catalogue: PathBuf::from(
                 var("PRENOTA_CATALOGUE").unwrap_or_else(|| "infra/catalogue/bergamo.toml".to_owned()),
             ),
-            site: PathBuf::from(var("PRENOTA_SITE").unwrap_or_else(|| "static-site".to_owned())),
+            site: PathBuf::from(var("PRENOTA_SITE").unwrap_or_else(|| "static-site/dist".to_owned())),
             web,
             json_logs: var("PRENOTA_LOG").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             smtp,

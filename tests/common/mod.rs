@@ -15,7 +15,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 pub const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/infra/catalogue/bergamo.toml");
-pub const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/static-site");
+/// Built by `static-site/build` (tests/run builds it first).
+pub const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/static-site/dist");
 
 /// How long the server may take to print its URL.
 const START_TIMEOUT: Duration = Duration::from_secs(20);

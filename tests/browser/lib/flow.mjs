@@ -1,0 +1,46 @@
+// Steps of the citizen's flow shared by the tests, with assertions on what the citizen sees.
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+
+/** Opens the confirmation link that the outbox holds for `contact` (the newest message first). */
+export async function confirmationLink(page, baseURL, contact) {
+  const outbox = await page.context().newPage();
+  await outbox.goto(`${baseURL}/outbox`);
+  const message = outbox.locator(`article[data-kind="confirmation-request"][data-recipient="${contact}"]`).first();
+  const href = await message.locator('a[href*="/c/"]').first().getAttribute('href');
+  await outbox.close();
+  assert.ok(href, `no confirmation link for ${contact} in the outbox`);
+  return new URL(href).pathname;
+}
+
+/** axe-core with the WCAG 2.x A/AA rules and best practices: returns readable violations. */
+export async function axeViolations(page, { exclude = [] } = {}) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']);
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const { violations } = await builder.analyze();
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ')}`).join('\n    ')}`);
+}
+
+export async function expectNoAxeViolations(page, label, options) {
+  const violations = await axeViolations(page, options);
+  assert.deepEqual(violations, [], `axe violations on ${label}:\n  ${violations.join('\n  ')}`);
+}
+
+export async function noHorizontalScroll(page, label) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+  }));
+  assert.ok(scrollWidth <= clientWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport`);
+}
+
+/** The API's view of a day: used to check that a slot really is free or taken. */
+export async function freeSlots(baseURL, serviceId, officeId, date) {
+  const response = await fetch(`${baseURL}/api/services/${serviceId}/offices/${officeId}/slots?date=${date}`);
+  assert.equal(response.status, 200);
+  return (await response.json()).slots.map((s) => s.start);
+}
+
+/** Console errors and page errors, except the browser's own log lines for the HTTP statuses a test provokes. */
+export function unexpectedProblems(context, allowedStatuses = []) {
+  return context.problems.filter((p) => !allowedStatuses.some((status) => p.includes(`status of ${status}`)));
+}

@@ -1,0 +1,78 @@
+// Starts one Prenota server (the one-machine binary) for a test file: a free port on 127.0.0.1,
+// a fresh data folder, the repo root as working directory (so it finds infra/catalogue), the
+// built static site. Waits for /api/health; stop() kills it and removes the data folder.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BINARY = process.env.PRENOTA_SERVER_BIN || '/tmp/ui-server/prenota';
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHealth(url, child, output) {
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prenota exited with ${child.exitCode}:\n${output.join('')}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`prenota did not answer /api/health within 20 s:\n${output.join('')}`);
+}
+
+/**
+ * @param {object} [options]
+ * @param {Record<string,string>} [options.env] extra settings, e.g. { PRENOTA_HOLD_TTL: '5s' }
+ * @param {string} [options.catalogue] TOML text of a catalogue to load instead of Bergamo's
+ */
+export async function startServer({ env = {}, catalogue } = {}) {
+  const data = await mkdtemp(join(tmpdir(), 'prenota-browser-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const settings = {
+    ...process.env,
+    PRENOTA_ADDR: `127.0.0.1:${port}`,
+    PRENOTA_DATA: data,
+    PRENOTA_SITE: join(REPO, 'static-site/dist'),
+    ...env,
+  };
+  if (catalogue) {
+    settings.PRENOTA_CATALOGUE = join(data, 'catalogue.toml');
+    await writeFile(settings.PRENOTA_CATALOGUE, catalogue);
+  }
+  const child = spawn(BINARY, [], { cwd: REPO, env: settings, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
+  await waitForHealth(url, child, output);
+  return {
+    url,
+    output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(data, { recursive: true, force: true });
+    },
+  };
+}
