@@ -13,13 +13,14 @@ use crate::pages;
 
 use crate::render::{self, OutboxError};
 
-/// Security headers of every HTML page: the code is in the URL, so no referrer; nothing runs but
-/// our own stylesheet (by hash); nothing frames us.
+/// Security headers of every HTML page: the code is in the URL, so no referrer; no script runs;
+/// styles, fonts and icons come from our own site (and the page's own stylesheet, by hash);
+/// nothing frames us.
 pub fn html(status: StatusCode, body: String) -> Answer {
     let mut answer = respond(status, "text/html; charset=utf-8", body);
     let csp = format!(
-        "default-src 'none'; style-src {}; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
-         frame-ancestors 'none'; object-src 'none'",
+        "default-src 'none'; style-src 'self' {}; font-src 'self'; img-src 'self' data:; form-action 'self'; \
+         base-uri 'none'; frame-ancestors 'none'; object-src 'none'",
         pages::style_csp_source()
     );
     let headers = answer.headers_mut();

@@ -18,7 +18,7 @@ use prenota_notify::BookingFacts;
 use prenota_notify::format::{date_long, deadline, time_range};
 use sha2::{Digest, Sha256};
 
-use texts::{Texts, fill, texts};
+use texts::{Texts, chrome_text, fill, texts};
 
 /// The pages' only stylesheet, embedded as-is in each page's `<style>` element.
 pub const CSS: &str = include_str!("pages/booking.css");
@@ -246,15 +246,16 @@ fn message_page(lang: Lang, title: &str, message: &str) -> String {
     layout(lang, title, None, &body)
 }
 
-/// The frame every page shares. `title` is plain text, `main` is HTML. The language switch points at
-/// `here` (a path, already safe for a URL) or, without one, at the current path.
+/// The site's header and footer, written once for every page of the site and put into these
+/// pages too (the Lambdas carry them in the binary).
+const HEADER: &str = include_str!("../../../static-site/src/partials/header.html");
+const FOOTER: &str = include_str!("../../../static-site/src/partials/footer.html");
+
+/// The frame every page shares: the site's header, footer and stylesheets. `title` is plain text,
+/// `main` is HTML. The language links point at `here` (a path, already safe for a URL) or,
+/// without one, at the current path.
 fn layout(lang: Lang, title: &str, here: Option<&str>, main: &str) -> String {
     let t = texts(lang);
-    let other = match lang {
-        Lang::It => Lang::En,
-        Lang::En => Lang::It,
-    };
-    let switch = format!("{}?lang={}", here.unwrap_or(""), other.as_str());
     format!(
         r##"<!DOCTYPE html>
 <html lang="{lang}">
@@ -265,30 +266,17 @@ fn layout(lang: Lang, title: &str, here: Option<&str>, main: &str) -> String {
 <meta name="referrer" content="no-referrer">
 <meta name="color-scheme" content="light">
 <title>{title} – {suffix}</title>
+<link rel="stylesheet" href="/assets/bootstrap-italia.min.css">
+<link rel="stylesheet" href="/assets/prenota.css">
 <style>{css}</style>
 </head>
 <body>
-<a class="skip" href="#main">{skip}</a>
-<header class="site-header">
-<div class="wrap">
-<a class="brand" href="/"><span class="brand-city">{city}</span><span class="brand-name">{product}</span></a>
-<nav class="language" aria-label="{language_nav}"><a href="{switch}" hreflang="{other}" lang="{other}">{other_language}</a></nav>
-</div>
-</header>
-<main id="main" class="wrap" tabindex="-1">
-{main}</main>
-<footer class="site-footer">
-<div class="wrap">
-<nav aria-label="{footer_nav}">
-<ul>
-<li><a href="/privacy.html">{privacy}</a></li>
-<li><a href="/accessibilita.html">{accessibility}</a></li>
-<li><a href="/termini.html">{terms}</a></li>
-</ul>
-</nav>
-<p>{footer_note}</p>
-</div>
-</footer>
+{header}
+<main id="main" class="container my-4 my-lg-5" tabindex="-1">
+<div class="page">
+{main}</div>
+</main>
+{footer}
 </body>
 </html>
 "##,
@@ -296,19 +284,62 @@ fn layout(lang: Lang, title: &str, here: Option<&str>, main: &str) -> String {
         title = escape(title),
         suffix = escape(t.title_suffix),
         css = CSS,
-        skip = escape(t.skip_link),
-        city = escape(t.city),
-        product = escape(t.product),
-        language_nav = escape(t.language_nav),
-        switch = escape(&switch),
-        other = other.as_str(),
-        other_language = escape(t.other_language),
-        footer_nav = escape(t.footer_nav),
-        privacy = escape(t.privacy),
-        accessibility = escape(t.accessibility),
-        terms = escape(t.terms_of_service),
-        footer_note = escape(t.footer_note),
+        header = localized_partial(HEADER, lang, here.unwrap_or("")),
+        footer = localized_partial(FOOTER, lang, here.unwrap_or("")),
     )
+}
+
+/// A partial of the site in `lang`: the text of each `data-i18n="key"` element and the attribute
+/// of each `data-i18n-attr="attribute:key"` replaced (the site's script does the same in the
+/// browser), the language links pointed at `here` and the current one marked.
+fn localized_partial(partial: &str, lang: Lang, here: &str) -> String {
+    let mut out = String::with_capacity(partial.len() + 256);
+    let mut rest = partial.trim_end();
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let close = open + rest[open..].find('>').map_or(rest.len() - open, |at| at + 1);
+        let tag = localized_tag(&rest[open..close], lang, here);
+        out.push_str(&tag);
+        rest = &rest[close..];
+        let key = attribute_value(&tag, "data-i18n");
+        if let Some(text) = key.and_then(|key| chrome_text(key, lang)) {
+            out.push_str(&escape(text));
+            rest = &rest[rest.find('<').unwrap_or(rest.len())..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn localized_tag(tag: &str, lang: Lang, here: &str) -> String {
+    let mut tag = tag.replace(" aria-current=\"true\"", "");
+    if let Some((attribute, key)) = attribute_value(&tag, "data-i18n-attr").and_then(|v| v.split_once(':')) {
+        if let (Some(old), Some(text)) = (attribute_value(&tag, attribute), chrome_text(key, lang)) {
+            tag = tag.replacen(
+                &format!("{attribute}=\"{old}\""),
+                &format!("{attribute}=\"{}\"", escape(text)),
+                1,
+            );
+        }
+    }
+    for other in [Lang::It, Lang::En] {
+        let code = other.as_str();
+        tag = tag.replacen(
+            &format!("href=\"?lang={code}\""),
+            &format!("href=\"{here}?lang={code}\""),
+            1,
+        );
+    }
+    if attribute_value(&tag, "data-set-lang") == Some(lang.as_str()) {
+        tag = tag.replacen(">", " aria-current=\"true\">", 1);
+    }
+    tag
+}
+
+/// The value of `name="…"` in a tag, if it has one.
+fn attribute_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
 }
 
 /// A section titled by its `<h2>`, whose id is `{name}-title`.

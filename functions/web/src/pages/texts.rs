@@ -21,20 +21,8 @@ macro_rules! texts {
 }
 
 texts! {
-    // Layout: header, footer, language switch.
-    city: "Comune di Bergamo", "Comune di Bergamo";
-    product: "Prenota", "Prenota";
+    // The title of every page ends with this.
     title_suffix: "Prenota – Comune di Bergamo", "Prenota – Comune di Bergamo";
-    skip_link: "Vai al contenuto principale", "Skip to main content";
-    language_nav: "Lingua", "Language";
-    // The other language's name, written in that language.
-    other_language: "English", "Italiano";
-    footer_nav: "Informazioni legali", "Legal information";
-    privacy: "Informativa sulla privacy", "Privacy notice";
-    accessibility: "Dichiarazione di accessibilità", "Accessibility statement";
-    terms_of_service: "Termini del servizio", "Terms of service";
-    footer_note: "Prenota è il servizio del Comune di Bergamo per prenotare un appuntamento agli sportelli.",
-        "Prenota is the Comune di Bergamo's service for booking an appointment at its counters.";
 
     // The booking summary.
     label_service: "Servizio", "Service";
@@ -135,4 +123,59 @@ pub(crate) fn texts(lang: Lang) -> &'static Texts {
 /// `template` with its `{}` replaced by `value` (plain text: escape the result).
 pub(crate) fn fill(template: &str, value: &str) -> String {
     template.replacen("{}", value, 1)
+}
+
+/// The header's and footer's words, by the `data-i18n` keys of the site's partials
+/// (`static-site/src/partials/`), which every page shares: the same words as the site's `i18n.js`.
+pub(crate) const CHROME: &[(&str, &str, &str)] = &[
+    ("skip", "Vai al contenuto principale", "Skip to main content"),
+    ("langNav", "Lingua", "Language"),
+    (
+        "cityLink",
+        "Sito del Comune di Bergamo",
+        "Comune di Bergamo website",
+    ),
+    (
+        "brandTagline",
+        "Prenota un appuntamento agli sportelli",
+        "Book an appointment at the counters",
+    ),
+    ("f_contacts", "Contatti", "Contacts"),
+    (
+        "f_address",
+        "Comune di Bergamo – Piazza Matteotti, 27 – 24122 Bergamo",
+        "Comune di Bergamo – Piazza Matteotti, 27 – 24122 Bergamo, Italy",
+    ),
+    ("f_faq", "Leggi le FAQ", "Read the FAQ"),
+    (
+        "f_report",
+        "Segnala un disservizio",
+        "Report a problem with the service",
+    ),
+    ("home_my", "Le mie prenotazioni", "My bookings"),
+    ("f_service", "Il servizio", "About the service"),
+    (
+        "f_about",
+        "Prenota è il servizio del Comune di Bergamo per prenotare un appuntamento agli sportelli. Software libero, licenza EUPL-1.2.",
+        "Prenota is the Comune di Bergamo's service to book an appointment at its counters. Free software, EUPL-1.2 licence.",
+    ),
+    ("f_legal", "Informazioni legali", "Legal information"),
+    ("f_privacy", "Informativa privacy", "Privacy policy"),
+    ("f_terms", "Termini del servizio", "Terms of service"),
+    (
+        "f_a11y",
+        "Dichiarazione di accessibilità",
+        "Accessibility statement",
+    ),
+];
+
+/// A header or footer text in `lang`.
+pub(crate) fn chrome_text(key: &str, lang: Lang) -> Option<&'static str> {
+    CHROME
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, it, en)| match lang {
+            Lang::It => *it,
+            Lang::En => *en,
+        })
 }
