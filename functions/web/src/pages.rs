@@ -313,14 +313,21 @@ fn localized_partial(partial: &str, lang: Lang, here: &str) -> String {
 
 fn localized_tag(tag: &str, lang: Lang, here: &str) -> String {
     let mut tag = tag.replace(" aria-current=\"true\"", "");
-    if let Some((attribute, key)) = attribute_value(&tag, "data-i18n-attr").and_then(|v| v.split_once(':')) {
-        if let (Some(old), Some(text)) = (attribute_value(&tag, attribute), chrome_text(key, lang)) {
-            tag = tag.replacen(
-                &format!("{attribute}=\"{old}\""),
-                &format!("{attribute}=\"{}\"", escape(text)),
-                1,
-            );
-        }
+    let translated = attribute_value(&tag, "data-i18n-attr")
+        .and_then(|v| v.split_once(':'))
+        .and_then(|(attribute, key)| {
+            Some((
+                attribute,
+                attribute_value(&tag, attribute)?,
+                chrome_text(key, lang)?,
+            ))
+        });
+    if let Some((attribute, old, text)) = translated {
+        tag = tag.replacen(
+            &format!("{attribute}=\"{old}\""),
+            &format!("{attribute}=\"{}\"", escape(text)),
+            1,
+        );
     }
     for other in [Lang::It, Lang::En] {
         let code = other.as_str();
