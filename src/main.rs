@@ -27,6 +27,7 @@ use prenota_web::app::MAX_BODY_BYTES;
 use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -233,7 +234,11 @@ async fn serve() -> anyhow::Result<()> {
                 ))
                 .service(ServeDir::new(&settings.site)),
         )
-        .layer(CompressionLayer::new())
+        // woff2 is compressed already: gzip would only add bytes.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         .with_state(server);
 
     println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");
