@@ -47,18 +47,42 @@ async function reduceSprite(contentFiles) {
   return `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join('')}</svg>\n`;
 }
 
-/** Header and footer are written once, in src/partials/, and put into every page here. */
+/**
+ * What pages share is written once, in src/partials/NAME.html, and put into them here:
+ *  - <!-- include:NAME key="value" … --> (header, footer, head, crumbs) is replaced by the
+ *    partial, indented like the directive;
+ *  - a page that starts with <!-- layout:NAME key="value" … --> (the information pages) is the
+ *    {{content}} of that partial, the rest of its lines.
+ * Each {{key}} of a partial becomes the directive's value; an unknown partial or a {{key}} left
+ * without a value stops the build.
+ */
 async function includePartials() {
+  const dir = join(outDir, 'partials');
   const partials = {};
-  for (const name of ['header', 'footer']) {
-    partials[name] = (await readFile(join(outDir, 'partials', `${name}.html`), 'utf8')).trimEnd();
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.html')) partials[name.slice(0, -5)] = (await readFile(join(dir, name), 'utf8')).trimEnd();
   }
+  const attributes = '((?:\\s+[a-z-]+="[^"]*")*)\\s*-->';
+  const layout = new RegExp(`^<!-- layout:([a-z-]+)${attributes}\\n`);
+  const include = new RegExp(`^([ \\t]*)<!-- include:([a-z-]+)${attributes}`, 'gm');
   for (const file of await filesUnder(outDir, ['.html'])) {
-    if (file.includes('/partials/')) continue;
-    const html = await readFile(file, 'utf8');
-    await writeFile(file, html.replace(/<!-- include:(header|footer) -->/g, (_, name) => partials[name]));
+    if (file.startsWith(dir)) continue;
+    const fill = (name, attributeText, extra = {}) => {
+      if (!(name in partials)) throw new Error(`${file}: no partial src/partials/${name}.html`);
+      const values = { ...Object.fromEntries([...attributeText.matchAll(/([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]])), ...extra };
+      return partials[name].replace(/\{\{([a-z-]+)\}\}/g, (_placeholder, key) => {
+        if (!(key in values)) throw new Error(`${file}: ${name} needs ${key}="…"`);
+        return values[key];
+      });
+    };
+    let html = await readFile(file, 'utf8');
+    const page = html.match(layout);
+    if (page) html = `${fill(page[1], page[2], { content: html.slice(page[0].length).trimEnd() })}\n`;
+    html = html.replace(include, (_, indent, name, attributeText) =>
+      fill(name, attributeText).split('\n').map((line) => (line ? indent + line : line)).join('\n'));
+    await writeFile(file, html);
   }
-  await rm(join(outDir, 'partials'), { recursive: true });
+  await rm(dir, { recursive: true });
 }
 
 await includePartials();

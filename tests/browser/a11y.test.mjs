@@ -1,23 +1,13 @@
 // axe-core on every step and page, in Italian and in English, with 0 violations allowed; and a
 // screenshot of each at 390 px and 1280 px wide in tests/.artefacts/screenshots/ for a person to
 // look at. The server-rendered /c/ and /p/ pages are checked the same way.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext, screenshot } from './lib/browser.mjs';
+import { screenshot } from './lib/browser.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
 import { axeViolations, confirmationLink } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser();
 
 const WIDE = { width: 1280, height: 900 };
 const NARROW = { width: 390, height: 844 };
@@ -57,7 +47,7 @@ function checker(page, lang, found) {
 async function walk(lang) {
   const T = TEXT[lang];
   const found = [];
-  const context = await newContext(browser, server.url, { viewport: WIDE });
+  const context = await site.newContext({ viewport: WIDE });
   const page = await context.newPage();
   const check = checker(page, lang, found);
 
@@ -123,7 +113,7 @@ async function walk(lang) {
   await page.locator('#fb-positive').waitFor();
   await check('5-done-rating');
 
-  const link = await confirmationLink(page, server.url, contact);
+  const link = await confirmationLink(page, site.url, contact);
   await page.goto(`${link}?lang=${lang}`);
   await page.getByRole('button', { name: T.confirm }).waitFor();
   await check('c-confirm');

@@ -1,26 +1,15 @@
 // The whole booking with the mouse, in Italian: search "carta identita" → office → slot →
 // details → Riepilogo → INVIA → the link from the outbox → confirm → booking page with QR →
 // add to calendar (.ics) → cancel. Assertions are on what the citizen sees and on the API.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext } from './lib/browser.mjs';
-import { confirmationLink, freeSlots, unexpectedProblems } from './lib/flow.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
+import { bookUpToSummary, confirmationLink, freeSlots, unexpectedProblems } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser();
 
 test('a citizen books, confirms, downloads the .ics and cancels, by mouse', async () => {
-  const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 900 } });
+  const context = await site.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto('/');
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Prenota un appuntamento' }).waitFor());
@@ -66,7 +55,7 @@ test('a citizen books, confirms, downloads the .ics and cancels, by mouse', asyn
   await page.getByRole('heading', { name: 'Inserisci dati' }).waitFor();
   assert.match(await page.locator('#countdown').innerText(), /(19|20):\d\d\s+Tempo per completare la prenotazione/);
   const officeId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('prenota.wizard')).office.id);
-  const held = await freeSlots(server.url, 'cie', officeId, day);
+  const held = await freeSlots(site.url, 'cie', officeId, day);
   assert.ok(held.length >= 0); // with 4 desks the slot stays listed; the race test checks a 1-desk slot
   // Empty form: our own messages beside the fields and summarised at the top.
   await page.getByRole('button', { name: 'Continua' }).click();
@@ -108,7 +97,7 @@ test('a citizen books, confirms, downloads the .ics and cancels, by mouse', asyn
   await page.getByRole('link', { name: 'Prenota un altro appuntamento' }).waitFor();
 
   // The link in the e-mail: GET shows a button, POST confirms, then the booking page with QR.
-  const link = await confirmationLink(page, server.url, 'maria.rossi@esempio.it');
+  const link = await confirmationLink(page, site.url, 'maria.rossi@esempio.it');
   await page.goto(link);
   await page.getByRole('button', { name: 'Conferma prenotazione' }).click();
   await page.getByRole('heading', { name: 'La tua prenotazione' }).waitFor();
@@ -131,7 +120,7 @@ test('a citizen books, confirms, downloads the .ics and cancels, by mouse', asyn
   await page.getByRole('heading', { name: 'Vuoi annullare la prenotazione?' }).waitFor();
   await page.getByRole('button', { name: 'Sì, annulla la prenotazione' }).click();
   await page.getByRole('heading', { name: 'Prenotazione annullata' }).waitFor();
-  const ics = await fetch(`${server.url}${calendarPath}`);
+  const ics = await fetch(`${site.url}${calendarPath}`);
   assert.equal(ics.status, 410);
 
   assert.deepEqual(unexpectedProblems(context, [422]), []);
@@ -139,7 +128,7 @@ test('a citizen books, confirms, downloads the .ics and cancels, by mouse', asyn
 });
 
 test('Le mie prenotazioni gives the same answer whatever the contact', async () => {
-  const context = await newContext(browser, server.url);
+  const context = await site.newContext();
   const page = await context.newPage();
   const answers = [];
   for (const contact of ['maria.rossi@esempio.it', 'nessuno@esempio.it', '+39 347 000 0000']) {
@@ -160,16 +149,9 @@ test('Le mie prenotazioni gives the same answer whatever the contact', async () 
 });
 
 test('switching to English mid-wizard keeps the step, translates everything and is remembered', async () => {
-  const context = await newContext(browser, server.url);
+  const context = await site.newContext();
   const page = await context.newPage();
-  await page.goto('/?service=cie&office=ufficio-1');
-  await page.locator('.slot-button').first().click();
-  await page.getByLabel('Nome', { exact: true }).fill('Paolo');
-  await page.getByLabel('Cognome').fill('Gialli');
-  await page.getByLabel('E-mail o cellulare').fill('paolo@esempio.it');
-  await page.locator('label[for="f-accept"]').click();
-  await page.getByRole('button', { name: 'Continua' }).click();
-  await page.getByRole('heading', { name: 'Riepilogo' }).waitFor();
+  await bookUpToSummary(page, { name: 'Paolo', surname: 'Gialli', contact: 'paolo@esempio.it' });
 
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Summary' }).waitFor();
@@ -189,7 +171,7 @@ test('switching to English mid-wizard keeps the step, translates everything and 
 });
 
 test('the position is asked only on the button, then the offices show their distance', async () => {
-  const context = await newContext(browser, server.url, {
+  const context = await site.newContext({
     permissions: ['geolocation'], geolocation: { latitude: 45.6950, longitude: 9.6700 },
   });
   await context.addInitScript(() => {

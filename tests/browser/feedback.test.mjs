@@ -1,39 +1,22 @@
 // The rating component on "Conferma" (Designers Italia, data-element="feedback"): stars by
 // keyboard, the follow-up question that fits the stars, and an anonymous POST /api/feedback.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext } from './lib/browser.mjs';
-import { unexpectedProblems } from './lib/flow.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
+import { bookUpToSummary, unexpectedProblems } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser();
 
 /** Whether this server build has POST /api/feedback (a bad rating is refused, not "not found"). */
 async function feedbackRouteExists() {
-  const response = await fetch(`${server.url}/api/feedback`, {
+  const response = await fetch(`${site.url}/api/feedback`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 9 }),
   });
   return response.status !== 404 && response.status !== 405;
 }
 
 async function bookUntilConfirmation(page) {
-  await page.goto('/?service=cie&office=ufficio-1');
-  await page.locator('.slot-button').first().click();
-  await page.getByLabel('Nome', { exact: true }).fill('Anna');
-  await page.getByLabel('Cognome').fill('Verdi');
-  await page.getByLabel('E-mail o cellulare').fill('+39 333 123 4567');
-  await page.locator('label[for="f-accept"]').click();
-  await page.getByRole('button', { name: 'Continua' }).click();
+  await bookUpToSummary(page, { name: 'Anna', surname: 'Verdi', contact: '+39 333 123 4567' });
   await page.getByRole('button', { name: 'Invia' }).click();
   await page.getByRole('heading', { name: 'Conferma' }).waitFor();
 }
@@ -43,7 +26,7 @@ test('the rating is sent anonymously to POST /api/feedback', async (t) => {
     t.skip('this server build has no POST /api/feedback yet');
     return;
   }
-  const context = await newContext(browser, server.url);
+  const context = await site.newContext();
   const page = await context.newPage();
   await bookUntilConfirmation(page);
   assert.match(await page.locator('#step-content').innerText(), /Apri l'SMS che hai ricevuto/);

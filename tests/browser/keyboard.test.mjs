@@ -1,22 +1,11 @@
 // The same booking with the keyboard only (Tab, Shift+Tab, Enter, Space, typing: no mouse, no
 // click()), in English, on a 320×640 phone where no step may scroll sideways.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext } from './lib/browser.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
 import { confirmationLink, noHorizontalScroll, unexpectedProblems } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser();
 
 /** What a screen reader would call the focused element: aria-label, else its label or text. */
 function focusedName(page) {
@@ -41,7 +30,7 @@ async function tabTo(page, wanted, max = 60) {
 }
 
 test('the whole booking by keyboard alone at 320×640, in English', async () => {
-  const context = await newContext(browser, server.url, { viewport: { width: 320, height: 640 }, hasTouch: false });
+  const context = await site.newContext({ viewport: { width: 320, height: 640 }, hasTouch: false });
   const page = await context.newPage();
   await page.goto('/');
   await noHorizontalScroll(page, 'home');
@@ -101,7 +90,7 @@ test('the whole booking by keyboard alone at 320×640, in English', async () => 
   assert.match(await page.locator('#step-content').innerText(), /We sent an e-mail to jo\*+@e\*+\.org/);
 
   // The link from the e-mail, then the server pages, still by keyboard.
-  await page.goto(await confirmationLink(page, server.url, 'john.smith@example.org'));
+  await page.goto(await confirmationLink(page, site.url, 'john.smith@example.org'));
   await noHorizontalScroll(page, '/c/');
   await tabTo(page, /^(Confirm booking|Conferma prenotazione)$/);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);

@@ -1,26 +1,15 @@
 // The pages reached from the links in messages work without JavaScript (SMS users on basic
 // browsers): confirm on /c/, then on /p/ the QR code, the .ics and the two-step cancellation.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext } from './lib/browser.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
 import { ONE_DESK } from './lib/catalogue.mjs';
 import { freeSlots } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer({ catalogue: ONE_DESK }), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser({ catalogue: ONE_DESK });
 
 async function post(path, body) {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${site.url}${path}`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
@@ -28,20 +17,20 @@ async function post(path, body) {
 
 /** A booking made through the API, waiting for confirmation; returns its slot and link. */
 async function pendingBooking(contact) {
-  const day = (await (await fetch(`${server.url}/api/services/cie/offices/sportello-unico/slots`)).json());
+  const day = (await (await fetch(`${site.url}/api/services/cie/offices/sportello-unico/slots`)).json());
   const start = day.slots[0].start;
   const hold = await post('/api/holds', { service_id: 'cie', office_id: 'sportello-unico', date: day.date, start });
   assert.equal(hold.status, 201);
   const sent = await post(`/api/holds/${hold.body.hold_id}/booking`, { name: 'Giulia', surname: 'Bianchi', contact, accept_terms: true });
   assert.equal(sent.status, 202);
-  const outbox = await (await fetch(`${server.url}/outbox`)).text();
+  const outbox = await (await fetch(`${site.url}/outbox`)).text();
   const link = outbox.match(new RegExp(`data-recipient="${contact}"[\\s\\S]*?href="https?://[^/]+(/c/[A-Za-z0-9_-]+)"`))[1];
   return { date: day.date, start, link };
 }
 
 test('confirm and cancel work with JavaScript disabled', async () => {
   const { date, start, link } = await pendingBooking('giulia@esempio.it');
-  const context = await newContext(browser, server.url, { javaScriptEnabled: false });
+  const context = await site.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
 
   await page.goto(link);
@@ -52,12 +41,12 @@ test('confirm and cancel work with JavaScript disabled', async () => {
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Aggiungi al calendario' }).click()]);
   assert.match(download.suggestedFilename(), /\.ics$/);
-  assert.ok(!(await freeSlots(server.url, 'cie', 'sportello-unico', date)).includes(start), 'confirmed slot is taken');
+  assert.ok(!(await freeSlots(site.url, 'cie', 'sportello-unico', date)).includes(start), 'confirmed slot is taken');
 
   await page.getByRole('button', { name: 'Annulla prenotazione' }).click();
   await page.getByRole('heading', { name: 'Vuoi annullare la prenotazione?' }).waitFor();
   await page.getByRole('button', { name: 'Sì, annulla la prenotazione' }).click();
   await page.getByRole('heading', { name: 'Prenotazione annullata' }).waitFor();
-  assert.ok((await freeSlots(server.url, 'cie', 'sportello-unico', date)).includes(start), 'cancelled slot is free again');
+  assert.ok((await freeSlots(site.url, 'cie', 'sportello-unico', date)).includes(start), 'cancelled slot is free again');
   await context.close();
 });

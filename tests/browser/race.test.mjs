@@ -1,23 +1,12 @@
 // Two citizens race for the last seat of a slot (one desk): one wins and goes on; the other is
 // told clearly and offered the next free slot, which they can take with one press.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { launch, newContext } from './lib/browser.mjs';
+import { serverAndBrowser } from './lib/fixture.mjs';
 import { ONE_DESK } from './lib/catalogue.mjs';
 import { freeSlots, unexpectedProblems } from './lib/flow.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer({ catalogue: ONE_DESK }), launch()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = serverAndBrowser({ catalogue: ONE_DESK });
 
 async function atSlotStep(context) {
   const page = await context.newPage();
@@ -27,7 +16,7 @@ async function atSlotStep(context) {
 }
 
 test('one wins the last seat, the other is told and offered the next free slot', async () => {
-  const [first, second] = await Promise.all([newContext(browser, server.url), newContext(browser, server.url)]);
+  const [first, second] = await Promise.all([site.newContext(), site.newContext()]);
   const [winner, loser] = await Promise.all([atSlotStep(first), atSlotStep(second)]);
   const seat = winner.locator('.slot-button').first();
   const name = await seat.getAttribute('aria-label');
@@ -54,17 +43,17 @@ test('one wins the last seat, the other is told and offered the next free slot',
 });
 
 test('INDIETRO on "Inserisci dati" gives the held slot back at once', async () => {
-  const context = await newContext(browser, server.url);
+  const context = await site.newContext();
   const page = await atSlotStep(context);
   const day = await page.locator('#day-select').inputValue();
   const slot = page.locator('.slot-button').last();
   const start = (await slot.innerText()).slice(0, 5);
   await slot.click();
   await page.getByRole('heading', { name: 'Inserisci dati' }).waitFor();
-  assert.ok(!(await freeSlots(server.url, 'cie', 'sportello-unico', day)).includes(start), 'held');
+  assert.ok(!(await freeSlots(site.url, 'cie', 'sportello-unico', day)).includes(start), 'held');
   await page.getByRole('link', { name: 'Indietro' }).click();
   await page.getByRole('heading', { name: 'Scegli orario' }).waitFor();
-  assert.ok((await freeSlots(server.url, 'cie', 'sportello-unico', day)).includes(start), 'released');
+  assert.ok((await freeSlots(site.url, 'cie', 'sportello-unico', day)).includes(start), 'released');
   assert.equal(await page.getByRole('timer').isHidden(), true);
   assert.deepEqual(unexpectedProblems(context), []);
   await context.close();

@@ -2,6 +2,21 @@
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 
+/**
+ * In Italian, from the deep link to "Scegli orario" at ufficio-1: takes the first free slot, fills
+ * "Inserisci dati" with this person, accepts the privacy notice and waits for "Riepilogo".
+ */
+export async function bookUpToSummary(page, { name, surname, contact }) {
+  await page.goto('/?service=cie&office=ufficio-1');
+  await page.locator('.slot-button').first().click();
+  await page.getByLabel('Nome', { exact: true }).fill(name);
+  await page.getByLabel('Cognome').fill(surname);
+  await page.getByLabel('E-mail o cellulare').fill(contact);
+  await page.locator('label[for="f-accept"]').click(); // Bootstrap Italia draws the box on the label
+  await page.getByRole('button', { name: 'Continua' }).click();
+  await page.getByRole('heading', { name: 'Riepilogo' }).waitFor();
+}
+
 /** Opens the confirmation link that the outbox holds for `contact` (the newest message first). */
 export async function confirmationLink(page, baseURL, contact) {
   const outbox = await page.context().newPage();

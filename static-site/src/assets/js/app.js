@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { initChrome } from './chrome.js';
 import { esc } from './html.js';
-import { currentLang, formatDate, formatInstant, formatRange, t } from './i18n.js';
+import { currentLang, formatDate, formatDistance, formatInstant, formatRange, t } from './i18n.js';
 import { emptyState, loadState, saveState } from './state.js';
 import { startCountdown, stopCountdown } from './countdown.js';
 import { bindFeedback, feedbackMarkup } from './feedback.js';
@@ -54,8 +54,12 @@ function allowedStep(step) {
   return STEPS.includes(step) ? step : 'service';
 }
 
-/** Moves to a step: releases the hold when going back to a step before the slot is chosen ("INDIETRO"). */
-async function go(step, { push = true, focus = true } = {}) {
+/**
+ * Moves to a step: releases the hold when going back to a step before the slot is chosen ("INDIETRO").
+ * `offices` is an answer of api.offices just fetched for the chosen service, which "Scegli sede"
+ * shows instead of asking the same again.
+ */
+async function go(step, { push = true, focus = true, offices = null } = {}) {
   // A sent booking cannot be edited: leaving "Conferma" (e.g. with the back button) starts afresh.
   if (step !== 'done' && state.result) state = { ...emptyState(), position: state.position };
   const target = allowedStep(step);
@@ -63,7 +67,7 @@ async function go(step, { push = true, focus = true } = {}) {
   persist();
   if (push) history.pushState({ view: 'wizard', step: target }, '', urlFor('wizard', target));
   else history.replaceState({ view: 'wizard', step: target }, '', urlFor('wizard', target));
-  await renderWizard(target, focus);
+  await renderWizard(target, focus, offices);
 }
 
 function showView(name) {
@@ -93,15 +97,16 @@ async function route({ focus = false } = {}) {
 async function openDeepLink(serviceId, officeId) {
   if (state.hold) await releaseHold();
   state = { ...emptyState(), position: state.position };
+  let data = null;
   try {
-    const data = await api.offices(serviceId);
+    data = await api.offices(serviceId);
     state.service = { ...data.service, lang: currentLang() };
     const office = data.offices.find((o) => o.id === officeId);
     if (office) state.office = { id: office.id, name: office.name, address: office.address };
   } catch (error) {
     state.notice = { kind: 'warning', text: error.message };
   }
-  return go(state.office ? 'slot' : state.service ? 'office' : 'service', { push: false, focus: false });
+  return go(state.office ? 'slot' : state.service ? 'office' : 'service', { push: false, focus: false, offices: data });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ function errorBlock(error) {
   return `<div class="alert alert-danger" role="alert"><p class="mb-2">${esc(error.message)}</p><button type="button" class="btn btn-outline-primary btn-sm" data-action="retry">${esc(t('retry'))}</button></div>`;
 }
 
-async function renderWizard(step, focus) {
+async function renderWizard(step, focus, offices = null) {
   showView('wizard');
   setTitle(step);
   document.getElementById('stepper').innerHTML = stepperMarkup(step);
@@ -180,7 +185,7 @@ async function renderWizard(step, focus) {
   content.setAttribute('aria-busy', 'true');
   await refreshServiceName();
   const renderers = { service: renderService, office: renderOffice, slot: renderSlot, details: renderDetails, summary: renderSummary, done: renderDone };
-  await renderers[step]();
+  await renderers[step](step === 'office' ? offices : undefined);
   content.removeAttribute('aria-busy');
   const notice = document.getElementById('step-notice');
   state.notice = null;
@@ -273,17 +278,18 @@ async function chooseService(id) {
   state.service = { ...data.service, lang: currentLang() };
   state.office = null;
   state.date = null;
-  await go('office');
+  await go('office', { offices: data });
 }
 
 // ---------------------------------------------------------------------------------------------
 // 2 Scegli sede
 // ---------------------------------------------------------------------------------------------
 
-async function renderOffice() {
-  let data;
+async function renderOffice(fetched) {
+  // What was fetched to choose the service was asked without the citizen's position.
+  let data = state.position ? null : fetched;
   try {
-    data = await api.offices(state.service.id, state.position);
+    data ??= await api.offices(state.service.id, state.position);
   } catch (error) {
     content.innerHTML = `${stepHeading('office')}${errorBlock(error)}`;
     return;
@@ -309,7 +315,7 @@ async function renderOffice() {
 
 function officeListMarkup(offices) {
   const items = offices.map((office) => {
-    const distance = office.distance_m == null ? '' : `<span class="office-distance">${esc(t('distance', office.distance_m))}</span> `;
+    const distance = office.distance_m == null ? '' : `<span class="office-distance">${esc(formatDistance(office.distance_m))}</span> `;
     const first = office.first_slot
       ? `<p class="first-slot mb-3"><strong>${esc(t('first_slot'))}</strong><br>${esc(t('date'))}: ${esc(formatDate(office.first_slot.date))}<br>${esc(t('time'))}: ${esc(formatRange(office.first_slot.start, office.first_slot.end))}</p>`
       : `<p class="first-slot mb-3">${esc(t('no_slot'))}</p>`;
@@ -414,7 +420,7 @@ function slotListMarkup(data) {
   const day = formatDate(data.date);
   const buttons = data.slots.map((slot) => {
     const time = formatRange(slot.start, slot.end);
-    return `<li><button type="button" class="btn btn-outline-primary slot-button" data-action="slot" data-start="${slot.start}" data-end="${slot.end}" aria-label="${esc(t('slot_name', time, day, state.office.name))}">${esc(time)}</button></li>`;
+    return `<li><button type="button" class="btn btn-outline-primary slot-button" data-action="slot" data-start="${slot.start}" data-end="${slot.end}" aria-label="${esc(`${time}, ${day}, ${state.office.name}`)}">${esc(time)}</button></li>`;
   }).join('');
   return `<p class="mt-3">${esc(t('slot_lead'))}</p><ul class="slot-list list-unstyled" id="slot-list">${buttons}</ul>`;
 }

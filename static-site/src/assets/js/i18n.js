@@ -53,7 +53,6 @@ const TEXTS = {
     first_slot: 'Primo slot disponibile',
     date: 'Data', time: 'Ore',
     no_slot: 'Nessun orario libero nei prossimi giorni',
-    distance: (m) => (m < 1000 ? `${m} m` : `${(m / 1000).toLocaleString('it-IT', { maximumFractionDigits: 1 })} km`),
     choose_office: 'Scegli questa sede',
     offices_none: 'Nessuna sede offre questo servizio al momento.',
     slot_title: 'Scegli orario',
@@ -61,7 +60,6 @@ const TEXTS = {
     slot_on: (date) => `in data ${date}`,
     day_label: 'Giorno',
     day_prev: 'Giorno precedente', day_next: 'Giorno successivo',
-    slot_name: (time, date, office) => `${time}, ${date}, ${office}`,
     slots_none: 'Non ci sono orari liberi in questa sede per i prossimi giorni. Scegli un\'altra sede.',
     slot_taken: 'Questo orario è appena stato prenotato da un\'altra persona.',
     slot_next: (label) => `Prenota il primo orario libero: ${label}`,
@@ -175,7 +173,6 @@ const TEXTS = {
     first_slot: 'First available slot',
     date: 'Date', time: 'Time',
     no_slot: 'No free time in the coming days',
-    distance: (m) => (m < 1000 ? `${m} m` : `${(m / 1000).toLocaleString('en-GB', { maximumFractionDigits: 1 })} km`),
     choose_office: 'Choose this office',
     offices_none: 'No office offers this service at the moment.',
     slot_title: 'Choose time',
@@ -183,7 +180,6 @@ const TEXTS = {
     slot_on: (date) => `on ${date}`,
     day_label: 'Day',
     day_prev: 'Previous day', day_next: 'Next day',
-    slot_name: (time, date, office) => `${time}, ${date}, ${office}`,
     slots_none: 'There are no free times at this office in the coming days. Please choose another office.',
     slot_taken: 'Someone else has just booked this time.',
     slot_next: (label) => `Book the first free time: ${label}`,
@@ -276,20 +272,31 @@ export function t(key, ...args) {
 const LOCALES = { it: 'it-IT', en: 'en-GB' };
 const ROME = 'Europe/Rome';
 
+const LONG_DAY = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+const SHORT_DAY = { weekday: 'short', day: 'numeric', month: 'short' };
+
+/** `when` (a Date) formatted with these Intl.DateTimeFormat options in the chosen language. */
+function format(when, options) {
+  return new Intl.DateTimeFormat(LOCALES[currentLang()], options).format(when);
+}
+
 /** "venerdì 27 novembre 2026" from "2026-11-27" (a calendar date, formatted at noon UTC so no zone shifts it). */
 export function formatDate(isoDate, style = 'long') {
-  const options = style === 'short'
-    ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }
-    : { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(LOCALES[currentLang()], options).format(new Date(`${isoDate}T12:00:00Z`));
+  return format(new Date(`${isoDate}T12:00:00Z`), { ...(style === 'short' ? SHORT_DAY : LONG_DAY), timeZone: 'UTC' });
 }
 
 /** An instant (RFC 3339) as the citizen reads it in Bergamo: "23:30 di giovedì 26 novembre 2026". */
 export function formatInstant(isoInstant) {
   const when = new Date(isoInstant);
-  const time = new Intl.DateTimeFormat(LOCALES[currentLang()], { hour: '2-digit', minute: '2-digit', timeZone: ROME }).format(when);
-  const day = new Intl.DateTimeFormat(LOCALES[currentLang()], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: ROME }).format(when);
+  const time = format(when, { hour: '2-digit', minute: '2-digit', timeZone: ROME });
+  const day = format(when, { ...LONG_DAY, timeZone: ROME });
   return currentLang() === 'it' ? `${time} di ${day}` : `${time} on ${day}`;
+}
+
+/** "850 m", "1,2 km" (it) or "1.2 km" (en): a distance in metres as the citizen reads it. */
+export function formatDistance(metres) {
+  if (metres < 1000) return `${metres} m`;
+  return `${(metres / 1000).toLocaleString(LOCALES[currentLang()], { maximumFractionDigits: 1 })} km`;
 }
 
 export function formatRange(start, end) {

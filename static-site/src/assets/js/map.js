@@ -38,11 +38,12 @@ export async function showOfficesMap(container, statusElement, offices, onChoose
   const tiles = L.tileLayer(TILES, { maxZoom: 19, attribution: ATTRIBUTION });
   tiles.once('tileerror', () => sayMapFailed(statusElement));
   tiles.addTo(map);
+  // No marker shadow: Leaflet ships it at 1x only, blurred on today's phones (Lighthouse's
+  // image-size-responsive), and it carries no information.
   const icon = L.icon({
     iconUrl: '/assets/leaflet/images/marker-icon.png',
     iconRetinaUrl: '/assets/leaflet/images/marker-icon-2x.png',
-    shadowUrl: '/assets/leaflet/images/marker-shadow.png',
-    iconSize: [25, 41], iconAnchor: [12, 41], shadowSize: [41, 41],
+    iconSize: [25, 41], iconAnchor: [12, 41],
   });
   const points = offices.map((office) => {
     L.marker([office.lat, office.lon], { icon, title: t('map_marker', office.name), alt: t('map_marker', office.name) })
