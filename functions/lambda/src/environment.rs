@@ -23,23 +23,52 @@ pub(crate) fn required(
     lookup(name).with_context(|| format!("{name} is not set: it must name {meaning}"))
 }
 
+/// Where the Lambdas' public URL comes from: `PRENOTA_PUBLIC_URL` itself, or the SSM String
+/// parameter named by `PRENOTA_PUBLIC_URL_PARAMETER`. The stack writes the URL there because a
+/// function cannot be given, in its environment, the address of the distribution that routes to
+/// it (a cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicUrl {
+    Given,
+    Parameter(String),
+}
+
 /// The web settings from the same variables as the one-machine server (DESIGN.md,
-/// "Configuration"), except that `PRENOTA_PUBLIC_URL` is required: a Lambda has no listen address
-/// to default to. `lookup` returns a variable's value, `None` when unset or blank.
-pub fn settings_from(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
-    let settings = Settings::from_lookup(lookup)?;
+/// "Configuration"), except that the public URL is required: a Lambda has no listen address to
+/// default to. `lookup` returns a variable's value, `None` when unset or blank. With
+/// [`PublicUrl::Parameter`] the settings' URL is empty until [`with_public_url`] fills it.
+pub fn settings_from(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<(Settings, PublicUrl)> {
+    let settings = Settings::from_lookup(&lookup)?;
+    if !settings.public_url.is_empty() {
+        return Ok((settings, PublicUrl::Given));
+    }
+    match lookup("PRENOTA_PUBLIC_URL_PARAMETER") {
+        Some(parameter) => Ok((settings, PublicUrl::Parameter(parameter))),
+        None => bail!(
+            "PRENOTA_PUBLIC_URL is not set: it must name the public base of the links in messages, \
+             e.g. https://prenota.comune.bergamo.it (or set PRENOTA_PUBLIC_URL_PARAMETER to the SSM \
+             parameter that holds it)"
+        ),
+    }
+}
+
+/// The settings with the public URL read from `parameter`, checked as the variable would be.
+pub fn with_public_url(
+    lookup: impl Fn(&str) -> Option<String>,
+    parameter: &str,
+    url: &str,
+) -> anyhow::Result<Settings> {
+    let settings = Settings::from_lookup(|name: &str| match name {
+        "PRENOTA_PUBLIC_URL" => Some(url.to_owned()),
+        _ => lookup(name),
+    })
+    .with_context(|| format!("SSM parameter {parameter} does not hold a public URL"))?;
     if settings.public_url.is_empty() {
         bail!(
-            "PRENOTA_PUBLIC_URL is not set: it must name the public base of the links in messages, \
-             e.g. https://prenota.comune.bergamo.it"
+            "SSM parameter {parameter} is empty: it must hold the public URL, e.g. https://prenota.comune.bergamo.it"
         );
     }
     Ok(settings)
-}
-
-/// [`settings_from`] the process's environment.
-pub fn settings_from_environment() -> anyhow::Result<Settings> {
-    settings_from(var)
 }
 
 /// A secret key as stored in its SecureString: the base64 of exactly 32 bytes. Errors name the
@@ -56,7 +85,8 @@ pub fn decode_key(parameter: &str, value: &str) -> anyhow::Result<[u8; 32]> {
     })
 }
 
-async fn read_key(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Result<[u8; 32]> {
+/// The value of an SSM parameter (decrypted when it is a SecureString).
+async fn read_parameter(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Result<String> {
     let output = client
         .get_parameter()
         .name(parameter)
@@ -69,11 +99,15 @@ async fn read_key(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Resu
                 aws_sdk_ssm::error::DisplayErrorContext(&error)
             )
         })?;
-    let value = output
+    output
         .parameter()
         .and_then(|p| p.value())
-        .with_context(|| format!("SSM parameter {parameter} has no value"))?;
-    decode_key(parameter, value)
+        .map(str::to_owned)
+        .with_context(|| format!("SSM parameter {parameter} has no value"))
+}
+
+async fn read_key(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Result<[u8; 32]> {
+    decode_key(parameter, &read_parameter(client, parameter).await?)
 }
 
 /// The installation's two secrets (DESIGN.md): the HMAC key of contact hashes and the Ed25519 seed
@@ -115,15 +149,18 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
 /// `PRENOTA_CHECKIN_KEY_PARAMETER`, the names of the SecureStrings holding the secrets.
 pub async fn app_from_environment() -> anyhow::Result<App> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    app_from(&config).await
+    app_from(&config, var).await
 }
 
 /// [`app_from_environment`] with the AWS configuration already loaded, for a Lambda that builds
 /// more clients from it (the sender).
-pub async fn app_from(config: &aws_config::SdkConfig) -> anyhow::Result<App> {
-    let lookup = var;
+/// `lookup` reads the variables (the process's environment in a Lambda).
+pub async fn app_from(
+    config: &aws_config::SdkConfig,
+    lookup: impl Fn(&str) -> Option<String> + Copy,
+) -> anyhow::Result<App> {
     let table = required(&lookup, "TABLE_NAME", "the DynamoDB table of Prenota")?;
-    let settings = settings_from(lookup)?;
+    let (settings, public_url) = settings_from(lookup)?;
     let hmac_parameter = required(
         &lookup,
         "PRENOTA_HMAC_KEY_PARAMETER",
@@ -140,9 +177,18 @@ pub async fn app_from(config: &aws_config::SdkConfig) -> anyhow::Result<App> {
     // during init, which Lambda does not bill and the first citizen does not wait for.
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(config), &table);
     let ssm = aws_sdk_ssm::Client::new(config);
-    let (catalogue, secrets) = tokio::try_join!(
+    let settings = async {
+        match &public_url {
+            PublicUrl::Given => Ok(settings),
+            PublicUrl::Parameter(parameter) => {
+                with_public_url(lookup, parameter, &read_parameter(&ssm, parameter).await?)
+            }
+        }
+    };
+    let (catalogue, secrets, settings) = tokio::try_join!(
         catalogue_of(&store, &table),
-        secrets_from_ssm(&ssm, &hmac_parameter, &checkin_parameter)
+        secrets_from_ssm(&ssm, &hmac_parameter, &checkin_parameter),
+        settings
     )?;
     Ok(App {
         store: Arc::new(store),
@@ -170,13 +216,15 @@ mod tests {
         let error = settings_from(lookup(&[])).unwrap_err().to_string();
         assert!(error.contains("PRENOTA_PUBLIC_URL"), "{error}");
 
-        let settings = settings_from(lookup(&[("PRENOTA_PUBLIC_URL", "https://prenota.example/")])).unwrap();
+        let (settings, source) =
+            settings_from(lookup(&[("PRENOTA_PUBLIC_URL", "https://prenota.example/")])).unwrap();
         assert_eq!(settings.public_url, "https://prenota.example");
+        assert_eq!(source, PublicUrl::Given);
         assert_eq!(settings.hold_ttl, chrono::Duration::minutes(20));
         assert_eq!(settings.confirm_ttl, chrono::Duration::minutes(30));
         assert_eq!(settings.retention, chrono::Duration::days(2));
 
-        let settings = settings_from(lookup(&[
+        let (settings, _) = settings_from(lookup(&[
             ("PRENOTA_PUBLIC_URL", "https://prenota.example"),
             ("PRENOTA_HOLD_TTL", "90s"),
             ("PRENOTA_CONFIRM_TTL", "1h"),
@@ -186,6 +234,31 @@ mod tests {
         assert_eq!(settings.hold_ttl, chrono::Duration::seconds(90));
         assert_eq!(settings.confirm_ttl, chrono::Duration::hours(1));
         assert_eq!(settings.retention, chrono::Duration::days(7));
+    }
+
+    /// The stack cannot put the distribution's address in the environment of the functions it
+    /// routes to: they read it from the parameter the stack writes, checked like the variable.
+    #[test]
+    fn the_public_url_may_come_from_an_ssm_parameter() {
+        let vars = [
+            ("PRENOTA_PUBLIC_URL_PARAMETER", "/prenota/public-url"),
+            ("PRENOTA_HOLD_TTL", "90s"),
+        ];
+        let (settings, source) = settings_from(lookup(&vars)).unwrap();
+        assert_eq!(source, PublicUrl::Parameter("/prenota/public-url".to_owned()));
+        assert_eq!(settings.public_url, "");
+        let settings = with_public_url(
+            lookup(&vars),
+            "/prenota/public-url",
+            "https://d1234.cloudfront.net/",
+        )
+        .unwrap();
+        assert_eq!(settings.public_url, "https://d1234.cloudfront.net");
+        assert_eq!(settings.hold_ttl, chrono::Duration::seconds(90));
+        for bad in ["", "d1234.cloudfront.net"] {
+            let error = with_public_url(lookup(&vars), "/prenota/public-url", bad).unwrap_err();
+            assert!(format!("{error:#}").contains("/prenota/public-url"), "{error:#}");
+        }
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 pub use adapter::{from_app_response, serve, to_app_request};
 pub use environment::{
-    app_from, app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
-    settings_from_environment,
+    PublicUrl, app_from, app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
+    with_public_url,
 };
 use lambda_http::service_fn;
 pub use prenota_web::App;

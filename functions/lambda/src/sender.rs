@@ -145,7 +145,7 @@ pub async fn run() -> Result<(), lambda_http::Error> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let built = async {
         let transports = transports_from(&config)?;
-        let app = crate::app_from(&config).await?;
+        let app = crate::app_from(&config, prenota_web::app::env_var).await?;
         anyhow::Ok(Sender::new(Arc::new(app), transports, RetryPolicy::default()))
     }
     .await;
