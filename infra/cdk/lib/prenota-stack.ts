@@ -1,0 +1,844 @@
+// Prenota's AWS stack (infra/README.md is the specification; infra/sam/template.yaml builds the
+// same stack with AWS SAM). Each part is one small function below; the constructor only wires them.
+
+import * as path from 'path';
+import {
+  Aws,
+  CfnCondition,
+  CfnOutput,
+  CfnParameter,
+  CfnRule,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  StackProps,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { FunctionSpec, Specs, cfnToCdkProps, pascal } from './specs';
+
+/** The schedule group of the reminders (infra/README.md, "EventBridge Scheduler"). */
+export const SCHEDULE_GROUP = 'prenota-reminders';
+/** Log retention of every log group: 90 days. */
+const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
+/**
+ * The site's Content-Security-Policy (static-site/README.md: the inline script by hash, the map's
+ * tiles from OpenStreetMap; everything else from our own origin).
+ */
+export const SITE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'sha256-7s3cjDzII9nOpSY1BKLd441yA9JYLkAKF9MOPYR9Yrg='",
+  "style-src 'self'",
+  "img-src 'self' data: https://tile.openstreetmap.org",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The HTTP API's access log line (JSON). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+};
+
+export interface PrenotaStackProps extends StackProps {
+  readonly specs: Specs;
+}
+
+/** The stack parameters of infra/README.md. */
+interface Parameters {
+  readonly domainName: CfnParameter;
+  readonly certificateArn: CfnParameter;
+  readonly mailFrom: CfnParameter;
+  readonly sesIdentity: CfnParameter;
+  readonly smsSenderId: CfnParameter;
+  readonly retention: CfnParameter;
+  readonly reminderTime: CfnParameter;
+  readonly holdTtl: CfnParameter;
+  readonly confirmTtl: CfnParameter;
+  readonly alarmEmail: CfnParameter;
+  /** Names of the two SecureStrings, created by docs/deploy.md's command, never by the stack. */
+  readonly hmacKeyParameterName: CfnParameter;
+  readonly checkinKeyParameterName: CfnParameter;
+  readonly hasDomain: CfnCondition;
+}
+
+/** One Lambda with its role and log group. */
+interface PrenotaFunction {
+  readonly name: string;
+  readonly spec: FunctionSpec;
+  readonly fn: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+}
+
+/** What the functions' policies and environment refer to, made before the functions. */
+interface Shared {
+  readonly table: dynamodb.CfnTable;
+  readonly publicUrlParameterName: string;
+  readonly publicUrlParameterArn: string;
+  readonly secureStringArns: string[];
+  readonly environment: Record<string, string>;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedulerRole: iam.Role;
+  readonly configurationSet: ses.CfnConfigurationSet;
+}
+
+export class PrenotaStack extends Stack {
+  constructor(scope: Construct, id: string, props: PrenotaStackProps) {
+    super(scope, id, props);
+    this.templateOptions.description =
+      'Prenota: booking of the counters of the Comune di Bergamo (infra/README.md; CDK build of the SAM stack)';
+
+    const params = defineParameters(this);
+    const table = createTable(this, props.specs.table);
+    const publicUrlParameterName = Fn.join('', ['/prenota/', Aws.STACK_NAME, '/public-url']);
+    const shared: Shared = {
+      table,
+      publicUrlParameterName,
+      publicUrlParameterArn: parameterArn(publicUrlParameterName),
+      secureStringArns: [params.hmacKeyParameterName, params.checkinKeyParameterName].map((p) =>
+        parameterArn(p.valueAsString),
+      ),
+      environment: commonEnvironment(table, publicUrlParameterName, params),
+      deadLetterQueue: createDeadLetterQueue(this),
+      schedulerRole: createSchedulerRole(this),
+      configurationSet: new ses.CfnConfigurationSet(this, 'ConfigurationSet', {
+        reputationOptions: { reputationMetricsEnabled: true },
+        sendingOptions: { sendingEnabled: true },
+      }),
+    };
+
+    const functions = Object.entries(props.specs.functions.functions).map(([name, spec]) =>
+      createFunction(this, name, spec, props.specs.lambdaDir, shared, params),
+    );
+    const byName = new Map(functions.map((f) => [f.name, f]));
+    const sender = requireFunction(byName, 'sender');
+    const reminder = requireFunction(byName, 'reminder');
+
+    configureSender(sender, reminder, shared, params);
+    attachStream(sender, table, shared.deadLetterQueue);
+    createSchedulerResources(this, shared.schedulerRole, sender, reminder);
+
+    const api = createHttpApi(this, props.specs, byName);
+    const site = createSite(this, api, params);
+    createPublicUrlParameter(this, publicUrlParameterName, site.distribution, params);
+    createAlarms(this, params, functions, shared.deadLetterQueue, sender);
+
+    new CfnOutput(this, 'SiteUrl', {
+      description: 'The public URL of the site (custom domain when given, else the CloudFront domain)',
+      value: publicUrl(site.distribution, params),
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The HTTP API endpoint (also reachable through the site under /api, /c and /p)',
+      value: api.apiEndpoint,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+function defineParameters(stack: Stack): Parameters {
+  const domainName = new CfnParameter(stack, 'DomainName', {
+    type: 'String',
+    default: '',
+    description: 'Custom domain of the site, e.g. prenota.comune.bergamo.it (optional; empty for the CloudFront domain)',
+  });
+  const certificateArn = new CfnParameter(stack, 'CertificateArn', {
+    type: 'String',
+    default: '',
+    description: 'ARN of the ACM certificate for DomainName, in us-east-1 (required with DomainName)',
+  });
+  const mailFrom = new CfnParameter(stack, 'MailFrom', {
+    type: 'String',
+    description: 'The From of the e-mails, e.g. "Prenota Bergamo <prenota@comune.bergamo.it>" (an address of SesIdentity)',
+  });
+  const sesIdentity = new CfnParameter(stack, 'SesIdentity', {
+    type: 'String',
+    description: 'The verified SES identity that sends the e-mails: a domain (comune.bergamo.it) or an address',
+  });
+  const smsSenderId = new CfnParameter(stack, 'SmsSenderId', {
+    type: 'String',
+    default: '',
+    allowedPattern: '^[A-Za-z0-9]{0,11}$',
+    description: 'Alphanumeric SMS sender id, at most 11 characters (optional; registered for Italy by the guide)',
+  });
+  const retention = new CfnParameter(stack, 'Retention', {
+    type: 'String',
+    default: '2d',
+    description: 'How long personal data is kept after the appointment (PRENOTA_RETENTION)',
+  });
+  const reminderTime = new CfnParameter(stack, 'ReminderTime', {
+    type: 'String',
+    default: '09:00',
+    allowedPattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+    description: 'Time of the reminders, the day before the appointment, Europe/Rome (PRENOTA_REMINDER_TIME)',
+  });
+  const holdTtl = new CfnParameter(stack, 'HoldTtl', {
+    type: 'String',
+    default: '20m',
+    description: 'Hold countdown (PRENOTA_HOLD_TTL)',
+  });
+  const confirmTtl = new CfnParameter(stack, 'ConfirmTtl', {
+    type: 'String',
+    default: '30m',
+    description: 'Time to confirm by the link (PRENOTA_CONFIRM_TTL)',
+  });
+  const alarmEmail = new CfnParameter(stack, 'AlarmEmail', {
+    type: 'String',
+    description: 'E-mail address that receives the alarms',
+  });
+  // Both, though the rule below already refuses a domain without a certificate: so the condition
+  // also tells cfn-lint that CertificateArn is never empty where it is used.
+  const secureString = (id: string, name: string, what: string): CfnParameter =>
+    new CfnParameter(stack, id, {
+      type: 'String',
+      default: name,
+      allowedPattern: '^/[A-Za-z0-9_.\\-/]+$',
+      description: `Name of the SSM SecureString holding the ${what} (created by the deploy guide, never by this template)`,
+    });
+  const hmacKeyParameterName = secureString('HmacKeyParameterName', '/prenota/hmac-key', 'HMAC key');
+  const checkinKeyParameterName = secureString('CheckinKeyParameterName', '/prenota/checkin-key', 'check-in signing key');
+  const hasDomain = new CfnCondition(stack, 'HasDomain', {
+    expression: Fn.conditionAnd(
+      Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, '')),
+      Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, '')),
+    ),
+  });
+  new CfnRule(stack, 'DomainNeedsCertificate', {
+    ruleCondition: Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, '')),
+    assertions: [
+      {
+        assert: Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, '')),
+        assertDescription: 'A DomainName needs the CertificateArn of its ACM certificate (in us-east-1)',
+      },
+    ],
+  });
+  return {
+    domainName,
+    certificateArn,
+    mailFrom,
+    sesIdentity,
+    smsSenderId,
+    retention,
+    reminderTime,
+    holdTtl,
+    confirmTtl,
+    alarmEmail,
+    hmacKeyParameterName,
+    checkinKeyParameterName,
+    hasDomain,
+  };
+}
+
+/** `https://` + the custom domain when given, else the distribution's domain. */
+function publicUrl(distribution: cloudfront.Distribution, params: Parameters): string {
+  return Fn.join('', [
+    'https://',
+    Fn.conditionIf(
+      params.hasDomain.logicalId,
+      params.domainName.valueAsString,
+      distribution.distributionDomainName,
+    ).toString(),
+  ]);
+}
+
+/** The ARN of an SSM parameter whose name starts with "/" (the parameters' AllowedPattern). */
+function parameterArn(name: string): string {
+  return Fn.join('', ['arn:', Aws.PARTITION, ':ssm:', Aws.REGION, ':', Aws.ACCOUNT_ID, ':parameter', name]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table
+
+/** The table exactly as infra/dynamodb/table.json, plus PITR, deletion protection and Retain. */
+function createTable(stack: Stack, definition: Record<string, unknown>): dynamodb.CfnTable {
+  const table = new dynamodb.CfnTable(stack, 'Table', {
+    ...(cfnToCdkProps(definition) as dynamodb.CfnTableProps),
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtectionEnabled: true,
+  });
+  table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  table.overrideLogicalId('Table');
+  return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Functions
+
+function commonEnvironment(
+  table: dynamodb.CfnTable,
+  publicUrlParameterName: string,
+  params: Parameters,
+): Record<string, string> {
+  return {
+    TABLE_NAME: table.ref,
+    PRENOTA_PUBLIC_URL_PARAMETER: publicUrlParameterName,
+    PRENOTA_HMAC_KEY_PARAMETER: params.hmacKeyParameterName.valueAsString,
+    PRENOTA_CHECKIN_KEY_PARAMETER: params.checkinKeyParameterName.valueAsString,
+    PRENOTA_HOLD_TTL: params.holdTtl.valueAsString,
+    PRENOTA_CONFIRM_TTL: params.confirmTtl.valueAsString,
+    PRENOTA_RETENTION: params.retention.valueAsString,
+    PRENOTA_REMINDER_TIME: params.reminderTime.valueAsString,
+  };
+}
+
+/** The statements every function has: its DynamoDB actions, the three parameters, its log group. */
+function baseStatements(spec: FunctionSpec, logGroup: logs.LogGroup, shared: Shared): iam.PolicyStatement[] {
+  const tableArn = shared.table.attrArn;
+  return [
+    new iam.PolicyStatement({
+      sid: 'Table',
+      actions: spec.dynamodb.map((action) => `dynamodb:${action}`),
+      resources: spec.index ? [tableArn, `${tableArn}/index/*`] : [tableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'Parameters',
+      actions: ['ssm:GetParameter'],
+      resources: [...shared.secureStringArns, shared.publicUrlParameterArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'Logs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The group's Arn attribute already ends in ":*" (its streams).
+      resources: [logGroup.logGroupArn],
+    }),
+  ];
+}
+
+/**
+ * One function: its own log group and its own role. Every statement of the role is written here,
+ * inline in the AWS::IAM::Role. The function gets the role through withoutPolicyUpdates(), so
+ * neither Lambda (no AWSLambdaBasicExecutionRole: it only adds that to roles it creates itself)
+ * nor the stream event source (dynamodb:ListStreams on "*", sqs:GetQueueAttributes and
+ * sqs:GetQueueUrl) can add grants of their own.
+ */
+function createFunction(
+  stack: Stack,
+  name: string,
+  spec: FunctionSpec,
+  lambdaDir: string,
+  shared: Shared,
+  params: Parameters,
+): PrenotaFunction {
+  const id = pascal(name);
+  const logGroup = new logs.LogGroup(stack, `${id}LogGroup`, {
+    retention: LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new iam.Role(stack, `${id}Role`, {
+    description: `Role of the ${name} Lambda (infra/functions.json)`,
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    inlinePolicies: {
+      [`prenota-${name}`]: new iam.PolicyDocument({
+        statements: [...baseStatements(spec, logGroup, shared), ...extraStatements(stack, spec, shared, params)],
+      }),
+    },
+  });
+  const fn = new lambda.Function(stack, `${id}Function`, {
+    description: `Prenota ${name}`,
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'bootstrap',
+    code: lambda.Code.fromAsset(path.join(lambdaDir, name, 'bootstrap.zip')),
+    memorySize: spec.memory,
+    timeout: Duration.seconds(spec.timeout),
+    role: role.withoutPolicyUpdates(),
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: { ...shared.environment },
+  });
+  acknowledgeWildcards(role, spec);
+  // On the AWS::Lambda::Function only (not on its event source mapping).
+  Tags.of(fn.node.defaultChild as lambda.CfnFunction).add('prenota:function', name);
+  (fn.node.defaultChild as lambda.CfnFunction).overrideLogicalId(`${id}Function`);
+  (role.node.defaultChild as iam.CfnRole).overrideLogicalId(`${id}Role`);
+  (logGroup.node.defaultChild as logs.CfnLogGroup).overrideLogicalId(`${id}LogGroup`);
+  return { name, spec, fn, role, logGroup };
+}
+
+/** The three wildcards infra/README.md allows, acknowledged on the one role that has each. */
+function acknowledgeWildcards(role: iam.Role, spec: FunctionSpec): void {
+  const findings: Array<[boolean | undefined, string, string]> = [
+    [
+      spec.index,
+      'Resource::<Table.Arn>/index/*',
+      'The Query actions of functions.json on the GSIs of the one table (index: true); the table has only gsi1.',
+    ],
+    [
+      spec.sns,
+      'Resource::*',
+      'sns:Publish only: an SMS to a phone number has no resource ARN (infra/README.md, "Permissions").',
+    ],
+    [
+      spec.scheduler,
+      `Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${SCHEDULE_GROUP}/*`,
+      'scheduler:CreateSchedule and DeleteSchedule on the schedules of the reminders group only: one schedule per booking, named at run time.',
+    ],
+  ];
+  for (const [applies, finding, reason] of findings) {
+    if (applies) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+    }
+  }
+}
+
+function requireFunction(byName: Map<string, PrenotaFunction>, name: string): PrenotaFunction {
+  const found = byName.get(name);
+  if (!found) {
+    throw new Error(`infra/functions.json has no ${name} function, which the stack needs`);
+  }
+  return found;
+}
+
+/**
+ * The sender's extras (infra/README.md, "Permissions"), each given by its flag in functions.json
+ * (ses, sns, scheduler, stream), whichever function has it.
+ */
+function extraStatements(stack: Stack, spec: FunctionSpec, shared: Shared, params: Parameters): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (spec.ses) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SendEmail',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: params.sesIdentity.valueAsString }),
+          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: shared.configurationSet.ref }),
+        ],
+      }),
+    );
+  }
+  if (spec.sns) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SendSms',
+        actions: ['sns:Publish'],
+        // An SMS to a phone number has no resource ARN (infra/README.md).
+        resources: ['*'],
+      }),
+    );
+  }
+  if (spec.scheduler) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'Reminders',
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${SCHEDULE_GROUP}/*` })],
+      }),
+    );
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [shared.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+  }
+  if (spec.stream) {
+    const streamArn = shared.table.attrStreamArn;
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'Stream',
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resources: [streamArn],
+      }),
+    );
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [shared.deadLetterQueue.queueArn],
+      }),
+    );
+  }
+  return statements;
+}
+
+/** The sender's own variables (README.md, "Settings (AWS Lambdas)"). */
+function configureSender(sender: PrenotaFunction, reminder: PrenotaFunction, shared: Shared, params: Parameters): void {
+  const variables: Record<string, string> = {
+    PRENOTA_MAIL_FROM: params.mailFrom.valueAsString,
+    PRENOTA_SES_CONFIGURATION_SET: shared.configurationSet.ref,
+    PRENOTA_SMS_SENDER_ID: params.smsSenderId.valueAsString,
+    PRENOTA_SCHEDULE_GROUP: SCHEDULE_GROUP,
+    PRENOTA_REMINDER_FUNCTION_ARN: reminder.fn.functionArn,
+    PRENOTA_SCHEDULER_ROLE_ARN: shared.schedulerRole.roleArn,
+  };
+  for (const [key, value] of Object.entries(variables)) {
+    sender.fn.addEnvironment(key, value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream, dead-letter queue, Scheduler
+
+function createDeadLetterQueue(stack: Stack): sqs.Queue {
+  const queue = new sqs.Queue(stack, 'SenderDeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  (queue.node.defaultChild as sqs.CfnQueue).overrideLogicalId('SenderDeadLetterQueue');
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SQS3',
+    reason:
+      'This queue is the dead-letter queue itself (on-failure destination of the sender stream mapping, which ' +
+      'cdk-nag does not recognise as a DLQ); the DeadLetterQueueAlarm watches its visible messages.',
+  });
+  return queue;
+}
+
+/** The sender on the table's stream: new outbox items only, retried, bisected, then to the DLQ. */
+function attachStream(sender: PrenotaFunction, table: dynamodb.CfnTable, deadLetterQueue: sqs.Queue): void {
+  const streamTable = dynamodb.Table.fromTableAttributes(sender.fn.stack, 'TableStream', {
+    tableArn: table.attrArn,
+    tableStreamArn: table.attrStreamArn,
+  });
+  sender.fn.addEventSource(
+    new eventSources.DynamoEventSource(streamTable, {
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: 10,
+      bisectBatchOnError: true,
+      retryAttempts: 5,
+      reportBatchItemFailures: true,
+      onFailure: new eventSources.SqsDlq(deadLetterQueue),
+      filters: [
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') } } },
+        }),
+      ],
+    }),
+  );
+}
+
+/** The role EventBridge Scheduler assumes; its policy is added once the two functions exist. */
+function createSchedulerRole(stack: Stack): iam.Role {
+  const role = new iam.Role(stack, 'SchedulerRole', {
+    description: 'Assumed by EventBridge Scheduler to invoke the reminder Lambda and the sender sweep',
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  });
+  (role.node.defaultChild as iam.CfnRole).overrideLogicalId('SchedulerRole');
+  return role;
+}
+
+/**
+ * The reminders' schedule group, the scheduler role's one statement, and the sender's sweep. The
+ * statement is a separate AWS::IAM::Policy: the sender's environment names the role, so the role
+ * itself cannot name the sender.
+ */
+function createSchedulerResources(
+  stack: Stack,
+  role: iam.Role,
+  sender: PrenotaFunction,
+  reminder: PrenotaFunction,
+): void {
+  new scheduler.CfnScheduleGroup(stack, 'ReminderScheduleGroup', { name: SCHEDULE_GROUP });
+  const policy = new iam.Policy(stack, 'SchedulerInvokePolicy', {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'Invoke',
+        actions: ['lambda:InvokeFunction'],
+        resources: [reminder.fn.functionArn, sender.fn.functionArn],
+      }),
+    ],
+  });
+  if (sender.spec.sweep) {
+    const sweep = new scheduler.CfnSchedule(stack, 'SenderSweepSchedule', {
+      description: 'Invokes the sender with {} to deliver whatever is still pending',
+      scheduleExpression: sender.spec.sweep,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: { arn: sender.fn.functionArn, roleArn: role.roleArn, input: '{}' },
+    });
+    sweep.node.addDependency(policy);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP API
+
+/** One route per entry of the route table, each integrated with its function (payload 2.0). */
+function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFunction>): apigw.HttpApi {
+  const accessLogs = new logs.LogGroup(stack, 'HttpApiAccessLogs', {
+    retention: LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const api = new apigw.HttpApi(stack, 'HttpApi', {
+    description: 'Prenota JSON API and the /c/ and /p/ pages',
+    createDefaultStage: false,
+  });
+  (api.node.defaultChild as apigw.CfnApi).overrideLogicalId('HttpApi');
+  new apigw.HttpStage(stack, 'HttpApiDefaultStage', {
+    httpApi: api,
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    accessLogSettings: {
+      destination: new apigw.LogGroupLogDestination(accessLogs),
+      // routeKey, never the path: /c/{code} and /p/{code} carry the booking's secret codes; no IP.
+      format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+    },
+  });
+  const integrations = new Map<string, HttpLambdaIntegration>();
+  for (const route of specs.routes) {
+    let integration = integrations.get(route.function);
+    if (!integration) {
+      const target = byName.get(route.function)!;
+      integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, target.fn, {
+        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      });
+      integrations.set(route.function, integration);
+    }
+    const created = new apigw.HttpRoute(stack, `Route${pascal(route.method.toLowerCase())}${pascal(route.path)}`, {
+      httpApi: api,
+      routeKey: apigw.HttpRouteKey.with(route.path, httpMethod(route.method)),
+      integration,
+    });
+    Validations.of(created).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'Public citizen API without accounts by design: holds and bookings are reached through unguessable ids and ' +
+        'HMAC-signed codes checked by the function; the stage is throttled.',
+    });
+  }
+  return api;
+}
+
+function httpMethod(method: string): apigw.HttpMethod {
+  const found = (Object.values(apigw.HttpMethod) as string[]).find((m) => m === method.toUpperCase());
+  if (!found) {
+    throw new Error(`route table: unknown HTTP method ${method}`);
+  }
+  return found as apigw.HttpMethod;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site: S3 + CloudFront
+
+function createSite(
+  stack: Stack,
+  api: apigw.HttpApi,
+  params: Parameters,
+): { bucket: s3.Bucket; distribution: cloudfront.Distribution } {
+  const bucket = new s3.Bucket(stack, 'SiteBucket', {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const headers = new cloudfront.ResponseHeadersPolicy(stack, 'SecurityHeaders', {
+    comment: 'Prenota: HSTS, nosniff, DENY framing, no-referrer and the site CSP',
+    securityHeadersBehavior: {
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(365),
+        includeSubdomains: true,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      // Not overriding: the /c/ and /p/ pages send their own, stricter CSP (with their stylesheet's hash).
+      contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: false },
+    },
+  });
+  const apiOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', api.apiEndpoint)), {
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });
+  const apiBehavior: cloudfront.BehaviorOptions = {
+    origin: apiOrigin,
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+    cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    responseHeadersPolicy: headers,
+  };
+  const distribution = new cloudfront.Distribution(stack, 'Distribution', {
+    comment: 'Prenota site',
+    defaultRootObject: 'index.html',
+    httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+    priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+    defaultBehavior: {
+      origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: headers,
+      compress: true,
+    },
+    additionalBehaviors: { '/api/*': apiBehavior, '/c/*': apiBehavior, '/p/*': apiBehavior },
+  });
+  setOptionalDomain(distribution, params);
+  (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
+  (bucket.node.defaultChild as s3.CfnBucket).overrideLogicalId('SiteBucket');
+  acknowledgeSiteFindings(bucket, distribution);
+  return { bucket, distribution };
+}
+
+function acknowledgeSiteFindings(bucket: s3.Bucket, distribution: cloudfront.Distribution): void {
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-S1',
+    reason:
+      'The bucket holds only the public static site, read only by CloudFront through OAC; server access logs would ' +
+      'record nothing but CloudFront reads and the deployer\'s own uploads (aws s3 sync of static-site/dist).',
+  });
+  const findings: Array<[string, string]> = [
+    ['CFR1', 'A public service for citizens who may be anywhere (abroad, roaming): no geographic restriction.'],
+    [
+      'CFR2',
+      'No WAF, for cost: the API behind /api, /c, /p is throttled (100 requests/s, burst 200) and the rest is static files.',
+    ],
+    [
+      'CFR3',
+      'No CloudFront access logs: they would store citizens\' IP addresses and the booking codes in /c/ and /p/ URLs ' +
+        'beyond the data retention of the service; the HTTP API has its own access logs (90 days).',
+    ],
+    [
+      'CFR4',
+      'With a DomainName the viewer certificate is the given ACM certificate with TLSv1.2_2021 (a condition set ' +
+        'by a property override, which cdk-nag does not see); without one, the *.cloudfront.net default certificate ' +
+        'cannot be given a minimum protocol version.',
+    ],
+  ];
+  for (const [rule, reason] of findings) {
+    Validations.of(distribution).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
+  }
+}
+
+/** Aliases and certificate only when DomainName is given (a CloudFormation condition). */
+function setOptionalDomain(distribution: cloudfront.Distribution, params: Parameters): void {
+  const cfn = distribution.node.defaultChild as cloudfront.CfnDistribution;
+  cfn.addPropertyOverride(
+    'DistributionConfig.Aliases',
+    Fn.conditionIf(params.hasDomain.logicalId, [params.domainName.valueAsString], Aws.NO_VALUE),
+  );
+  const ifDomain = (value: unknown): unknown => Fn.conditionIf(params.hasDomain.logicalId, value, Aws.NO_VALUE);
+  cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+    AcmCertificateArn: ifDomain(params.certificateArn.valueAsString),
+    SslSupportMethod: ifDomain('sni-only'),
+    MinimumProtocolVersion: ifDomain('TLSv1.2_2021'),
+    CloudFrontDefaultCertificate: Fn.conditionIf(params.hasDomain.logicalId, Aws.NO_VALUE, true),
+  });
+}
+
+/** The public URL, read by the functions at init: they do not depend on the distribution. */
+function createPublicUrlParameter(
+  stack: Stack,
+  name: string,
+  distribution: cloudfront.Distribution,
+  params: Parameters,
+): void {
+  new ssm.StringParameter(stack, 'PublicUrlParameter', {
+    description: 'Public URL of the Prenota site, base of the links in messages',
+    parameterName: name,
+    simpleName: false,
+    stringValue: publicUrl(distribution, params),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alarms
+
+/**
+ * Not encrypted: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed
+ * aws/sns key (its key policy cannot grant cloudwatch.amazonaws.com kms:GenerateDataKey*), so
+ * alias/aws/sns would drop every alarm silently; a customer-managed key costs 1 USD a month for
+ * messages that hold only alarm names and metric values, never personal data. The topic policy
+ * refuses publishing without TLS.
+ */
+function createAlarmTopic(stack: Stack, params: Parameters): sns.Topic {
+  const topic = new sns.Topic(stack, 'AlarmTopic', {
+    displayName: 'Prenota alarms',
+    enforceSSL: true,
+  });
+  topic.addSubscription(new subscriptions.EmailSubscription(params.alarmEmail.valueAsString));
+  return topic;
+}
+
+function alarm(stack: Stack, id: string, metric: cloudwatch.IMetric, description: string, topic: sns.Topic): void {
+  const created = new cloudwatch.Alarm(stack, id, {
+    metric,
+    alarmDescription: description,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  created.addAlarmAction(new cwActions.SnsAction(topic));
+}
+
+/** Each function's errors and throttles, the DLQ's visible messages, the failed messages. */
+function createAlarms(
+  stack: Stack,
+  params: Parameters,
+  functions: PrenotaFunction[],
+  deadLetterQueue: sqs.Queue,
+  sender: PrenotaFunction,
+): void {
+  const topic = createAlarmTopic(stack, params);
+  const period = Duration.minutes(5);
+  for (const { name, fn } of functions) {
+    const id = pascal(name);
+    alarm(stack, `${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: 'Sum' }), `Lambda ${name} errors`, topic);
+    alarm(stack, `${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: 'Sum' }), `Lambda ${name} throttled`, topic);
+  }
+  alarm(
+    stack,
+    'DeadLetterQueueAlarm',
+    deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    'Stream batches of the sender that failed every retry are waiting in the dead-letter queue',
+    topic,
+  );
+  const failed = new logs.MetricFilter(stack, 'MessageFailedMetricFilter', {
+    logGroup: sender.logGroup,
+    filterPattern: logs.FilterPattern.literal('"message failed"'),
+    metricNamespace: 'Prenota',
+    metricName: 'MessagesFailed',
+    metricValue: '1',
+    defaultValue: 0,
+  });
+  alarm(
+    stack,
+    'MessageFailedAlarm',
+    failed.metric({ period, statistic: 'Sum' }),
+    'The sender logged "message failed": an e-mail or SMS was refused for good or still failing after a day',
+    topic,
+  );
+}

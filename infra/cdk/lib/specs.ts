@@ -1,0 +1,144 @@
+// The three descriptions the stack is built from (infra/README.md), read at synth time:
+// infra/functions.json, infra/dynamodb/table.json and the route table that
+// `cargo run -- routes` prints. Nothing of them is copied into this app.
+
+import * as fs from 'fs';
+
+/** One entry of infra/functions.json. */
+export interface FunctionSpec {
+  readonly memory: number;
+  readonly timeout: number;
+  readonly dynamodb: string[];
+  readonly index: boolean;
+  readonly ses?: boolean;
+  readonly sns?: boolean;
+  readonly scheduler?: boolean;
+  readonly stream?: boolean;
+  readonly sweep?: string;
+}
+
+/** infra/functions.json. */
+export interface FunctionsFile {
+  readonly runtime: string;
+  readonly architecture: string;
+  readonly functions: Record<string, FunctionSpec>;
+}
+
+/** One entry of the route table (`cargo run -- routes`). */
+export interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly endpoint: string;
+  readonly function: string;
+}
+
+/** Everything the stack is built from. */
+export interface Specs {
+  readonly functions: FunctionsFile;
+  /** infra/dynamodb/table.json: CloudFormation AWS::DynamoDB::Table properties. */
+  readonly table: Record<string, unknown>;
+  readonly routes: Route[];
+  /** The folder holding `<name>/bootstrap.zip` for every function (cargo-lambda's output). */
+  readonly lambdaDir: string;
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${what}: cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${what}: ${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function readFunctions(file: string): FunctionsFile {
+  const parsed = readJson(file, 'functions') as FunctionsFile;
+  if (parsed.runtime !== 'provided.al2023' || parsed.architecture !== 'arm64') {
+    throw new Error(`${file}: this app builds provided.al2023 on arm64, not ${parsed.runtime} on ${parsed.architecture}`);
+  }
+  for (const [name, spec] of Object.entries(parsed.functions ?? {})) {
+    if (!Number.isInteger(spec.memory) || !Number.isInteger(spec.timeout) || !Array.isArray(spec.dynamodb)) {
+      throw new Error(`${file}: function ${name} needs integer memory and timeout and a dynamodb list`);
+    }
+  }
+  if (Object.keys(parsed.functions ?? {}).length === 0) {
+    throw new Error(`${file}: no functions`);
+  }
+  return parsed;
+}
+
+function readRoutes(file: string, functions: FunctionsFile): Route[] {
+  const parsed = readJson(
+    file,
+    'routes (write it with `cargo run -- routes > target/routes.json`, or pass -c routes=PATH)',
+  );
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new Error(`${file}: the route table must be a non-empty JSON array`);
+  }
+  const seen = new Set<string>();
+  for (const route of parsed as Route[]) {
+    if (!route.method || !route.path || !route.function) {
+      throw new Error(`${file}: every route needs method, path and function: ${JSON.stringify(route)}`);
+    }
+    if (!(route.function in functions.functions)) {
+      throw new Error(`${file}: route ${route.method} ${route.path} names function ${route.function}, absent from functions.json`);
+    }
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) {
+      throw new Error(`${file}: route ${key} appears twice`);
+    }
+    seen.add(key);
+  }
+  return parsed as Route[];
+}
+
+/** Reads and checks the descriptions; any problem stops the synth with the file named. */
+export function readSpecs(paths: { functions: string; table: string; routes: string; lambdaDir: string }): Specs {
+  const functions = readFunctions(paths.functions);
+  const table = readJson(paths.table, 'table') as Record<string, unknown>;
+  const routes = readRoutes(paths.routes, functions);
+  for (const name of Object.keys(functions.functions)) {
+    const zip = `${paths.lambdaDir}/${name}/bootstrap.zip`;
+    if (!fs.existsSync(zip)) {
+      throw new Error(
+        `${zip} is missing: build the Lambdas with cargo-lambda (target/lambda-zips/<name>/bootstrap.zip) or pass -c lambdaDir=PATH`,
+      );
+    }
+  }
+  return { functions, table, routes, lambdaDir: paths.lambdaDir };
+}
+
+/**
+ * table.json holds CloudFormation property names (`KeySchema`, `AttributeName`); CfnTable takes
+ * the same names in camelCase. `Description` is documentation, not a property.
+ */
+export function cfnToCdkProps(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(cfnToCdkProps);
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'Description') {
+        continue;
+      }
+      out[key.charAt(0).toLowerCase() + key.slice(1)] = cfnToCdkProps(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** `my-bookings` → `MyBookings`, for logical ids. */
+export function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
