@@ -386,15 +386,22 @@ pub mod moto {
 
     /// Reminders on moto's EventBridge Scheduler, in [`SCHEDULE_GROUP`] (created if missing).
     pub async fn reminders(endpoint: &str) -> EventBridgeReminders {
-        let created = scheduler_client(&self::endpoint())
-            .create_schedule_group()
-            .name(SCHEDULE_GROUP)
-            .send()
+        // moto replaces an existing group, schedules and all, when asked to create it again:
+        // create it once per process, and only when moto does not have it yet.
+        static GROUP: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+        GROUP
+            .get_or_init(|| async {
+                let client = scheduler_client(&self::endpoint());
+                if client.get_schedule_group().name(SCHEDULE_GROUP).send().await.is_err() {
+                    client
+                        .create_schedule_group()
+                        .name(SCHEDULE_GROUP)
+                        .send()
+                        .await
+                        .expect("moto creates the schedule group");
+                }
+            })
             .await;
-        if let Err(error) = created {
-            use aws_sdk_scheduler::error::ProvideErrorMetadata as _;
-            assert_eq!(error.code(), Some("ConflictException"), "{error:?}");
-        }
         EventBridgeReminders::new(
             scheduler_client(endpoint),
             SCHEDULE_GROUP.to_owned(),
