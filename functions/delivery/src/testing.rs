@@ -392,7 +392,13 @@ pub mod moto {
         GROUP
             .get_or_init(|| async {
                 let client = scheduler_client(&self::endpoint());
-                if client.get_schedule_group().name(SCHEDULE_GROUP).send().await.is_err() {
+                if client
+                    .get_schedule_group()
+                    .name(SCHEDULE_GROUP)
+                    .send()
+                    .await
+                    .is_err()
+                {
                     client
                         .create_schedule_group()
                         .name(SCHEDULE_GROUP)
