@@ -36,7 +36,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { FunctionSpec, Specs, cfnToCdkProps, pascal } from './specs';
+import { FunctionSpec, Route, Specs, cfnToCdkProps, pascal } from './specs';
 
 /** The schedule group of the reminders (infra/README.md, "EventBridge Scheduler"). */
 export const SCHEDULE_GROUP = 'prenota-reminders';
@@ -113,6 +113,8 @@ interface Shared {
   readonly deadLetterQueue: sqs.Queue;
   readonly schedulerRole: iam.Role;
   readonly configurationSet: ses.CfnConfigurationSet;
+  /** The reminders' schedule group; its Ref (the name) goes into the sender's policy and environment. */
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
 }
 
 export class PrenotaStack extends Stack {
@@ -138,6 +140,7 @@ export class PrenotaStack extends Stack {
         reputationOptions: { reputationMetricsEnabled: true },
         sendingOptions: { sendingEnabled: true },
       }),
+      scheduleGroup: new scheduler.CfnScheduleGroup(this, 'ReminderScheduleGroup', { name: SCHEDULE_GROUP }),
     };
 
     const functions = Object.entries(props.specs.functions.functions).map(([name, spec]) =>
@@ -156,14 +159,17 @@ export class PrenotaStack extends Stack {
     createPublicUrlParameter(this, publicUrlParameterName, site.distribution, params);
     createAlarms(this, params, functions, shared.deadLetterQueue, sender);
 
-    new CfnOutput(this, 'SiteUrl', {
-      description: 'The public URL of the site (custom domain when given, else the CloudFront domain)',
-      value: publicUrl(site.distribution, params),
-    });
-    new CfnOutput(this, 'ApiUrl', {
-      description: 'The HTTP API endpoint (also reachable through the site under /api, /c and /p)',
-      value: api.apiEndpoint,
-    });
+    // The same outputs, names and descriptions as infra/sam/template.yaml.
+    const outputs: Array<[string, string, string]> = [
+      ['SiteUrl', 'The public URL of the site (the custom domain when given, else the CloudFront domain)', publicUrl(site.distribution, params)],
+      ['ApiUrl', 'The HTTP API endpoint (also reachable through the site under /api, /c and /p)', api.apiEndpoint],
+      ['SiteBucketName', 'The bucket to upload static-site/dist to', site.bucket.bucketName],
+      ['TableName', 'The table (for `cargo run -- catalogue import --table NAME`)', table.ref],
+      ['DistributionId', 'The CloudFront distribution (for `aws cloudfront create-invalidation --distribution-id ID`)', site.distribution.distributionId],
+    ];
+    for (const [id, description, value] of outputs) {
+      new CfnOutput(this, id, { description, value });
+    }
   }
 }
 
@@ -171,80 +177,94 @@ export class PrenotaStack extends Stack {
 // Parameters
 
 function defineParameters(stack: Stack): Parameters {
+  // Names, descriptions, defaults, patterns and rules exactly as in infra/sam/template.yaml.
+  const durationPattern = '^[0-9]+[smhd]$';
   const domainName = new CfnParameter(stack, 'DomainName', {
     type: 'String',
     default: '',
-    description: 'Custom domain of the site, e.g. prenota.comune.bergamo.it (optional; empty for the CloudFront domain)',
+    description:
+      'Custom domain of the site (e.g. prenota.comune.bergamo.it). Empty: the CloudFront domain. Needs CertificateArn.',
+    allowedPattern: '^$|^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
   });
   const certificateArn = new CfnParameter(stack, 'CertificateArn', {
     type: 'String',
     default: '',
-    description: 'ARN of the ACM certificate for DomainName, in us-east-1 (required with DomainName)',
+    description: 'ACM certificate for DomainName, in us-east-1 (CloudFront). Empty with no DomainName.',
+    allowedPattern: '^$|^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$',
   });
   const mailFrom = new CfnParameter(stack, 'MailFrom', {
     type: 'String',
-    description: 'The From of the e-mails, e.g. "Prenota Bergamo <prenota@comune.bergamo.it>" (an address of SesIdentity)',
+    description:
+      'The From of the e-mails, a verified SES identity, e.g. "Prenota Bergamo <prenota@comune.bergamo.it>".',
+    minLength: 3,
   });
   const sesIdentity = new CfnParameter(stack, 'SesIdentity', {
     type: 'String',
-    description: 'The verified SES identity that sends the e-mails: a domain (comune.bergamo.it) or an address',
+    description: 'The SES identity (domain or address) the e-mails are sent from, verified by the deploy guide.',
+    minLength: 3,
+    allowedPattern: '^[^\\s/*]+$',
   });
   const smsSenderId = new CfnParameter(stack, 'SmsSenderId', {
     type: 'String',
     default: '',
-    allowedPattern: '^[A-Za-z0-9]{0,11}$',
-    description: 'Alphanumeric SMS sender id, at most 11 characters (optional; registered for Italy by the guide)',
+    description: 'Alphanumeric SMS sender id (1-11 letters and digits, at least one letter); empty for none.',
+    allowedPattern: '^$|^(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,11}$',
   });
   const retention = new CfnParameter(stack, 'Retention', {
     type: 'String',
     default: '2d',
-    description: 'How long personal data is kept after the appointment (PRENOTA_RETENTION)',
+    description: 'Personal data is erased this long after the appointment (PRENOTA_RETENTION).',
+    allowedPattern: durationPattern,
   });
   const reminderTime = new CfnParameter(stack, 'ReminderTime', {
     type: 'String',
     default: '09:00',
+    description:
+      'Reminders go out the day before the appointment at this time, Europe/Rome (PRENOTA_REMINDER_TIME).',
     allowedPattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
-    description: 'Time of the reminders, the day before the appointment, Europe/Rome (PRENOTA_REMINDER_TIME)',
   });
   const holdTtl = new CfnParameter(stack, 'HoldTtl', {
     type: 'String',
     default: '20m',
-    description: 'Hold countdown (PRENOTA_HOLD_TTL)',
+    description: 'Hold countdown (PRENOTA_HOLD_TTL).',
+    allowedPattern: durationPattern,
   });
   const confirmTtl = new CfnParameter(stack, 'ConfirmTtl', {
     type: 'String',
     default: '30m',
-    description: 'Time to confirm by the link (PRENOTA_CONFIRM_TTL)',
+    description: 'Time to confirm a booking by its link (PRENOTA_CONFIRM_TTL).',
+    allowedPattern: durationPattern,
   });
   const alarmEmail = new CfnParameter(stack, 'AlarmEmail', {
     type: 'String',
-    description: 'E-mail address that receives the alarms',
+    description: 'E-mail address subscribed to the alarm topic.',
+    allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
   });
-  // Both, though the rule below already refuses a domain without a certificate: so the condition
-  // also tells cfn-lint that CertificateArn is never empty where it is used.
   const secureString = (id: string, name: string, what: string): CfnParameter =>
     new CfnParameter(stack, id, {
       type: 'String',
       default: name,
+      description: `Name of the SSM SecureString holding the ${what} (created by the deploy guide, never by this template).`,
       allowedPattern: '^/[A-Za-z0-9_.\\-/]+$',
-      description: `Name of the SSM SecureString holding the ${what} (created by the deploy guide, never by this template)`,
     });
   const hmacKeyParameterName = secureString('HmacKeyParameterName', '/prenota/hmac-key', 'HMAC key');
   const checkinKeyParameterName = secureString('CheckinKeyParameterName', '/prenota/checkin-key', 'check-in signing key');
-  const hasDomain = new CfnCondition(stack, 'HasDomain', {
-    expression: Fn.conditionAnd(
-      Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, '')),
-      Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, '')),
-    ),
+  const domainSet = Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, ''));
+  const certificateSet = Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, ''));
+  // Both set (the rules below refuse one without the other); naming CertificateArn here also lets
+  // cfn-lint see that the certificate is only used when set.
+  const hasDomain = new CfnCondition(stack, 'HasCustomDomain', {
+    expression: Fn.conditionAnd(domainSet, certificateSet),
   });
-  new CfnRule(stack, 'DomainNeedsCertificate', {
-    ruleCondition: Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, '')),
+  new CfnRule(stack, 'CertificateWithDomain', {
+    ruleCondition: domainSet,
     assertions: [
-      {
-        assert: Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, '')),
-        assertDescription: 'A DomainName needs the CertificateArn of its ACM certificate (in us-east-1)',
-      },
+      { assert: certificateSet, assertDescription: 'A DomainName needs its CertificateArn (ACM, us-east-1).' },
     ],
+  });
+  new CfnRule(stack, 'DomainWithCertificate', {
+    ruleCondition: certificateSet,
+    assertions: [{ assert: domainSet, assertDescription: 'A CertificateArn needs its DomainName.' }],
   });
   return {
     domainName,
@@ -359,7 +379,7 @@ function createFunction(
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const role = new iam.Role(stack, `${id}Role`, {
-    description: `Role of the ${name} Lambda (infra/functions.json)`,
+    description: `Execution role of the ${name} Lambda (Prenota); exactly what infra/README.md grants it.`,
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     inlinePolicies: {
       [`prenota-${name}`]: new iam.PolicyDocument({
@@ -404,7 +424,7 @@ function acknowledgeWildcards(role: iam.Role, spec: FunctionSpec): void {
     ],
     [
       spec.scheduler,
-      `Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${SCHEDULE_GROUP}/*`,
+      'Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderScheduleGroup>/*',
       'scheduler:CreateSchedule and DeleteSchedule on the schedules of the reminders group only: one schedule per booking, named at run time.',
     ],
   ];
@@ -456,7 +476,7 @@ function extraStatements(stack: Stack, spec: FunctionSpec, shared: Shared, param
       new iam.PolicyStatement({
         sid: 'Reminders',
         actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${SCHEDULE_GROUP}/*` })],
+        resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${shared.scheduleGroup.ref}/*` })],
       }),
     );
     statements.push(
@@ -494,7 +514,7 @@ function configureSender(sender: PrenotaFunction, reminder: PrenotaFunction, sha
     PRENOTA_MAIL_FROM: params.mailFrom.valueAsString,
     PRENOTA_SES_CONFIGURATION_SET: shared.configurationSet.ref,
     PRENOTA_SMS_SENDER_ID: params.smsSenderId.valueAsString,
-    PRENOTA_SCHEDULE_GROUP: SCHEDULE_GROUP,
+    PRENOTA_SCHEDULE_GROUP: shared.scheduleGroup.ref,
     PRENOTA_REMINDER_FUNCTION_ARN: reminder.fn.functionArn,
     PRENOTA_SCHEDULER_ROLE_ARN: shared.schedulerRole.roleArn,
   };
@@ -549,7 +569,7 @@ function attachStream(sender: PrenotaFunction, table: dynamodb.CfnTable, deadLet
 /** The role EventBridge Scheduler assumes; its policy is added once the two functions exist. */
 function createSchedulerRole(stack: Stack): iam.Role {
   const role = new iam.Role(stack, 'SchedulerRole', {
-    description: 'Assumed by EventBridge Scheduler to invoke the reminder Lambda and the sender sweep',
+    description: 'Assumed by EventBridge Scheduler to invoke the reminder and sender Lambdas (Prenota).',
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }),
@@ -569,8 +589,8 @@ function createSchedulerResources(
   sender: PrenotaFunction,
   reminder: PrenotaFunction,
 ): void {
-  new scheduler.CfnScheduleGroup(stack, 'ReminderScheduleGroup', { name: SCHEDULE_GROUP });
   const policy = new iam.Policy(stack, 'SchedulerInvokePolicy', {
+    policyName: 'invoke-reminder-and-sender',
     roles: [role],
     statements: [
       new iam.PolicyStatement({
@@ -582,10 +602,18 @@ function createSchedulerResources(
   });
   if (sender.spec.sweep) {
     const sweep = new scheduler.CfnSchedule(stack, 'SenderSweepSchedule', {
-      description: 'Invokes the sender with {} to deliver whatever is still pending',
+      description: 'Prenota sender sweep of pending messages',
       scheduleExpression: sender.spec.sweep,
       flexibleTimeWindow: { mode: 'OFF' },
-      target: { arn: sender.fn.functionArn, roleArn: role.roleArn, input: '{}' },
+      state: 'ENABLED',
+      target: {
+        arn: sender.fn.functionArn,
+        roleArn: role.roleArn,
+        input: '{}',
+        // The next sweep comes in 5 minutes: no retries piling up behind it (the default would
+        // retry up to 185 times over 24 hours).
+        retryPolicy: { maximumRetryAttempts: 0 },
+      },
     });
     sweep.node.addDependency(policy);
   }
@@ -601,10 +629,12 @@ function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFu
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const api = new apigw.HttpApi(stack, 'HttpApi', {
-    description: 'Prenota JSON API and the /c/ and /p/ pages',
+    description: 'Prenota JSON API and link pages (/api, /c, /p), behind CloudFront.',
     createDefaultStage: false,
   });
   (api.node.defaultChild as apigw.CfnApi).overrideLogicalId('HttpApi');
+  // As SAM's HttpApi: a warning while creating the API fails the deploy.
+  (api.node.defaultChild as apigw.CfnApi).failOnWarnings = true;
   new apigw.HttpStage(stack, 'HttpApiDefaultStage', {
     httpApi: api,
     stageName: '$default',
@@ -631,6 +661,7 @@ function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFu
       routeKey: apigw.HttpRouteKey.with(route.path, httpMethod(route.method)),
       integration,
     });
+    narrowInvokePermission(created, api, route);
     Validations.of(created).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason:
@@ -639,6 +670,30 @@ function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFu
     });
   }
   return api;
+}
+
+/**
+ * The integration's lambda:InvokeFunction permission, limited (as SAM does) to this route's method
+ * and path, path parameters as "*": HttpLambdaIntegration allows any method on the path
+ * (`<api>/* /* /path`).
+ */
+function narrowInvokePermission(created: apigw.HttpRoute, api: apigw.HttpApi, route: Route): void {
+  const permissions = created.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission);
+  if (permissions.length !== 1) {
+    throw new Error(`route ${route.method} ${route.path}: expected one Lambda permission, found ${permissions.length}`);
+  }
+  const path = route.path.replace(/\{[^}]+\}/g, '*');
+  permissions[0].sourceArn = Fn.join('', [
+    'arn:',
+    Aws.PARTITION,
+    ':execute-api:',
+    Aws.REGION,
+    ':',
+    Aws.ACCOUNT_ID,
+    ':',
+    api.apiId,
+    `/*/${route.method.toUpperCase()}${path}`,
+  ]);
 }
 
 function httpMethod(method: string): apigw.HttpMethod {
@@ -665,7 +720,8 @@ function createSite(
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const headers = new cloudfront.ResponseHeadersPolicy(stack, 'SecurityHeaders', {
-    comment: 'Prenota: HSTS, nosniff, DENY framing, no-referrer and the site CSP',
+    responseHeadersPolicyName: `${Aws.STACK_NAME}-security-headers`,
+    comment: "Prenota security headers and the site's Content-Security-Policy (static-site/README.md)",
     securityHeadersBehavior: {
       strictTransportSecurity: {
         accessControlMaxAge: Duration.days(365),
@@ -692,7 +748,7 @@ function createSite(
     responseHeadersPolicy: headers,
   };
   const distribution = new cloudfront.Distribution(stack, 'Distribution', {
-    comment: 'Prenota site',
+    comment: 'Prenota',
     defaultRootObject: 'index.html',
     httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -766,7 +822,7 @@ function createPublicUrlParameter(
   params: Parameters,
 ): void {
   new ssm.StringParameter(stack, 'PublicUrlParameter', {
-    description: 'Public URL of the Prenota site, base of the links in messages',
+    description: 'Public base URL of Prenota (links in e-mails and SMS), read by the Lambdas at init.',
     parameterName: name,
     simpleName: false,
     stringValue: publicUrl(distribution, params),
@@ -816,14 +872,26 @@ function createAlarms(
   const period = Duration.minutes(5);
   for (const { name, fn } of functions) {
     const id = pascal(name);
-    alarm(stack, `${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: 'Sum' }), `Lambda ${name} errors`, topic);
-    alarm(stack, `${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: 'Sum' }), `Lambda ${name} throttled`, topic);
+    alarm(
+      stack,
+      `${id}ErrorsAlarm`,
+      fn.metricErrors({ period, statistic: 'Sum' }),
+      `Prenota ${name} Lambda errors (at least one in 5 minutes).`,
+      topic,
+    );
+    alarm(
+      stack,
+      `${id}ThrottlesAlarm`,
+      fn.metricThrottles({ period, statistic: 'Sum' }),
+      `Prenota ${name} Lambda throttles (at least one in 5 minutes).`,
+      topic,
+    );
   }
   alarm(
     stack,
     'DeadLetterQueueAlarm',
     deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-    'Stream batches of the sender that failed every retry are waiting in the dead-letter queue',
+    'Stream records of new outbox messages the sender could not handle are in its dead-letter queue.',
     topic,
   );
   const failed = new logs.MetricFilter(stack, 'MessageFailedMetricFilter', {
@@ -838,7 +906,7 @@ function createAlarms(
     stack,
     'MessageFailedAlarm',
     failed.metric({ period, statistic: 'Sum' }),
-    'The sender logged "message failed": an e-mail or SMS was refused for good or still failing after a day',
+    'The sender gave up on at least one e-mail or SMS (its "message failed" log lines).',
     topic,
   );
 }
