@@ -1,6 +1,9 @@
 // Steps of the citizen's flow shared by the tests, with assertions on what the citizen sees.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { SCREENSHOTS } from './browser.mjs';
 
 /**
  * In Italian, from the deep link to "Scegli orario" at ufficio-1: takes the first free slot, fills
@@ -41,11 +44,26 @@ export async function expectNoAxeViolations(page, label, options) {
   assert.deepEqual(violations, [], `axe violations on ${label}:\n  ${violations.join('\n  ')}`);
 }
 
+/** Fails when the page scrolls sideways, naming the elements that stick out past the viewport. */
 export async function noHorizontalScroll(page, label) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
-  }));
-  assert.ok(scrollWidth <= clientWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport`);
+  // A heading can be in the DOM before the stylesheets and fonts arrive, and the citizen never sees
+  // that unstyled layout (stylesheets block rendering): measure what is drawn.
+  await page.waitForLoadState('load');
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+    const clientWidth = document.documentElement.clientWidth;
+    const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > clientWidth + 0.5)
+      .slice(-3)
+      .map((el) => `${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px: "${el.textContent.trim().slice(0, 60)}")`);
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide };
+  });
+  if (scrollWidth > clientWidth) {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `overflow-${label.replace(/\W+/g, '-')}.png`), fullPage: true });
+  }
+  assert.ok(scrollWidth <= clientWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport; sticking out: ${wide.join('; ')}`);
 }
 
 /** The API's view of a day: used to check that a slot really is free or taken. */
