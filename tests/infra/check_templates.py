@@ -1,7 +1,9 @@
 """Holds the SAM template and the CDK app's synthesized template to Prenota's own descriptions:
 the route table (printed by `prenota routes`), the table definition (infra/dynamodb/table.json)
 and the functions and their permissions (infra/functions.json). Least privilege is checked from
-the templates alone: no `*` action or resource except `sns:Publish`, no managed policy.
+the templates alone: no `*` action or resource except `sns:Publish`, no managed policy. Every
+function has its errors and throttles alarms, and the dead-letter queue and the failed messages
+theirs, each notifying someone.
 
 Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE
 Exits non-zero with one line per problem."""
@@ -155,6 +157,28 @@ def check_functions(found, spec, where):
                 problem(here, f"{field} {properties.get(field)} differs from infra/functions.json {wanted[key]}")
 
 
+def check_alarms(template, found, where):
+    """An alarm on Errors and one on Throttles per function, one on the dead-letter queue and one on
+    the failed-message metric; each with an action (an alarm nobody hears is no alarm)."""
+    alarms = [r["Properties"] for r in template["Resources"].values() if r.get("Type") == "AWS::CloudWatch::Alarm"]
+    for alarm in alarms:
+        if not alarm.get("AlarmActions"):
+            problem(where, f"alarm on {alarm.get('Namespace')} {alarm.get('MetricName')} notifies nobody")
+    watched = set()
+    for alarm in alarms:
+        for dimension in alarm.get("Dimensions", []):
+            if alarm.get("Namespace") == "AWS/Lambda" and dimension.get("Name") == "FunctionName":
+                watched.add((logical_id(dimension.get("Value")), alarm.get("MetricName")))
+    for name, (lid, _) in found.items():
+        for metric in ("Errors", "Throttles"):
+            if (lid, metric) not in watched:
+                problem(f"{where} {name}", f"no alarm on its {metric}")
+    metrics = {(alarm.get("Namespace"), alarm.get("MetricName")) for alarm in alarms}
+    for wanted in (("AWS/SQS", "ApproximateNumberOfMessagesVisible"), ("Prenota", "MessagesFailed")):
+        if wanted not in metrics:
+            problem(where, f"no alarm on {wanted[0]} {wanted[1]}")
+
+
 def check_sam(path, routes, definition, spec):
     where = "SAM"
     template = load(path)
@@ -178,6 +202,7 @@ def check_sam(path, routes, definition, spec):
     if served != routes:
         report_routes(where, served, routes)
     check_table(template, definition, where)
+    check_alarms(template, found, where)
 
 
 def check_cdk(path, routes, definition, spec):
@@ -205,6 +230,7 @@ def check_cdk(path, routes, definition, spec):
     if served != routes:
         report_routes(where, served, routes)
     check_table(template, definition, where)
+    check_alarms(template, found, where)
 
 
 def report_routes(where, served, routes):
@@ -225,7 +251,7 @@ def main():
         print(line)
     if problems:
         sys.exit(f"{len(problems)} problem(s) in the templates")
-    print(f"SAM and CDK: {len(routes)} routes, the table and {len(spec['functions'])} functions' permissions as described")
+    print(f"SAM and CDK: {len(routes)} routes, the table, {len(spec['functions'])} functions' permissions and alarms as described")
 
 
 if __name__ == "__main__":

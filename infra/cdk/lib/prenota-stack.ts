@@ -38,8 +38,6 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { FunctionSpec, Route, Specs, cfnToCdkProps, pascal } from './specs';
 
-/** The schedule group of the reminders (infra/README.md, "EventBridge Scheduler"). */
-export const SCHEDULE_GROUP = 'prenota-reminders';
 /** Log retention of every log group: 90 days. */
 const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
 /**
@@ -140,7 +138,8 @@ export class PrenotaStack extends Stack {
         reputationOptions: { reputationMetricsEnabled: true },
         sendingOptions: { sendingEnabled: true },
       }),
-      scheduleGroup: new scheduler.CfnScheduleGroup(this, 'ReminderScheduleGroup', { name: SCHEDULE_GROUP }),
+      // No fixed name, as in the SAM template: one per stack, so two stacks can share an account.
+      scheduleGroup: new scheduler.CfnScheduleGroup(this, 'ReminderScheduleGroup'),
     };
 
     const functions = Object.entries(props.specs.functions.functions).map(([name, spec]) =>
