@@ -7,9 +7,11 @@
 
 mod adapter;
 mod environment;
+mod reload;
 pub mod reminder;
 pub mod sender;
 
+use std::future::Future;
 use std::sync::Arc;
 
 pub use adapter::{from_app_response, serve, to_app_request};
@@ -19,6 +21,7 @@ pub use environment::{
 };
 use lambda_http::service_fn;
 pub use prenota_web::App;
+pub use reload::{Reloading, reload_every};
 
 /// Log lines as JSON, one per line (CloudWatch Logs reads them as structured). The level comes from
 /// `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
@@ -39,21 +42,40 @@ pub(crate) fn init_tracing() {
         .try_init();
 }
 
-/// The whole life of one Lambda: logs, the [`App`] built once (a failure stops the init with the
-/// error logged, so the Lambda service reports it), then one [`serve`] per invocation.
+/// What a Lambda serves with, built by `build` at init and again every `PRENOTA_RELOAD_EVERY`
+/// ([`Reloading`]). A failure at init is logged and returned, so the Lambda service reports it.
+pub(crate) async fn start<T, B, F>(
+    function: &'static str,
+    build: B,
+) -> Result<Arc<Reloading<T, B>>, lambda_http::Error>
+where
+    B: Fn() -> F,
+    F: Future<Output = anyhow::Result<T>>,
+{
+    let started = async { Reloading::start(reload_every(prenota_web::app::env_var)?, build).await }.await;
+    match started {
+        Ok(value) => {
+            tracing::info!(function, "ready");
+            Ok(Arc::new(value))
+        }
+        Err(error) => Err(start_up_failed(function, error)),
+    }
+}
+
+/// Logs why the init failed and makes it the init's error.
+pub(crate) fn start_up_failed(function: &'static str, error: anyhow::Error) -> lambda_http::Error {
+    tracing::error!(function, error = %format!("{error:#}"), "start-up failed");
+    error.into()
+}
+
+/// The whole life of one Lambda: logs, the [`App`] from the environment (read again while warm),
+/// then one [`serve`] per invocation.
 pub async fn run(function: &'static str) -> Result<(), lambda_http::Error> {
     init_tracing();
-    let app = match app_from_environment().await {
-        Ok(app) => Arc::new(app),
-        Err(error) => {
-            tracing::error!(function, error = %format!("{error:#}"), "start-up failed");
-            return Err(error.into());
-        }
-    };
-    tracing::info!(function, "ready");
+    let app = start(function, app_from_environment).await?;
     lambda_http::run(service_fn(move |request| {
         let app = Arc::clone(&app);
-        async move { serve(&app, function, request).await }
+        async move { serve(&*app.current().await, function, request).await }
     }))
     .await
 }

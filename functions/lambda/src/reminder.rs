@@ -30,18 +30,11 @@ pub async fn handle(app: &App, event: Value) -> Result<Fired, prenota_store::Sto
 /// The whole life of the reminder Lambda.
 pub async fn run() -> Result<(), lambda_http::Error> {
     crate::init_tracing();
-    let app = match crate::app_from_environment().await {
-        Ok(app) => Arc::new(app),
-        Err(error) => {
-            tracing::error!(function = "reminder", error = %format!("{error:#}"), "start-up failed");
-            return Err(error.into());
-        }
-    };
-    tracing::info!(function = "reminder", "ready");
+    let app = crate::start("reminder", crate::app_from_environment).await?;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let app = Arc::clone(&app);
         async move {
-            handle(&app, event.payload)
+            handle(&*app.current().await, event.payload)
                 .await
                 .map(|fired| format!("{fired:?}"))
                 .map_err(lambda_http::Error::from)

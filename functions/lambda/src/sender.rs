@@ -139,27 +139,23 @@ pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transpo
     })
 }
 
-/// The whole life of the sender Lambda.
+/// The whole life of the sender Lambda. The transports are built once; the app they serve (the
+/// catalogue, the secrets, the public URL in the messages) is read again while warm.
 pub async fn run() -> Result<(), lambda_http::Error> {
     crate::init_tracing();
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let built = async {
-        let transports = transports_from(&config)?;
-        let app = crate::app_from(&config, prenota_web::app::env_var).await?;
-        anyhow::Ok(Sender::new(Arc::new(app), transports, RetryPolicy::default()))
-    }
-    .await;
-    let sender = match built {
-        Ok(sender) => Arc::new(sender),
-        Err(error) => {
-            tracing::error!(function = "sender", error = %format!("{error:#}"), "start-up failed");
-            return Err(error.into());
+    let transports = transports_from(&config).map_err(|error| crate::start_up_failed("sender", error))?;
+    let sender = crate::start("sender", || {
+        let (config, transports) = (config.clone(), transports.clone());
+        async move {
+            let app = crate::app_from(&config, prenota_web::app::env_var).await?;
+            anyhow::Ok(Sender::new(Arc::new(app), transports, RetryPolicy::default()))
         }
-    };
-    tracing::info!(function = "sender", "ready");
+    })
+    .await?;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let sender = Arc::clone(&sender);
-        async move { Ok::<_, lambda_http::Error>(handle(&sender, event.payload).await) }
+        async move { Ok::<_, lambda_http::Error>(handle(&*sender.current().await, event.payload).await) }
     }))
     .await
 }

@@ -7,6 +7,9 @@ use aws_config::BehaviorVersion;
 use aws_sdk_ssm::config::{Credentials, Region};
 use aws_sdk_ssm::types::ParameterType;
 use base64::Engine as _;
+use std::time::Duration;
+
+use prenota_core::Catalogue;
 use prenota_store::CatalogueStore;
 use prenota_store::dynamodb::{DynamoStore, create_table};
 
@@ -78,6 +81,35 @@ async fn a_lambda_starts_with_its_secrets_and_public_url_from_ssm() {
     assert_eq!(app.settings.public_url, "https://d111111abcdef8.cloudfront.net");
     assert_eq!(app.settings.hold_ttl, chrono::Duration::minutes(15));
     assert_eq!(app.catalogue.offices().len(), support::bergamo().offices().len());
+
+    // A warm Lambda reads its configuration again (here on every use): a catalogue imported after
+    // its init and a new public URL reach it without a restart.
+    let warm = prenota_lambda::Reloading::start(Duration::ZERO, || prenota_lambda::app_from(&config, lookup))
+        .await
+        .unwrap();
+    let renamed = std::fs::read_to_string(support::root().join("infra/catalogue/bergamo.toml"))
+        .unwrap()
+        .replace(r#"name = "Ufficio 4""#, r#"name = "Ufficio 4 (via Verdi)""#);
+    DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table)
+        .put_catalogue(&Catalogue::from_toml("bergamo.toml", &renamed).unwrap())
+        .await
+        .unwrap();
+    put(
+        &ssm,
+        &url,
+        "https://prenota.comune.bergamo.it",
+        ParameterType::String,
+    )
+    .await;
+    let reloaded = warm.current().await;
+    let office = reloaded
+        .catalogue
+        .offices()
+        .iter()
+        .find(|o| o.id.as_str() == "ufficio-4")
+        .unwrap();
+    assert_eq!(office.name, "Ufficio 4 (via Verdi)");
+    assert_eq!(reloaded.settings.public_url, "https://prenota.comune.bergamo.it");
 
     // A parameter that is not there stops the init, naming it.
     let missing = format!("/prenota-{run}/nothing");

@@ -46,7 +46,9 @@ pub fn env_var(name: &str) -> Option<String> {
 #[error("{0}")]
 pub struct SettingsError(String);
 
-fn duration(
+/// A duration setting (`90s`, `20m`, `2d`), `default` when unset; zero and garbage are errors that
+/// name the variable.
+pub fn duration(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &str,
     default: &str,
