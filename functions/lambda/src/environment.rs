@@ -1,4 +1,4 @@
-//! The App of a Lambda, built once at init from its environment: `TABLE_NAME` (DynamoDB), the
+//! The App of a Lambda, built at init (and again while warm, see `reload`) from its environment: `TABLE_NAME` (DynamoDB), the
 //! catalogue stored there, the settings, and the two secrets from SSM Parameter Store.
 
 use std::sync::Arc;
@@ -142,7 +142,7 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
 }
 
 /// The App of a Lambda: settings first (a bad variable stops start-up before any network call),
-/// then the store, the catalogue and the secrets, read once.
+/// then the store, the catalogue and the secrets.
 ///
 /// Variables: `TABLE_NAME`; `PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`, `PRENOTA_CONFIRM_TTL`,
 /// `PRENOTA_RETENTION` (see [`settings_from`]); `PRENOTA_HMAC_KEY_PARAMETER` and

@@ -1,5 +1,5 @@
 //! What every Prenota Lambda shares, so that no handler logic is written twice: the [`App`] built
-//! once at init from the environment (DynamoDB, SSM Parameter Store), the adapter between
+//! at init from the environment and read again while warm (DynamoDB, SSM Parameter Store), the adapter between
 //! `lambda_http` (API Gateway HTTP API, payload 2.0) and [`App::handle`], and the runtime loop.
 //!
 //! Each binary under `functions/<step>/` is one line: `prenota_lambda::run("<step>")`, where the
