@@ -3,7 +3,7 @@ the route table (printed by `prenota routes`), the table definition (infra/dynam
 and the functions and their permissions (infra/functions.json). Least privilege is checked from
 the templates alone: no `*` action or resource except `sns:Publish`, no managed policy. Every
 function has its errors and throttles alarms, and the dead-letter queue and the failed messages
-theirs, each notifying someone.
+theirs, each notifying someone. Both stacks take the same parameters.
 
 Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE
 Exits non-zero with one line per problem."""
@@ -233,6 +233,16 @@ def check_cdk(path, routes, definition, spec):
     check_alarms(template, found, where)
 
 
+def check_same_parameters(sam, cdk):
+    """The two stacks take the same parameters, with the same defaults, patterns and descriptions,
+    so the deploy guide's table holds for both (CDK adds its own BootstrapVersion)."""
+    sam_parameters = sam.get("Parameters", {})
+    cdk_parameters = {k: v for k, v in cdk.get("Parameters", {}).items() if k != "BootstrapVersion"}
+    for name in sorted(set(sam_parameters) | set(cdk_parameters)):
+        if sam_parameters.get(name) != cdk_parameters.get(name):
+            problem("SAM and CDK", f"parameter {name} differs: {sam_parameters.get(name)} against {cdk_parameters.get(name)}")
+
+
 def report_routes(where, served, routes):
     for route in sorted(routes - served, key=str):
         problem(where, f"route {route} of the route table is missing or goes elsewhere")
@@ -247,6 +257,7 @@ def main():
     spec = json.loads((ROOT / "infra/functions.json").read_text())
     check_sam(sam_path, routes, definition, spec)
     check_cdk(cdk_path, routes, definition, spec)
+    check_same_parameters(load(sam_path), load(cdk_path))
     for line in problems:
         print(line)
     if problems:

@@ -177,7 +177,8 @@ export class PrenotaStack extends Stack {
 
 function defineParameters(stack: Stack): Parameters {
   // Names, descriptions, defaults, patterns and rules exactly as in infra/sam/template.yaml.
-  const durationPattern = '^[0-9]+[smhd]$';
+  // Not zero: the functions refuse a zero duration at init.
+  const durationPattern = '^[1-9][0-9]*[smhd]$';
   const domainName = new CfnParameter(stack, 'DomainName', {
     type: 'String',
     default: '',
