@@ -44,21 +44,38 @@ export async function expectNoAxeViolations(page, label, options) {
   assert.deepEqual(violations, [], `axe violations on ${label}:\n  ${violations.join('\n  ')}`);
 }
 
-/** Fails when the page scrolls sideways, naming the elements that stick out past the viewport. */
-export async function noHorizontalScroll(page, label) {
-  // A heading can be in the DOM before the stylesheets and fonts arrive, and the citizen never sees
-  // that unstyled layout (stylesheets block rendering): measure what is drawn.
-  await page.waitForLoadState('load');
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+/** What sticks out past the viewport now: the page's width and the outermost offenders. */
+function measureWidth(page) {
+  return page.evaluate(() => {
     const clientWidth = document.documentElement.clientWidth;
     const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
     const wide = [...document.body.querySelectorAll('*')]
       .filter((el) => el.getBoundingClientRect().right > clientWidth + 0.5)
       .slice(-3)
       .map((el) => `${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)}px: "${el.textContent.trim().slice(0, 60)}")`);
-    return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide };
+    // Bootstrap Italia sets overflow-x: hidden on html and body: the page never scrolls sideways,
+    // it cuts off instead, so the body's own scroll width is what tells.
+    return { scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), clientWidth, wide };
   });
+}
+
+/**
+ * Fails when the settled page is wider than the viewport (scrolls sideways, or is cut off where
+ * overflow is hidden), naming the elements that stick out and keeping a
+ * screenshot. Settled: loaded, fonts ready, and still too wide after 3 s, since a heading can be
+ * in the DOM before the page is drawn as the citizen sees it (once, on a loaded CI machine, a
+ * page measured 356 px at 320 and was fine on every rerun).
+ */
+export async function noHorizontalScroll(page, label) {
+  // Bounded: a page whose load never ends is measured as it stands (and retried below).
+  await page.waitForLoadState('load', { timeout: 5000 }).catch(() => {});
+  await page.evaluate(() => Promise.race([document.fonts.ready, new Promise((done) => setTimeout(done, 5000))]).then(() => undefined));
+  let width = await measureWidth(page);
+  for (let tries = 0; width.scrollWidth > width.clientWidth && tries < 12; tries += 1) {
+    await page.waitForTimeout(250);
+    width = await measureWidth(page);
+  }
+  const { scrollWidth, clientWidth, wide } = width;
   if (scrollWidth > clientWidth) {
     await mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, `overflow-${label.replace(/\W+/g, '-')}.png`), fullPage: true });
