@@ -179,9 +179,8 @@ def check_alarms(template, found, where):
             problem(where, f"no alarm on {wanted[0]} {wanted[1]}")
 
 
-def check_sam(path, routes, definition, spec):
+def check_sam(template, routes, definition, spec):
     where = "SAM"
-    template = load(path)
     found = functions_of(template, {"AWS::Serverless::Function"})
     # Globals may carry runtime and architecture.
     global_function = template.get("Globals", {}).get("Function", {})
@@ -205,9 +204,8 @@ def check_sam(path, routes, definition, spec):
     check_alarms(template, found, where)
 
 
-def check_cdk(path, routes, definition, spec):
+def check_cdk(template, routes, definition, spec):
     where = "CDK"
-    template = load(path)
     resources = template["Resources"]
     found = functions_of(template, {"AWS::Lambda::Function"})
     check_functions(found, spec, where)
@@ -255,9 +253,10 @@ def main():
     routes = {(r["method"], r["path"], r["function"]) for r in json.loads(Path(routes_path).read_text())}
     definition = json.loads((ROOT / "infra/dynamodb/table.json").read_text())
     spec = json.loads((ROOT / "infra/functions.json").read_text())
-    check_sam(sam_path, routes, definition, spec)
-    check_cdk(cdk_path, routes, definition, spec)
-    check_same_parameters(load(sam_path), load(cdk_path))
+    sam, cdk = load(sam_path), load(cdk_path)
+    check_sam(sam, routes, definition, spec)
+    check_cdk(cdk, routes, definition, spec)
+    check_same_parameters(sam, cdk)
     for line in problems:
         print(line)
     if problems:

@@ -1,6 +1,8 @@
 //! The App of a Lambda, built at init (and again while warm, see `reload`) from its environment: `TABLE_NAME` (DynamoDB), the
 //! catalogue stored there, the settings, and the two secrets from SSM Parameter Store.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
@@ -141,19 +143,24 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
         })
 }
 
+/// A rebuilding of a Lambda's [`App`] from the process's environment ([`app_from`]), for
+/// [`crate::Reloading`]: the AWS configuration (credentials, region, HTTP client) is loaded once,
+/// at init, and every rebuild makes its clients from it.
+pub fn app_builder(
+    config: aws_config::SdkConfig,
+) -> impl Fn() -> Pin<Box<dyn Future<Output = anyhow::Result<App>> + Send>> + Send + Sync {
+    move || {
+        let config = config.clone();
+        Box::pin(async move { app_from(&config, var).await })
+    }
+}
+
 /// The App of a Lambda: settings first (a bad variable stops start-up before any network call),
 /// then the store, the catalogue and the secrets.
 ///
 /// Variables: `TABLE_NAME`; `PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`, `PRENOTA_CONFIRM_TTL`,
 /// `PRENOTA_RETENTION` (see [`settings_from`]); `PRENOTA_HMAC_KEY_PARAMETER` and
 /// `PRENOTA_CHECKIN_KEY_PARAMETER`, the names of the SecureStrings holding the secrets.
-pub async fn app_from_environment() -> anyhow::Result<App> {
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    app_from(&config, var).await
-}
-
-/// [`app_from_environment`] with the AWS configuration already loaded, for a Lambda that builds
-/// more clients from it (the sender).
 /// `lookup` reads the variables (the process's environment in a Lambda).
 pub async fn app_from(
     config: &aws_config::SdkConfig,

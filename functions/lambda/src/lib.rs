@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 pub use adapter::{from_app_response, serve, to_app_request};
 pub use environment::{
-    PublicUrl, app_from, app_from_environment, catalogue_of, decode_key, secrets_from_ssm, settings_from,
+    PublicUrl, app_builder, app_from, catalogue_of, decode_key, secrets_from_ssm, settings_from,
     with_public_url,
 };
 use lambda_http::service_fn;
@@ -62,6 +62,11 @@ where
     }
 }
 
+/// The AWS configuration of the process (credentials, region, HTTP client), loaded once at init.
+pub(crate) async fn aws_config() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
 /// Logs why the init failed and makes it the init's error.
 pub(crate) fn start_up_failed(function: &'static str, error: anyhow::Error) -> lambda_http::Error {
     tracing::error!(function, error = %format!("{error:#}"), "start-up failed");
@@ -72,7 +77,7 @@ pub(crate) fn start_up_failed(function: &'static str, error: anyhow::Error) -> l
 /// then one [`serve`] per invocation.
 pub async fn run(function: &'static str) -> Result<(), lambda_http::Error> {
     init_tracing();
-    let app = start(function, app_from_environment).await?;
+    let app = start(function, app_builder(aws_config().await)).await?;
     lambda_http::run(service_fn(move |request| {
         let app = Arc::clone(&app);
         async move { serve(&*app.current().await, function, request).await }

@@ -30,7 +30,7 @@ pub async fn handle(app: &App, event: Value) -> Result<Fired, prenota_store::Sto
 /// The whole life of the reminder Lambda.
 pub async fn run() -> Result<(), lambda_http::Error> {
     crate::init_tracing();
-    let app = crate::start("reminder", crate::app_from_environment).await?;
+    let app = crate::start("reminder", crate::app_builder(crate::aws_config().await)).await?;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let app = Arc::clone(&app);
         async move {

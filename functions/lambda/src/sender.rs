@@ -143,13 +143,17 @@ pub fn transports_from(config: &aws_config::SdkConfig) -> anyhow::Result<Transpo
 /// catalogue, the secrets, the public URL in the messages) is read again while warm.
 pub async fn run() -> Result<(), lambda_http::Error> {
     crate::init_tracing();
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let config = crate::aws_config().await;
     let transports = transports_from(&config).map_err(|error| crate::start_up_failed("sender", error))?;
-    let sender = crate::start("sender", || {
-        let (config, transports) = (config.clone(), transports.clone());
+    let build_app = crate::app_builder(config);
+    let sender = crate::start("sender", move || {
+        let (app, transports) = (build_app(), transports.clone());
         async move {
-            let app = crate::app_from(&config, prenota_web::app::env_var).await?;
-            anyhow::Ok(Sender::new(Arc::new(app), transports, RetryPolicy::default()))
+            anyhow::Ok(Sender::new(
+                Arc::new(app.await?),
+                transports,
+                RetryPolicy::default(),
+            ))
         }
     })
     .await?;
