@@ -22,8 +22,8 @@ use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_notify::EmailTransport;
 use prenota_store::CatalogueStore;
 use prenota_store::sqlite::{Erased, SqliteStore};
-use prenota_web::App;
-use prenota_web::app::MAX_BODY_BYTES;
+use prenota_usecases::{App, Context};
+use prenota_web::MAX_BODY_BYTES;
 use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
 use tower_http::compression::CompressionLayer;
@@ -54,7 +54,7 @@ async fn dispatch(State(server): State<Server>, request: Request) -> Response {
         Err(_) => bytes::Bytes::from(vec![0; MAX_BODY_BYTES + 1]),
     };
     let method = parts.method.clone();
-    let answer = server.app.handle(http::Request::from_parts(parts, bytes)).await;
+    let answer = prenota_web::handle(&server.app, http::Request::from_parts(parts, bytes)).await;
     tracing::info!(
         method = %method,
         route,
@@ -114,8 +114,8 @@ async fn erase_personal_data_forever(store: SqliteStore, retention: chrono::Dura
 
 /// Any method but GET on `/api/health`: the same 405 problem as the route table's addresses.
 async fn health_wrong_method(headers: http::HeaderMap) -> Response {
-    let lang = prenota_web::app::accept_language(&headers);
-    let mut answer = prenota_web::app::problem(&Problem::new(Code::MethodNotAllowed, lang));
+    let lang = prenota_web::request::accept_language(&headers);
+    let mut answer = prenota_web::answer::problem(&Problem::new(Code::MethodNotAllowed), lang);
     answer
         .headers_mut()
         .insert(http::header::ALLOW, http::HeaderValue::from_static("GET"));
@@ -152,6 +152,36 @@ async fn main() -> anyhow::Result<()> {
         commands::Command::Routes => commands::print_routes(),
         commands::Command::ImportCatalogue { table, file } => commands::import_catalogue(&table, &file).await,
     }
+}
+
+/// Every address of the one-machine server: the API and the link pages through the shared
+/// handlers, the health check, the development outbox, and the citizen's site from `site`.
+fn router(server: Server, site: &std::path::Path) -> Router {
+    Router::new()
+        .route(
+            "/api/health",
+            axum::routing::get(health).fallback(health_wrong_method),
+        )
+        .route("/api/{*rest}", axum::routing::any(dispatch))
+        .route("/c/{*rest}", axum::routing::any(dispatch))
+        .route("/p/{*rest}", axum::routing::any(dispatch))
+        .route("/outbox", axum::routing::get(outbox_page))
+        // Site files change with a deploy and have no hashed names: the browser keeps them but
+        // asks each time whether they changed (Last-Modified), so a new version is seen at once.
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeDir::new(site)),
+        )
+        // woff2 is compressed already: gzip would only add bytes.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
+        .with_state(server)
 }
 
 async fn serve() -> anyhow::Result<()> {
@@ -191,10 +221,12 @@ async fn serve() -> anyhow::Result<()> {
     }
     let app = Arc::new(App {
         store: Arc::new(store.clone()),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(SystemClock),
-        settings: web_settings,
-        secrets,
+        context: Context {
+            catalogue: Arc::new(catalogue),
+            clock: Arc::new(SystemClock),
+            settings: web_settings,
+            secrets,
+        },
     });
     let email: Arc<dyn EmailTransport> = match &settings.smtp {
         None => Arc::new(LocalOutbox),
@@ -214,33 +246,7 @@ async fn serve() -> anyhow::Result<()> {
     let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
     tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 
-    let server = Server { app, store };
-    let router = Router::new()
-        .route(
-            "/api/health",
-            axum::routing::get(health).fallback(health_wrong_method),
-        )
-        .route("/api/{*rest}", axum::routing::any(dispatch))
-        .route("/c/{*rest}", axum::routing::any(dispatch))
-        .route("/p/{*rest}", axum::routing::any(dispatch))
-        .route("/outbox", axum::routing::get(outbox_page))
-        // Site files change with a deploy and have no hashed names: the browser keeps them but
-        // asks each time whether they changed (Last-Modified), so a new version is seen at once.
-        .fallback_service(
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    http::header::CACHE_CONTROL,
-                    http::HeaderValue::from_static("no-cache"),
-                ))
-                .service(ServeDir::new(&settings.site)),
-        )
-        // woff2 is compressed already: gzip would only add bytes.
-        .layer(
-            CompressionLayer::new()
-                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
-        )
-        .with_state(server);
-
+    let router = router(Server { app, store }, &settings.site);
     println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

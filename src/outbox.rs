@@ -7,6 +7,7 @@ use prenota_notify::compose::escape_html;
 use prenota_notify::message::Message;
 use prenota_store::OutboxEntry;
 use prenota_store::sqlite::SqliteStore;
+use prenota_usecases::outbox::Payload;
 
 /// Text with its http(s) links made clickable, everything escaped.
 fn linkify(text: &str) -> String {
@@ -33,22 +34,23 @@ fn linkify(text: &str) -> String {
 
 fn entry_html(entry: &OutboxEntry) -> String {
     let message = &entry.message;
-    let (subject, text) = match serde_json::from_str::<Message>(&message.payload) {
-        Ok(Message::Email(email)) => (email.subject, email.text),
-        Ok(Message::Sms(sms)) => (String::new(), sms.text),
+    let (subject, text) = match Payload::read(message) {
+        Ok(Payload::Citizen(Message::Email(email))) => (email.subject, email.text),
+        Ok(Payload::Citizen(Message::Sms(sms))) => (String::new(), sms.text),
         Err(_) if message.payload.is_empty() => (
-            message.kind.clone(),
+            message.kind.to_string(),
             "(testo cancellato con i dati personali · text erased with the personal data)".to_owned(),
         ),
-        Err(_) => (message.kind.clone(), message.payload.clone()),
+        // Orders for the sender, not texts for a citizen: shown as stored.
+        Ok(_) | Err(_) => (message.kind.to_string(), message.payload.clone()),
     };
     let body: Vec<String> = text.lines().map(linkify).collect();
     format!(
         "<article class=\"message\" data-kind=\"{kind}\" data-channel=\"{channel}\" data-recipient=\"{recipient}\">\
          <h2>{subject}</h2><p class=\"meta\">{created} · {channel} → {recipient} · {kind} · {delivery}</p>\
          <pre>{body}</pre></article>",
-        kind = escape_html(&message.kind),
-        channel = escape_html(&message.channel),
+        kind = escape_html(message.kind.as_str()),
+        channel = escape_html(message.channel.as_str()),
         recipient = escape_html(&message.recipient),
         subject = escape_html(&subject),
         created = message.created_at.format("%Y-%m-%d %H:%M:%S UTC"),

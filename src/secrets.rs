@@ -38,7 +38,7 @@ fn read_or_create(
     }
 }
 
-pub fn load(data: &Path) -> anyhow::Result<prenota_web::Secrets> {
+pub fn load(data: &Path) -> anyhow::Result<prenota_usecases::Secrets> {
     let hmac = read_or_create(&data.join("hmac.key"), || {
         Ok(HmacKey::generate()
             .context("the OS random source failed")?
@@ -49,7 +49,7 @@ pub fn load(data: &Path) -> anyhow::Result<prenota_web::Secrets> {
             .context("the OS random source failed")?
             .to_bytes())
     })?;
-    Ok(prenota_web::Secrets {
+    Ok(prenota_usecases::Secrets {
         hmac: HmacKey::from_bytes(hmac),
         checkin: CheckinKey::from_bytes(checkin),
     })

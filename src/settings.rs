@@ -1,11 +1,11 @@
-//! The one-machine settings: environment variables with defaults (DESIGN.md, "Configuration").
+//! The one-machine settings: environment variables with defaults (docs/design.md, "Configuration").
 //! A malformed value stops start-up with a message naming the variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use prenota_web::app::env_var as var;
+use prenota_usecases::settings::env_var as var;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -15,7 +15,7 @@ pub struct Settings {
     pub site: PathBuf,
     /// Its `public_url` is empty when PRENOTA_PUBLIC_URL is unset: links then name the address
     /// the server actually listens on.
-    pub web: prenota_web::Settings,
+    pub web: prenota_usecases::Settings,
     pub json_logs: bool,
     /// E-mail by SMTP when PRENOTA_SMTP_URL is set; else the local outbox.
     pub smtp: Option<SmtpSettings>,
@@ -34,7 +34,7 @@ impl Settings {
         let addr: SocketAddr = addr_raw
             .parse()
             .with_context(|| format!("PRENOTA_ADDR={addr_raw:?} is not an address like 127.0.0.1:8080"))?;
-        let web = prenota_web::Settings::from_lookup(var)?;
+        let web = prenota_usecases::Settings::from_lookup(var)?;
         let smtp = match var("PRENOTA_SMTP_URL") {
             None => None,
             Some(url) => Some(SmtpSettings {

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use prenota_core::Catalogue;
 use prenota_store::CatalogueStore;
-use prenota_store::dynamodb::{fresh_local_store, local_endpoint};
+use prenota_store::testing::{fresh_local_store, local_endpoint};
 
 const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/infra/catalogue/bergamo.toml");
 

@@ -4,7 +4,6 @@
 //! catalogue is refused with every problem listed by file, item and field, so a city IT engineer
 //! fixes them in one go. Stores keep the same raw form as JSON and check it again when reading.
 
-use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
@@ -13,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, MonthDay};
 use crate::dates::{parse_date, parse_time};
 use crate::ids::{OfficeId, ServiceId};
+
+mod check;
+
+use check::RawCatalogue;
 
 pub const DEFAULT_EARLIEST_WORKING_DAYS: u32 = 1;
 pub const DEFAULT_LATEST_DAYS: u32 = 60;
@@ -78,77 +81,6 @@ impl LocalizedList {
             Lang::En => &self.en,
         }
     }
-}
-
-// ---- the file's shape ------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalogue {
-    city: RawCity,
-    offices: Vec<RawOffice>,
-    services: Vec<RawService>,
-    offerings: Vec<RawOffering>,
-    #[serde(default)]
-    closures: Vec<RawClosure>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCity {
-    name: String,
-    #[serde(default)]
-    patron_day: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOffice {
-    id: String,
-    name: String,
-    address: String,
-    lat: f64,
-    lon: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawService {
-    id: String,
-    name: Localized,
-    summary: Localized,
-    #[serde(default)]
-    synonyms: Vec<String>,
-    terms: Localized,
-    access_rules: Localized,
-    what_to_bring: LocalizedList,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOffering {
-    office: String,
-    service: String,
-    slot_minutes: u32,
-    desks: u32,
-    #[serde(default)]
-    earliest_working_days: Option<u32>,
-    #[serde(default)]
-    latest_days: Option<u32>,
-    hours: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawClosure {
-    #[serde(default)]
-    office: Option<String>,
-    from: String,
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    hours: Option<String>,
-    reason: String,
 }
 
 // ---- the checked catalogue ---------------------------------------------------------------------
@@ -267,7 +199,7 @@ pub(crate) struct SlotMemo(pub(crate) std::sync::RwLock<GeneratedDays>);
 
 pub(crate) type GeneratedDays = std::collections::HashMap<
     OfferingKey,
-    std::collections::HashMap<NaiveDate, std::sync::Arc<[crate::slots::Slot]>>,
+    std::collections::HashMap<NaiveDate, std::sync::Arc<[crate::slot::Slot]>>,
 >;
 
 impl Clone for SlotMemo {
@@ -316,31 +248,6 @@ impl fmt::Display for CatalogueError {
     }
 }
 
-struct Issues(Vec<CatalogueIssue>);
-
-impl Issues {
-    fn add(&mut self, item: impl Into<String>, field: impl Into<String>, problem: impl Into<String>) {
-        self.0.push(CatalogueIssue {
-            item: item.into(),
-            field: field.into(),
-            problem: problem.into(),
-        });
-    }
-
-    fn text(&mut self, item: &str, field: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
-            self.add(item, field, "is empty");
-        } else if value.chars().count() > max {
-            self.add(item, field, format!("is longer than {max} characters"));
-        }
-    }
-
-    fn localized(&mut self, item: &str, field: &str, value: &Localized, max: usize) {
-        self.text(item, &format!("{field}.it"), &value.it, max);
-        self.text(item, &format!("{field}.en"), &value.en, max);
-    }
-}
-
 impl Catalogue {
     /// Reads a catalogue file's text; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Self, CatalogueError> {
@@ -376,55 +283,7 @@ impl Catalogue {
     }
 
     fn check(file: &str, raw: RawCatalogue) -> Result<Self, CatalogueError> {
-        let mut issues = Issues(Vec::new());
-        issues.text("city", "name", &raw.city.name, MAX_NAME_CHARS);
-        let patron_day = raw.city.patron_day.as_deref().and_then(|day| {
-            MonthDay::parse(day)
-                .map_err(|e| issues.add("city", "patron_day", e.to_string()))
-                .ok()
-        });
-
-        let offices = check_offices(&raw.offices, &mut issues);
-        let services = check_services(&raw.services, &mut issues);
-        let office_ids: HashSet<&OfficeId> = offices.iter().map(|o| &o.id).collect();
-        let service_ids: HashSet<&ServiceId> = services.iter().map(|s| &s.id).collect();
-        let offerings = check_offerings(&raw.offerings, &office_ids, &service_ids, &mut issues);
-        for office in &offices {
-            if !offerings.iter().any(|o| o.key.office == office.id) {
-                issues.add(
-                    format!("office {}", office.id),
-                    "id",
-                    "no offering names this office",
-                );
-            }
-        }
-        for service in &services {
-            if !offerings.iter().any(|o| o.key.service == service.id) {
-                issues.add(
-                    format!("service {}", service.id),
-                    "id",
-                    "no office offers this service",
-                );
-            }
-        }
-        let closures = check_closures(&raw.closures, &office_ids, &mut issues);
-
-        if !issues.0.is_empty() {
-            return Err(CatalogueError {
-                file: file.to_owned(),
-                issues: issues.0,
-            });
-        }
-        Ok(Self {
-            city_name: raw.city.name.trim().to_owned(),
-            calendar: Calendar::new(patron_day),
-            offices,
-            services,
-            offerings,
-            closures,
-            raw,
-            generated: SlotMemo::default(),
-        })
+        check::check(file, raw)
     }
 
     pub fn offices(&self) -> &[Office] {
@@ -466,316 +325,36 @@ fn line_of(text: &str, byte: usize) -> usize {
     text.get(..byte).map_or(0, |before| before.matches('\n').count()) + 1
 }
 
-fn check_offices(raw: &[RawOffice], issues: &mut Issues) -> Vec<Office> {
-    if raw.is_empty() {
-        issues.add("offices", "", "the catalogue has no office");
-    }
-    let mut seen = HashSet::new();
-    let mut offices = Vec::new();
-    for (index, office) in raw.iter().enumerate() {
-        let item = format!("office #{} ({})", index + 1, office.id);
-        issues.text(&item, "name", &office.name, MAX_NAME_CHARS);
-        issues.text(&item, "address", &office.address, MAX_NAME_CHARS * 2);
-        if !(-90.0..=90.0).contains(&office.lat) {
-            issues.add(&item, "lat", "must be between -90 and 90");
-        }
-        if !(-180.0..=180.0).contains(&office.lon) {
-            issues.add(&item, "lon", "must be between -180 and 180");
-        }
-        match OfficeId::parse(&office.id) {
-            Err(e) => issues.add(&item, "id", e.to_string()),
-            Ok(id) if !seen.insert(id.clone()) => issues.add(&item, "id", "another office has this id"),
-            Ok(id) => offices.push(Office {
-                id,
-                name: office.name.trim().to_owned(),
-                address: office.address.trim().to_owned(),
-                lat: office.lat,
-                lon: office.lon,
-            }),
-        }
-    }
-    offices
-}
-
-fn check_services(raw: &[RawService], issues: &mut Issues) -> Vec<Service> {
-    if raw.is_empty() {
-        issues.add("services", "", "the catalogue has no service");
-    }
-    let mut seen = HashSet::new();
-    let mut services = Vec::new();
-    for (index, service) in raw.iter().enumerate() {
-        let item = format!("service #{} ({})", index + 1, service.id);
-        issues.localized(&item, "name", &service.name, MAX_NAME_CHARS);
-        issues.localized(&item, "summary", &service.summary, MAX_TEXT_CHARS);
-        issues.localized(&item, "terms", &service.terms, MAX_TEXT_CHARS);
-        issues.localized(&item, "access_rules", &service.access_rules, MAX_TEXT_CHARS);
-        let bring = &service.what_to_bring;
-        if bring.it.len() != bring.en.len() {
-            issues.add(
-                &item,
-                "what_to_bring",
-                "the Italian and English lists differ in length",
-            );
-        }
-        for (lang, list) in [("it", &bring.it), ("en", &bring.en)] {
-            for (position, entry) in list.iter().enumerate() {
-                issues.text(
-                    &item,
-                    &format!("what_to_bring.{lang}[{}]", position + 1),
-                    entry,
-                    MAX_TEXT_CHARS,
-                );
-            }
-        }
-        for (position, synonym) in service.synonyms.iter().enumerate() {
-            issues.text(
-                &item,
-                &format!("synonyms[{}]", position + 1),
-                synonym,
-                MAX_NAME_CHARS,
-            );
-        }
-        match ServiceId::parse(&service.id) {
-            Err(e) => issues.add(&item, "id", e.to_string()),
-            Ok(id) if !seen.insert(id.clone()) => issues.add(&item, "id", "another service has this id"),
-            Ok(id) => services.push(Service {
-                id,
-                name: service.name.clone(),
-                summary: service.summary.clone(),
-                synonyms: service.synonyms.clone(),
-                terms: service.terms.clone(),
-                access_rules: service.access_rules.clone(),
-                what_to_bring: service.what_to_bring.clone(),
-            }),
-        }
-    }
-    services
-}
-
-fn check_hours(
-    raw: &BTreeMap<String, Vec<String>>,
-    item: &str,
-    slot_minutes: u32,
-    issues: &mut Issues,
-) -> WeeklyHours {
-    let mut hours = WeeklyHours::default();
-    for (day, ranges) in raw {
-        let field = format!("hours.{day}");
-        let Some(index) = WEEKDAYS.iter().position(|name| name == day) else {
-            issues.add(
-                item,
-                &field,
-                "is not a weekday: use mon, tue, wed, thu, fri, sat, sun",
-            );
-            continue;
-        };
-        let mut previous_end: Option<NaiveTime> = None;
-        for range in ranges {
-            match TimeRange::parse(range) {
-                Err(problem) => issues.add(item, &field, problem),
-                Ok(parsed) => {
-                    if previous_end.is_some_and(|end| parsed.start < end) {
-                        issues.add(
-                            item,
-                            &field,
-                            format!("{range:?} overlaps or precedes the range before it"),
-                        );
-                    }
-                    if (parsed.end - parsed.start).num_minutes() < i64::from(slot_minutes) {
-                        issues.add(item, &field, format!("{range:?} is shorter than one slot"));
-                    }
-                    previous_end = Some(parsed.end);
-                    hours.0[index].push(parsed);
-                }
-            }
-        }
-    }
-    hours
-}
-
-fn check_offerings(
-    raw: &[RawOffering],
-    offices: &HashSet<&OfficeId>,
-    services: &HashSet<&ServiceId>,
-    issues: &mut Issues,
-) -> Vec<Offering> {
-    let mut seen = HashSet::new();
-    let mut offerings = Vec::new();
-    for (index, offering) in raw.iter().enumerate() {
-        let item = format!(
-            "offering #{} ({} × {})",
-            index + 1,
-            offering.office,
-            offering.service
-        );
-        let office = OfficeId::parse(&offering.office)
-            .ok()
-            .filter(|id| offices.contains(id));
-        if office.is_none() {
-            issues.add(
-                &item,
-                "office",
-                format!("{:?} is not an office of this catalogue", offering.office),
-            );
-        }
-        let service = ServiceId::parse(&offering.service)
-            .ok()
-            .filter(|id| services.contains(id));
-        if service.is_none() {
-            issues.add(
-                &item,
-                "service",
-                format!("{:?} is not a service of this catalogue", offering.service),
-            );
-        }
-        if !SLOT_MINUTES.contains(&offering.slot_minutes) {
-            issues.add(
-                &item,
-                "slot_minutes",
-                format!(
-                    "must be between {} and {}",
-                    SLOT_MINUTES.start(),
-                    SLOT_MINUTES.end()
-                ),
-            );
-        }
-        if !DESKS.contains(&offering.desks) {
-            issues.add(
-                &item,
-                "desks",
-                format!("must be between {} and {}", DESKS.start(), DESKS.end()),
-            );
-        }
-        let latest_days = offering.latest_days.unwrap_or(DEFAULT_LATEST_DAYS);
-        if !(1..=MAX_LATEST_DAYS).contains(&latest_days) {
-            issues.add(
-                &item,
-                "latest_days",
-                format!("must be between 1 and {MAX_LATEST_DAYS}"),
-            );
-        }
-        let earliest_working_days = offering
-            .earliest_working_days
-            .unwrap_or(DEFAULT_EARLIEST_WORKING_DAYS);
-        if earliest_working_days > latest_days {
-            issues.add(
-                &item,
-                "earliest_working_days",
-                "is after latest_days: nothing could ever be booked",
-            );
-        }
-        let hours = check_hours(&offering.hours, &item, offering.slot_minutes, issues);
-        if hours.0.iter().all(Vec::is_empty) {
-            issues.add(&item, "hours", "the offering is never open");
-        }
-        if let (Some(office), Some(service)) = (office, service) {
-            let key = OfferingKey { office, service };
-            if !seen.insert(key.clone()) {
-                issues.add(&item, "office", "this office already offers this service above");
-            }
-            offerings.push(Offering {
-                key,
-                slot_minutes: offering.slot_minutes,
-                desks: offering.desks,
-                hours,
-                earliest_working_days,
-                latest_days,
-            });
-        }
-    }
-    offerings
-}
-
-fn check_closures(raw: &[RawClosure], offices: &HashSet<&OfficeId>, issues: &mut Issues) -> Vec<Closure> {
-    let mut closures = Vec::new();
-    for (index, closure) in raw.iter().enumerate() {
-        let item = format!("closure #{} ({})", index + 1, closure.from);
-        issues.text(&item, "reason", &closure.reason, MAX_NAME_CHARS * 2);
-        let office = match closure.office.as_deref() {
-            None => Some(None),
-            Some(raw_id) => match OfficeId::parse(raw_id).ok().filter(|id| offices.contains(id)) {
-                Some(id) => Some(Some(id)),
-                None => {
-                    issues.add(
-                        &item,
-                        "office",
-                        format!("{raw_id:?} is not an office of this catalogue"),
-                    );
-                    None
-                }
-            },
-        };
-        let from = parse_date(&closure.from)
-            .map_err(|e| issues.add(&item, "from", e.to_string()))
-            .ok();
-        let to = match closure.to.as_deref() {
-            None => from,
-            Some(raw_to) => parse_date(raw_to)
-                .map_err(|e| issues.add(&item, "to", e.to_string()))
-                .ok(),
-        };
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            issues.add(&item, "to", "is before from");
-        }
-        let hours = match closure.hours.as_deref() {
-            None => Some(None),
-            Some(range) => TimeRange::parse(range)
-                .map(Some)
-                .map_err(|p| issues.add(&item, "hours", p))
-                .ok(),
-        };
-        if let (Some(office), Some(from), Some(to), Some(hours)) = (office, from, to, hours) {
-            closures.push(Closure {
-                office,
-                from,
-                to,
-                hours,
-                reason: closure.reason.trim().to_owned(),
-            });
-        }
-    }
-    closures
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{TestCatalogue, TestClosure, TestOffering, TestOffice, TestService};
 
-    pub(crate) const SMALL: &str = r#"
-[city]
-name = "Comune di Prova"
-patron_day = "08-26"
-
-[[offices]]
-id = "ufficio-1"
-name = "Ufficio 1"
-address = "Via Roma 1"
-lat = 45.69
-lon = 9.67
-
-[[services]]
-id = "cie"
-name = { it = "Carta d'identità elettronica (CIE)", en = "Electronic identity card" }
-summary = { it = "Rilascio della CIE", en = "Issue of the CIE" }
-synonyms = ["carta d'identità", "documento"]
-terms = { it = "Una persona", en = "One person" }
-access_rules = { it = "Mostrare il QR", en = "Show the QR" }
-what_to_bring = { it = ["Foto"], en = ["Photo"] }
-
-[[offerings]]
-office = "ufficio-1"
-service = "cie"
-slot_minutes = 30
-desks = 2
-[offerings.hours]
-mon = ["08:30-12:30", "14:00-16:00"]
-"#;
+    /// One office offering one service, with every text of a service filled in, so a round trip
+    /// carries each field; the checks' tests break its text with string replacements.
+    fn small() -> TestCatalogue {
+        TestCatalogue::new()
+            .offices([TestOffice::new("ufficio-1")])
+            .service(
+                TestService::new("cie")
+                    .named("Carta d'identità elettronica (CIE)", "Electronic identity card")
+                    .summary("Rilascio della CIE", "Issue of the CIE")
+                    .synonyms(["carta d'identità", "documento"])
+                    .terms("Una persona", "One person")
+                    .access_rules("Mostrare il QR", "Show the QR")
+                    .what_to_bring(["Foto"], ["Photo"]),
+            )
+            .offering(
+                TestOffering::new("ufficio-1", "cie")
+                    .slot_minutes(30)
+                    .desks(2)
+                    .hours("mon", ["08:30-12:30", "14:00-16:00"]),
+            )
+    }
 
     #[test]
     fn reads_a_valid_catalogue_and_round_trips_through_json() {
-        let catalogue = Catalogue::from_toml("small.toml", SMALL).unwrap();
+        let catalogue = small().build();
         assert_eq!(catalogue.offerings().len(), 1);
         assert_eq!(catalogue.offerings()[0].latest_days, DEFAULT_LATEST_DAYS);
         let again = Catalogue::from_json("store", &catalogue.to_json()).unwrap();
@@ -784,7 +363,8 @@ mon = ["08:30-12:30", "14:00-16:00"]
 
     #[test]
     fn names_file_item_and_field_of_each_problem() {
-        let broken = SMALL
+        let broken = small()
+            .to_toml()
             .replace("slot_minutes = 30", "slot_minutes = 3")
             .replace("lat = 45.69", "lat = 145.69")
             .replace("\"14:00-16:00\"", "\"12:00-16:00\"")
@@ -806,12 +386,14 @@ mon = ["08:30-12:30", "14:00-16:00"]
 
     #[test]
     fn refuses_unknown_references_and_fields() {
-        let broken = SMALL.replace("service = \"cie\"", "service = \"spid\"");
+        let broken = small()
+            .to_toml()
+            .replace("service = \"cie\"", "service = \"spid\"");
         let text = Catalogue::from_toml("x.toml", &broken).unwrap_err().to_string();
         assert!(text.contains("\"spid\" is not a service"), "{text}");
         assert!(text.contains("no office offers this service"), "{text}");
 
-        let unknown = SMALL.replace("desks = 2", "desks = 2\nseats = 4");
+        let unknown = small().to_toml().replace("desks = 2", "desks = 2\nseats = 4");
         let error = Catalogue::from_toml("x.toml", &unknown).unwrap_err();
         assert!(error.to_string().contains("unknown field `seats`"), "{error}");
         assert!(error.issues[0].field.starts_with("line "), "{error:?}");
@@ -819,9 +401,14 @@ mon = ["08:30-12:30", "14:00-16:00"]
 
     #[test]
     fn closures_are_checked() {
-        let with_closure = format!(
-            "{SMALL}\n[[closures]]\noffice = \"ufficio-9\"\nfrom = \"2026-12-24\"\nto = \"2026-12-23\"\nhours = \"18:00-12:00\"\nreason = \"x\"\n"
-        );
+        let with_closure = small()
+            .closure(
+                TestClosure::on("2026-12-24")
+                    .office("ufficio-9")
+                    .until("2026-12-23")
+                    .hours("18:00-12:00"),
+            )
+            .to_toml();
         let text = Catalogue::from_toml("x.toml", &with_closure)
             .unwrap_err()
             .to_string();

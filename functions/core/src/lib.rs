@@ -16,15 +16,19 @@ pub mod lifecycle;
 pub mod quota;
 pub mod reminder;
 pub mod search;
+pub mod slot;
 pub mod slots;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
+pub mod texts;
 pub mod token;
 
 pub use calendar::Calendar;
 pub use catalogue::{Catalogue, Offering, OfferingKey};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contact::{Contact, ContactKey};
-pub use ids::{OfficeId, ServiceId};
+pub use ids::{BookingId, OfficeId, ServiceId};
 pub use lifecycle::{BookingState, StoredState};
 pub use quota::QuotaPolicy;
 pub use slots::Slot;

@@ -8,16 +8,7 @@ use serde::Serialize;
 
 use crate::calendar::{LocalDay, local};
 use crate::catalogue::{Catalogue, Offering};
-
-/// One appointment slot of an offering: a wall-clock range on a date, and the instants it spans.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Slot {
-    pub date: NaiveDate,
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-}
+pub use crate::slot::Slot;
 
 /// A slot with seats left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -204,41 +195,21 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::catalogue::Catalogue;
     use crate::catalogue::OfferingKey;
     use crate::ids::{OfficeId, ServiceId};
+    use crate::testing::{TestCatalogue, TestClosure, TestOffering, TestService};
 
-    fn catalogue(extra: &str) -> Catalogue {
-        let text = format!(
-            r#"
-[city]
-name = "Comune di Prova"
-patron_day = "08-26"
-[[offices]]
-id = "u1"
-name = "Ufficio 1"
-address = "Via Roma 1"
-lat = 45.69
-lon = 9.67
-[[services]]
-id = "cie"
-name = {{ it = "CIE", en = "CIE" }}
-summary = {{ it = "x", en = "x" }}
-terms = {{ it = "x", en = "x" }}
-access_rules = {{ it = "x", en = "x" }}
-what_to_bring = {{ it = [], en = [] }}
-[[offerings]]
-office = "u1"
-service = "cie"
-slot_minutes = 30
-desks = 2
-[offerings.hours]
-mon = ["08:30-10:00", "14:00-15:10"]
-sun = ["01:00-04:00"]
-{extra}
-"#
-        );
-        Catalogue::from_toml("test.toml", &text).unwrap()
+    /// Monday mornings and afternoons, and a Sunday night across both DST changes.
+    fn catalogue() -> TestCatalogue {
+        TestCatalogue::new()
+            .service(TestService::new("cie").named("CIE", "CIE"))
+            .offering(
+                TestOffering::new("u1", "cie")
+                    .slot_minutes(30)
+                    .desks(2)
+                    .hours("mon", ["08:30-10:00", "14:00-15:10"])
+                    .hours("sun", ["01:00-04:00"]),
+            )
     }
 
     fn key() -> OfferingKey {
@@ -261,7 +232,7 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn slots_fill_each_range_without_spilling() {
-        let c = catalogue("");
+        let c = catalogue().build();
         let offering = c.offering(&key()).unwrap();
         let slots = c.slots_on(offering, d(2026, 11, 30));
         assert_eq!(starts(&slots), ["08:30", "09:00", "09:30", "14:00", "14:30"]);
@@ -277,9 +248,15 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn holidays_and_closures_have_no_slots() {
-        let c = catalogue(
-            "[[closures]]\nfrom = \"2026-11-23\"\nhours = \"09:15-14:00\"\nreason = \"x\"\n[[closures]]\noffice = \"u1\"\nfrom = \"2026-11-16\"\nto = \"2026-11-16\"\nreason = \"y\"\n",
-        );
+        let c = catalogue()
+            .closure(TestClosure::on("2026-11-23").hours("09:15-14:00"))
+            .closure(
+                TestClosure::on("2026-11-16")
+                    .office("u1")
+                    .until("2026-11-16")
+                    .reason("y"),
+            )
+            .build();
         let offering = c.offering(&key()).unwrap();
         assert!(c.slots_on(offering, d(2026, 4, 6)).is_empty(), "Easter Monday");
         assert!(
@@ -294,7 +271,7 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn dst_days_keep_wall_clock_slots() {
-        let c = catalogue("");
+        let c = catalogue().build();
         let offering = c.offering(&key()).unwrap();
         // 29 March 2026: 02:00–03:00 does not exist.
         let spring = c.slots_on(offering, d(2026, 3, 29));
@@ -317,7 +294,7 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn the_window_starts_at_the_next_working_day() {
-        let c = catalogue("");
+        let c = catalogue().build();
         let offering = c.offering(&key()).unwrap();
         // Friday 27 November 2026, 10:00 in Rome: Monday 30 is the first bookable day.
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
@@ -356,7 +333,7 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn has_free_slot_agrees_with_the_free_slot_list() {
-        let c = catalogue("");
+        let c = catalogue().build();
         let offering = c.offering(&key()).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
         let full: BTreeMap<NaiveTime, u32> = c
@@ -384,7 +361,7 @@ sun = ["01:00-04:00"]
 
     #[test]
     fn free_slots_subtract_taken_seats() {
-        let c = catalogue("");
+        let c = catalogue().build();
         let offering = c.offering(&key()).unwrap();
         let slots = c.slots_on(offering, d(2026, 11, 30));
         let taken = BTreeMap::from([

@@ -5,6 +5,7 @@ use prenota_core::calendar::{MonthDay, local};
 use prenota_core::catalogue::TimeRange;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{parse_date, parse_time};
+use prenota_core::testing::{TestCatalogue, TestClosure, TestOffering, TestService};
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{Catalogue, OfficeId, ShortCode, Token};
 use proptest::prelude::*;
@@ -73,59 +74,33 @@ fn setup() -> impl Strategy<Value = Setup> {
 
 fn catalogue_of(setup: &Setup) -> Catalogue {
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let mut hours = String::new();
+    let mut offering = TestOffering::new("u1", "s")
+        .slot_minutes(setup.slot_minutes)
+        .desks(setup.desks);
     for (day, ranges) in days.iter().zip(&setup.week) {
         if !ranges.is_empty() {
-            let list: Vec<String> = ranges
-                .iter()
-                .map(|(s, e)| format!("\"{}-{}\"", hhmm(*s), hhmm(*e)))
-                .collect();
-            hours.push_str(&format!("{day} = [{}]\n", list.join(", ")));
+            offering = offering.hours(
+                day,
+                ranges.iter().map(|(s, e)| format!("{}-{}", hhmm(*s), hhmm(*e))),
+            );
         }
     }
-    if hours.is_empty() {
-        hours.push_str("mon = [\"09:00-12:00\"]\n");
+    if setup.week.iter().all(Vec::is_empty) {
+        offering = offering.hours("mon", ["09:00-12:00"]);
     }
-    let closure = match setup.closure {
-        None => String::new(),
-        Some((from, hours)) => format!(
-            "[[closures]]\nfrom = \"{from}\"\nto = \"{}\"\n{}reason = \"test\"\n",
-            from + Duration::days(2),
-            hours
-                .map(|(s, e)| format!("hours = \"{}-{}\"\n", hhmm(s), hhmm(e)))
-                .unwrap_or_default()
-        ),
-    };
-    let text = format!(
-        r#"
-[city]
-name = "Prova"
-patron_day = "08-26"
-[[offices]]
-id = "u1"
-name = "Ufficio"
-address = "Via Roma 1"
-lat = 45.0
-lon = 9.0
-[[services]]
-id = "s"
-name = {{ it = "Servizio", en = "Service" }}
-summary = {{ it = "x", en = "x" }}
-terms = {{ it = "x", en = "x" }}
-access_rules = {{ it = "x", en = "x" }}
-what_to_bring = {{ it = [], en = [] }}
-[[offerings]]
-office = "u1"
-service = "s"
-slot_minutes = {}
-desks = {}
-[offerings.hours]
-{hours}
-{closure}
-"#,
-        setup.slot_minutes, setup.desks
-    );
-    Catalogue::from_toml("generated.toml", &text).expect("generated catalogues are valid")
+    let mut catalogue = TestCatalogue::new()
+        .service(TestService::new("s").named("Servizio", "Service"))
+        .offering(offering);
+    if let Some((from, hours)) = setup.closure {
+        let mut closure = TestClosure::on(from)
+            .until(from + Duration::days(2))
+            .reason("test");
+        if let Some((s, e)) = hours {
+            closure = closure.hours(format!("{}-{}", hhmm(s), hhmm(e)));
+        }
+        catalogue = catalogue.closure(closure);
+    }
+    catalogue.build()
 }
 
 fn minutes(time: NaiveTime) -> u32 {

@@ -6,17 +6,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::HmacKey;
-use prenota_core::{Catalogue, SystemClock};
+use prenota_core::SystemClock;
 use prenota_delivery::local::{LocalOutbox, LocalReminders};
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::testing::SmtpSink;
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_notify::{Email, EmailTransport, Message};
-use prenota_store::CatalogueStore;
+use prenota_store::MessageKind;
 use prenota_store::sqlite::SqliteStore;
-use prenota_web::{App, Secrets, Settings};
+use prenota_usecases::App;
+use prenota_usecases::testing::{bergamo, sqlite_app};
 
 fn confirmed_email(n: usize) -> Email {
     let paragraph = "La prenotazione è registrata. Porta con te un documento di identità valido, la \
@@ -38,23 +37,11 @@ fn confirmed_email(n: usize) -> Email {
 
 async fn app() -> (Arc<App>, SqliteStore) {
     let folder = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&folder.path().join("prenota.sqlite3")).unwrap();
+    let path = folder.path().join("prenota.sqlite3");
     // The folder outlives the run's store.
     std::mem::forget(folder);
-    let text = include_str!("../../../infra/catalogue/bergamo.toml");
-    let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
-    store.put_catalogue(&catalogue).await.unwrap();
-    let app = Arc::new(App {
-        store: Arc::new(store.clone()),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(SystemClock),
-        settings: Settings::default(),
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-    });
-    (app, store)
+    let (app, store) = sqlite_app(&path, bergamo(), Arc::new(SystemClock), "").await;
+    (Arc::new(app), store)
 }
 
 /// Queues `count` e-mails, then delivers them all, oldest first, as the one-machine task does.
@@ -69,7 +56,8 @@ async fn run(name: &str, email: Arc<dyn EmailTransport>, count: usize) {
     let mut bytes = 0;
     for n in 0..count {
         let message = Message::Email(confirmed_email(n));
-        let queued = prenota_web::render::outbox("booking-confirmed", &message, Utc::now()).unwrap();
+        let queued =
+            prenota_usecases::outbox::citizen(MessageKind::BookingConfirmed, message, Utc::now()).unwrap();
         bytes += queued.payload.len();
         app.store.enqueue(&queued).await.unwrap();
     }

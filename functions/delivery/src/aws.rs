@@ -5,6 +5,7 @@ use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use aws_sdk_sns::types::MessageAttributeValue;
+use prenota_core::BookingId;
 use prenota_notify::{Email, EmailTransport, SendError, Sms, SmsTransport};
 
 use crate::mail_from::{MailFrom, MailFromError};
@@ -165,7 +166,7 @@ fn at_expression(at: chrono::DateTime<chrono::Utc>) -> String {
 impl prenota_notify::ReminderScheduler for EventBridgeReminders {
     async fn schedule(
         &self,
-        booking_id: &str,
+        booking_id: &BookingId,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, SendError> {
         use aws_sdk_scheduler::types::{
@@ -186,7 +187,7 @@ impl prenota_notify::ReminderScheduler for EventBridgeReminders {
         let created = self
             .client
             .create_schedule()
-            .name(booking_id)
+            .name(booking_id.as_str())
             .group_name(&self.group)
             .schedule_expression(at_expression(at))
             .schedule_expression_timezone("Europe/Rome")
@@ -205,11 +206,11 @@ impl prenota_notify::ReminderScheduler for EventBridgeReminders {
         }
     }
 
-    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
+    async fn unschedule(&self, booking_id: &BookingId) -> Result<String, SendError> {
         let deleted = self
             .client
             .delete_schedule()
-            .name(booking_id)
+            .name(booking_id.as_str())
             .group_name(&self.group)
             .send()
             .await;

@@ -31,7 +31,7 @@ pub struct LocalReminders(pub prenota_store::sqlite::SqliteStore);
 impl prenota_notify::ReminderScheduler for LocalReminders {
     async fn schedule(
         &self,
-        booking_id: &str,
+        booking_id: &prenota_core::BookingId,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, SendError> {
         self.0
@@ -41,7 +41,7 @@ impl prenota_notify::ReminderScheduler for LocalReminders {
         Ok(format!("local reminder at {}", at.to_rfc3339()))
     }
 
-    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
+    async fn unschedule(&self, booking_id: &prenota_core::BookingId) -> Result<String, SendError> {
         self.0
             .remove_reminder(booking_id)
             .await

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use prenota_store::MessageChannel;
 use tokio::time::Instant;
 
 use crate::sender::{Delivered, Sender};
@@ -23,7 +24,7 @@ struct Backoff {
 
 /// Delivers pending messages until the task is dropped.
 pub async fn deliver_forever(sender: Sender) {
-    let mut resting: HashMap<String, Backoff> = HashMap::new();
+    let mut resting: HashMap<MessageChannel, Backoff> = HashMap::new();
     loop {
         deliver_round(&sender, &mut resting).await;
         tokio::time::sleep(POLL_EVERY).await;
@@ -31,7 +32,7 @@ pub async fn deliver_forever(sender: Sender) {
 }
 
 /// One pass over the pending messages, oldest first, skipping the channels that are resting.
-async fn deliver_round(sender: &Sender, resting: &mut HashMap<String, Backoff>) {
+async fn deliver_round(sender: &Sender, resting: &mut HashMap<MessageChannel, Backoff>) {
     for message in sender.pending(BATCH).await {
         let channel = message.channel;
         if resting

@@ -12,11 +12,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prenota_notify::{EmailTransport, Message, ReminderScheduler, SendError, SmsTransport};
-use prenota_store::{Delivery, OutboxMessage, StoreError, StoreResult};
-use prenota_web::App;
-use prenota_web::render::{
-    self, BOOKINGS_LIST_REQUEST, ListError, REMINDER_CANCEL, REMINDER_SCHEDULE, ReminderOrder,
-};
+use prenota_store::{Delivery, MessageId, OutboxMessage, StoreError, StoreResult};
+use prenota_usecases::App;
+use prenota_usecases::my_bookings::{self, AnswerError};
+use prenota_usecases::outbox::{Payload, ReminderOrder};
 
 /// Where each channel's messages go.
 #[derive(Clone)]
@@ -117,11 +116,11 @@ impl Sender {
 
     /// [`Sender::deliver`], with a delivery that could not be recorded logged: the message stays
     /// pending and is delivered again later (`None`).
-    pub async fn deliver_logged(&self, id: &str) -> Option<Delivered> {
+    pub async fn deliver_logged(&self, id: &MessageId) -> Option<Delivered> {
         match self.deliver(id).await {
             Ok(delivered) => Some(delivered),
             Err(error) => {
-                tracing::error!(%error, id, "delivery not recorded");
+                tracing::error!(%error, %id, "delivery not recorded");
                 None
             }
         }
@@ -129,7 +128,7 @@ impl Sender {
 
     /// Delivers the outbox message `id` if it is still pending, and records the outcome. An error
     /// is the store's: the message stays pending and the next delivery tries again.
-    pub async fn deliver(&self, id: &str) -> StoreResult<Delivered> {
+    pub async fn deliver(&self, id: &MessageId) -> StoreResult<Delivered> {
         let entry = self.app.store.message(id).await?;
         if entry.delivery != Delivery::Pending {
             return Ok(Delivered::AlreadyDone);
@@ -151,7 +150,7 @@ impl Sender {
                     if failures >= self.retry.tries {
                         break reason;
                     }
-                    tracing::warn!(id, kind = %message.kind, channel = %message.channel, %reason, "send failed, trying again");
+                    tracing::warn!(%id, kind = %message.kind, channel = %message.channel, %reason, "send failed, trying again");
                     tokio::time::sleep(self.retry.wait(failures)).await;
                 }
             }
@@ -164,12 +163,12 @@ impl Sender {
             self.record(message, Delivery::Failed, &reason).await?;
             return Ok(Delivered::Failed(reason));
         }
-        tracing::warn!(id, kind = %message.kind, channel = %message.channel, %reason, "send failed, left for later");
+        tracing::warn!(%id, kind = %message.kind, channel = %message.channel, %reason, "send failed, left for later");
         Ok(Delivered::Later(reason))
     }
 
     fn too_old(&self, created_at: DateTime<Utc>) -> bool {
-        self.app.clock.now() - created_at >= self.retry.give_up_after
+        self.app.context.clock.now() - created_at >= self.retry.give_up_after
     }
 
     async fn record(&self, message: &OutboxMessage, delivery: Delivery, detail: &str) -> StoreResult<()> {
@@ -178,42 +177,35 @@ impl Sender {
         }
         self.app
             .store
-            .mark_delivery(&message.id, delivery, detail, self.app.clock.now())
+            .mark_delivery(&message.id, delivery, detail, self.app.context.clock.now())
             .await
     }
 
-    /// One try. A "my bookings" request is answered by queueing the list it asks for (the
-    /// sender, not the request, looks bookings up, so the request learns nothing).
+    /// One try, by what the message carries. A "my bookings" request is answered by queueing the
+    /// list it asks for (the sender, not the request, looks bookings up, so the request learns
+    /// nothing).
     async fn send_once(&self, message: &OutboxMessage) -> Result<String, SendError> {
-        if message.kind == BOOKINGS_LIST_REQUEST {
-            let list = render::bookings_list(&self.app, message)
-                .await
-                .map_err(|error| match error {
-                    ListError::Payload(reason) => SendError::Permanent(reason),
-                    ListError::Store(error) => store_failure(&error),
-                })?;
-            for queued in &list {
-                self.app
-                    .store
-                    .enqueue(queued)
+        let payload = Payload::read(message).map_err(|error| SendError::Permanent(error.to_string()))?;
+        let id = message.id.as_str();
+        match payload {
+            Payload::Citizen(Message::Email(email)) => self.transports.email.send_email(&email, id).await,
+            Payload::Citizen(Message::Sms(sms)) => self.transports.sms.send_sms(&sms, id).await,
+            Payload::ListRequest(asked) => {
+                let queued = my_bookings::answer(&self.app.context, &*self.app.store, &message.id, &asked)
                     .await
-                    .map_err(|error| store_failure(&error))?;
+                    .map_err(|error| match error {
+                        AnswerError::Unanswerable(reason) => SendError::Permanent(reason),
+                        AnswerError::Store(error) => store_failure(&error),
+                    })?;
+                Ok(format!("answered with {queued} message(s)"))
             }
-            return Ok(format!("answered with {} message(s)", list.len()));
-        }
-        if message.kind == REMINDER_SCHEDULE || message.kind == REMINDER_CANCEL {
-            let order: ReminderOrder = serde_json::from_str(&message.payload)
-                .map_err(|error| SendError::Permanent(format!("the stored order is unreadable: {error}")))?;
-            return match order.at {
-                Some(at) => self.transports.reminders.schedule(&order.booking_id, at).await,
-                None => self.transports.reminders.unschedule(&order.booking_id).await,
-            };
-        }
-        let parsed: Message = serde_json::from_str(&message.payload)
-            .map_err(|error| SendError::Permanent(format!("the stored message is unreadable: {error}")))?;
-        match parsed {
-            Message::Email(email) => self.transports.email.send_email(&email, &message.id).await,
-            Message::Sms(sms) => self.transports.sms.send_sms(&sms, &message.id).await,
+            Payload::Reminder(ReminderOrder {
+                booking_id,
+                at: Some(at),
+            }) => self.transports.reminders.schedule(&booking_id, at).await,
+            Payload::Reminder(ReminderOrder { booking_id, at: None }) => {
+                self.transports.reminders.unschedule(&booking_id).await
+            }
         }
     }
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use prenota_store::MessageKind;
+
 /// The variable naming the virtual environment that holds aiosmtpd and moto.
 pub const VENV_VARIABLE: &str = "PRENOTA_TEST_VENV";
 
@@ -117,13 +119,13 @@ impl Drop for SmtpSink {
 }
 
 /// The code of the first `{public_url}{prefix}` link in the outbox's pending messages of `kind`.
-pub async fn link_code(app: &prenota_web::App, kind: &str, prefix: &str) -> String {
+pub async fn link_code(app: &prenota_usecases::App, kind: MessageKind, prefix: &str) -> String {
     let entries = app
         .store
         .pending_messages(100)
         .await
         .expect("the outbox is readable");
-    let link = format!("{}{prefix}", app.settings.public_url);
+    let link = format!("{}{prefix}", app.context.settings.public_url);
     for entry in entries.iter().filter(|entry| entry.message.kind == kind) {
         let message: prenota_notify::Message =
             serde_json::from_str(&entry.message.payload).expect("a message");
@@ -148,7 +150,10 @@ pub async fn link_code(app: &prenota_web::App, kind: &str, prefix: &str) -> Stri
 }
 
 /// The pending outbox messages of `kind`.
-pub async fn pending_of_kind(app: &prenota_web::App, kind: &str) -> Vec<prenota_store::OutboxEntry> {
+pub async fn pending_of_kind(
+    app: &prenota_usecases::App,
+    kind: MessageKind,
+) -> Vec<prenota_store::OutboxEntry> {
     let pending = app
         .store
         .pending_messages(100)
@@ -161,22 +166,25 @@ pub async fn pending_of_kind(app: &prenota_web::App, kind: &str) -> Vec<prenota_
 }
 
 /// The citizen follows the confirmation link of the pending confirmation request and presses
-/// "Conferma" (`POST /c/{code}`).
-pub async fn confirm_by_link(app: &prenota_web::App) {
-    let code = link_code(app, prenota_web::render::CONFIRMATION_REQUEST, "/c/").await;
-    let answer = app.call("POST", &format!("/c/{code}"), None).await;
-    assert_eq!(answer.status(), 200, "{}", String::from_utf8_lossy(answer.body()));
+/// "Conferma" (the use case behind `POST /c/{code}`).
+pub async fn confirm_by_link(app: &prenota_usecases::App) {
+    let code = link_code(app, MessageKind::ConfirmationRequest, "/c/").await;
+    let code = prenota_core::Token::parse(&code).expect("a code");
+    prenota_usecases::confirm::confirm(&app.context, &*app.store, &code)
+        .await
+        .expect("the booking is confirmed");
 }
 
-/// The citizen cancels on the booking page `page_code` and says yes (`POST /p/{code}/cancel`).
-pub async fn cancel_by_link(app: &prenota_web::App, page_code: &str) -> u16 {
-    let request = http::Request::builder()
-        .method("POST")
-        .uri(format!("/p/{page_code}/cancel"))
-        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(bytes::Bytes::from_static(b"confirm=yes"))
-        .expect("a request");
-    app.handle(request).await.status().as_u16()
+/// The citizen cancels on the booking page `page_code` and says yes (the use case behind
+/// `POST /p/{code}/cancel` with `confirm=yes`).
+pub async fn cancel_by_link(
+    app: &prenota_usecases::App,
+    page_code: &str,
+) -> prenota_usecases::cancel::Cancelling {
+    let code = prenota_core::Token::parse(page_code).expect("a code");
+    prenota_usecases::cancel::cancel(&app.context, &*app.store, &code, true)
+        .await
+        .expect("the booking page answers")
 }
 
 /// What the relay does with a request.

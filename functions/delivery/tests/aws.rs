@@ -14,9 +14,10 @@ use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{Delivered, Sender};
 use prenota_notify::sms::segments;
 use prenota_notify::{Message, Sms};
+use prenota_store::{MessageChannel, MessageKind};
 use support::{app, book, book_on, email, queue, quick_sender, start};
 
-fn sender(app: Arc<prenota_web::App>, email: SesTransport, sms: SnsTransport, tries: u32) -> Sender {
+fn sender(app: Arc<prenota_usecases::App>, email: SesTransport, sms: SnsTransport, tries: u32) -> Sender {
     quick_sender(app, Arc::new(email), Arc::new(sms), tries)
 }
 
@@ -32,7 +33,7 @@ async fn email_leaves_through_ses_and_sms_through_sns() {
 
     let mut message = email("anna.rossi@example.it", "Prenotazione confermata – CIE");
     message.ics = Some("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_owned());
-    let id = queue(&app, "booking-confirmed", &Message::Email(message)).await;
+    let id = queue(&app, MessageKind::BookingConfirmed, &Message::Email(message)).await;
     let Delivered::Sent(ses_id) = sender.deliver(&id).await.unwrap() else {
         panic!("SES accepts the e-mail")
     };
@@ -61,7 +62,7 @@ async fn email_leaves_through_ses_and_sms_through_sns() {
         text: text.to_owned(),
     };
     assert_eq!(segments(&sms.text), Some(1));
-    let id = queue(&app, "confirmation-request", &Message::Sms(sms)).await;
+    let id = queue(&app, MessageKind::ConfirmationRequest, &Message::Sms(sms)).await;
     let Delivered::Sent(sns_id) = sender.deliver(&id).await.unwrap() else {
         panic!("SNS accepts the SMS")
     };
@@ -80,7 +81,7 @@ async fn an_address_ses_refuses_is_a_permanent_failure() {
     let sender = sender(Arc::clone(&app), unverified, sns(&moto::endpoint()), 3);
     let id = queue(
         &app,
-        "booking-confirmed",
+        MessageKind::BookingConfirmed,
         &Message::Email(email("anna@example.it", "x")),
     )
     .await;
@@ -155,7 +156,7 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
         let Delivered::Sent(provider_id) = sender.deliver(&entry.message.id).await.unwrap() else {
             panic!("delivered once the services are back")
         };
-        provider_ids.push((entry.message.channel.clone(), provider_id));
+        provider_ids.push((entry.message.channel, provider_id));
         // A retried batch finds it sent and sends nothing.
         assert_eq!(
             sender.deliver(&entry.message.id).await.unwrap(),
@@ -166,8 +167,8 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
 
     let data = moto::data().await;
     for (channel, provider_id) in &provider_ids {
-        let (list, field) = match channel.as_str() {
-            "email" => (&data["ses"]["RawMessage"], "id"),
+        let (list, field) = match channel {
+            MessageChannel::Email => (&data["ses"]["RawMessage"], "id"),
             _ => (&data["sns"]["SMS"], "message_id"),
         };
         let copies = list
@@ -206,10 +207,11 @@ async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
 
     let reminders = moto::reminders(&moto::endpoint()).await;
     let booking_id = format!("{:064x}", u128::from(moto::run_tag()) << 64 | 0xabc);
+    let booking = prenota_core::BookingId::parse(&booking_id).unwrap();
     let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
-    reminders.schedule(&booking_id, at).await.unwrap();
+    reminders.schedule(&booking, at).await.unwrap();
     reminders
-        .schedule(&booking_id, at)
+        .schedule(&booking, at)
         .await
         .expect("set again: already set");
 
@@ -233,9 +235,9 @@ async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
     let input: serde_json::Value = serde_json::from_str(target.input().unwrap()).unwrap();
     assert_eq!(input, serde_json::json!({ "booking_id": booking_id }));
 
-    reminders.unschedule(&booking_id).await.unwrap();
+    reminders.unschedule(&booking).await.unwrap();
     reminders
-        .unschedule(&booking_id)
+        .unschedule(&booking)
         .await
         .expect("dropped again: none set");
     assert!(
@@ -260,7 +262,10 @@ async fn a_scheduler_outage_loses_no_reminder() {
 }
 
 async fn scheduler_fault_loses_no_reminder(fault: Fault) {
-    use prenota_web::render::{CONFIRMATION_REQUEST, REMINDER_SCHEDULE, ReminderOrder};
+    use prenota_store::MessageKind::{
+        ConfirmationRequest as CONFIRMATION_REQUEST, ReminderSchedule as REMINDER_SCHEDULE,
+    };
+    use prenota_usecases::outbox::ReminderOrder;
     let outage = Outage::relay(&moto_relay_target()).await.unwrap();
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let sender = Sender::new(
@@ -322,7 +327,7 @@ async fn scheduler_fault_loses_no_reminder(fault: Fault) {
         let order: ReminderOrder = serde_json::from_str(&entry.message.payload).unwrap();
         let schedule = client
             .get_schedule()
-            .name(&order.booking_id)
+            .name(order.booking_id.as_str())
             .group_name(moto::SCHEDULE_GROUP)
             .send()
             .await

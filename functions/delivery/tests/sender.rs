@@ -10,10 +10,10 @@ use prenota_core::ManualClock;
 use prenota_delivery::poll::deliver_forever;
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_notify::{Message, SendError, Sms};
-use prenota_store::Delivery;
+use prenota_store::{Delivery, MessageKind};
 use support::{Scripted, app, email, queue, quick_sender, start};
 
-fn sender(app: Arc<prenota_web::App>, transport: Arc<Scripted>, tries: u32) -> Sender {
+fn sender(app: Arc<prenota_usecases::App>, transport: Arc<Scripted>, tries: u32) -> Sender {
     quick_sender(app, transport.clone(), transport, tries)
 }
 
@@ -24,7 +24,7 @@ async fn a_sent_message_is_recorded_and_never_sent_again() {
     let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
     let id = queue(
         &app,
-        "booking-confirmed",
+        MessageKind::BookingConfirmed,
         &Message::Email(email("anna@example.it", "Prenotazione confermata")),
     )
     .await;
@@ -50,7 +50,7 @@ async fn temporary_failures_are_tried_again_within_one_delivery() {
     let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
     let id = queue(
         &app,
-        "confirmation-request",
+        MessageKind::ConfirmationRequest,
         &Message::Email(email("anna@example.it", "Conferma")),
     )
     .await;
@@ -72,7 +72,7 @@ async fn a_message_still_failing_stays_pending_until_a_day_has_passed_then_fails
         to: "+393331234567".to_owned(),
         text: "Conferma la prenotazione".to_owned(),
     };
-    let id = queue(&app, "confirmation-request", &Message::Sms(sms)).await;
+    let id = queue(&app, MessageKind::ConfirmationRequest, &Message::Sms(sms)).await;
 
     assert_eq!(
         sender.deliver(&id).await.unwrap(),
@@ -107,7 +107,7 @@ async fn a_permanent_failure_is_recorded_at_once() {
     let sender = sender(Arc::clone(&app), Arc::clone(&transport), 5);
     let id = queue(
         &app,
-        "booking-confirmed",
+        MessageKind::BookingConfirmed,
         &Message::Email(email("nobody@example.it", "x")),
     )
     .await;
@@ -125,10 +125,10 @@ async fn an_unreadable_stored_message_fails_without_a_try() {
     let app = app(Arc::new(ManualClock::new(start()))).await;
     let transport = Scripted::answering(vec![]);
     let sender = sender(Arc::clone(&app), Arc::clone(&transport), 3);
-    let mut broken = prenota_web::render::outbox(
-        "booking-confirmed",
-        &Message::Email(email("anna@example.it", "x")),
-        app.clock.now(),
+    let mut broken = prenota_usecases::outbox::citizen(
+        MessageKind::BookingConfirmed,
+        Message::Email(email("anna@example.it", "x")),
+        app.context.clock.now(),
     )
     .unwrap();
     broken.payload = "{not json".to_owned();
@@ -167,7 +167,7 @@ async fn one_failing_channel_rests_while_the_other_delivers() {
         emails.push(
             queue(
                 &app,
-                "confirmation-request",
+                MessageKind::ConfirmationRequest,
                 &Message::Email(email(&format!("p{n}@example.it"), "x")),
             )
             .await,
@@ -177,10 +177,10 @@ async fn one_failing_channel_rests_while_the_other_delivers() {
         to: "+393331234567".to_owned(),
         text: "x".to_owned(),
     };
-    let sms_id = queue(&app, "confirmation-request", &Message::Sms(text)).await;
+    let sms_id = queue(&app, MessageKind::ConfirmationRequest, &Message::Sms(text)).await;
     let task = tokio::spawn(deliver_forever(sender));
 
-    let delivered = |id: String| {
+    let delivered = |id: prenota_store::MessageId| {
         let app = Arc::clone(&app);
         async move { app.store.message(&id).await.unwrap().delivery == Delivery::Sent }
     };
@@ -214,7 +214,8 @@ async fn one_failing_channel_rests_while_the_other_delivers() {
     task.abort();
     let mut sent = mail.sent();
     sent.sort();
+    let mut emails: Vec<String> = emails.iter().map(ToString::to_string).collect();
     emails.sort();
     assert_eq!(sent, emails, "each e-mail sent exactly once");
-    assert_eq!(sms.sent(), [sms_id], "the SMS sent once");
+    assert_eq!(sms.sent(), [sms_id.to_string()], "the SMS sent once");
 }

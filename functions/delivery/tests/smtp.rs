@@ -11,12 +11,12 @@ use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::testing::SmtpSink;
 use prenota_delivery::{Delivered, Sender};
 use prenota_notify::{EmailTransport, Message, SendError};
-use prenota_store::Delivery;
+use prenota_store::{Delivery, MessageKind};
 use support::{app, email, queue, quick_sender, start};
 
 const FROM: &str = "Prenota Bergamo <prenota@comune.bergamo.it>";
 
-fn sender(app: Arc<prenota_web::App>, smtp: SmtpTransport, tries: u32) -> Sender {
+fn sender(app: Arc<prenota_usecases::App>, smtp: SmtpTransport, tries: u32) -> Sender {
     quick_sender(app, Arc::new(smtp), Arc::new(LocalOutbox), tries)
 }
 
@@ -32,7 +32,7 @@ async fn an_email_arrives_whole_and_a_failing_server_is_tried_again() {
 
     let mut message = email("anna.rossi@example.it", "Prenotazione confermata – CIE");
     message.ics = Some("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_owned());
-    let id = queue(&app, "booking-confirmed", &Message::Email(message)).await;
+    let id = queue(&app, MessageKind::BookingConfirmed, &Message::Email(message)).await;
     let Delivered::Sent(reply) = sender.deliver(&id).await.unwrap() else {
         panic!("the server accepts the message")
     };
@@ -68,7 +68,7 @@ async fn an_email_arrives_whole_and_a_failing_server_is_tried_again() {
     sink.refuse_next(2);
     let id = queue(
         &app,
-        "confirmation-request",
+        MessageKind::ConfirmationRequest,
         &Message::Email(email("b@example.it", "Conferma")),
     )
     .await;
@@ -79,7 +79,7 @@ async fn an_email_arrives_whole_and_a_failing_server_is_tried_again() {
     sink.refuse_next(3);
     let id = queue(
         &app,
-        "confirmation-request",
+        MessageKind::ConfirmationRequest,
         &Message::Email(email("c@example.it", "Conferma")),
     )
     .await;

@@ -9,13 +9,14 @@ use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, ManualClock};
 use prenota_notify::message::Message;
-use prenota_store::dynamodb::{UsageSnapshot, fresh_local_store, local_endpoint};
+use prenota_store::dynamodb::UsageSnapshot;
+use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{CatalogueStore, OutboxStore};
-use prenota_web::{App, Secrets, Settings};
+use prenota_usecases::{App, Context, Secrets, Settings};
 use serde_json::Value;
 
 async fn call(app: &App, method: &str, uri: &str, body: Option<Value>) -> (u16, String) {
-    let answer = app.call(method, uri, body.as_ref()).await;
+    let answer = prenota_web::call(app, method, uri, body.as_ref()).await;
     (
         answer.status().as_u16(),
         String::from_utf8_lossy(answer.body()).into_owned(),
@@ -52,17 +53,19 @@ async fn main() {
     store.put_catalogue(&catalogue).await.unwrap();
     let app = App {
         store: Arc::new(store.clone()),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-        )),
-        settings: Settings {
-            public_url: String::new(),
-            ..Settings::default()
-        },
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
+        context: Context {
+            catalogue: Arc::new(catalogue),
+            clock: Arc::new(ManualClock::new(
+                Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+            )),
+            settings: Settings {
+                public_url: String::new(),
+                ..Settings::default()
+            },
+            secrets: Secrets {
+                hmac: HmacKey::generate().unwrap(),
+                checkin: CheckinKey::generate().unwrap(),
+            },
         },
     };
 
@@ -132,7 +135,7 @@ async fn main() {
     let pending = store.pending_messages(10).await.unwrap();
     let confirmed = pending
         .iter()
-        .find(|e| e.message.kind == "booking-confirmed")
+        .find(|e| e.message.kind == prenota_store::MessageKind::BookingConfirmed)
         .expect("the booking message");
     let page = link(&serde_json::from_str(&confirmed.message.payload).unwrap(), "/p/");
     let before = store.usage();

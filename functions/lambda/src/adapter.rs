@@ -5,9 +5,10 @@ use std::time::Instant;
 use bytes::Bytes;
 use http::{Method, Request, Response, Uri};
 use lambda_http::{Body, RequestExt as _};
-use prenota_web::App;
-use prenota_web::app::{Answer, problem};
+use prenota_usecases::App;
+use prenota_web::answer::{Answer, problem};
 use prenota_web::problem::{Code, Problem};
+use prenota_web::request::request_lang;
 use prenota_web::routes::{self, Match};
 
 /// Whether `function` serves `method path`. A path of no route is left to the app, which answers
@@ -83,13 +84,13 @@ pub async fn serve(
         _ => "(no route)",
     };
     let answer = if serves(function, &method, request.uri().path()) {
-        app.handle(request).await
+        prenota_web::handle(app, request).await
     } else {
         tracing::warn!(function, method = %method, route, "route of another function refused");
-        problem(&Problem::new(
-            Code::NotFound,
-            prenota_web::app::request_lang(request.uri().query(), request.headers()),
-        ))
+        problem(
+            &Problem::new(Code::NotFound),
+            request_lang(request.uri().query(), request.headers()),
+        )
     };
     tracing::info!(
         function,

@@ -13,8 +13,8 @@ use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, SystemClock};
 use prenota_store::CatalogueStore;
 use prenota_store::dynamodb::DynamoStore;
-use prenota_web::app::env_var as var;
-use prenota_web::{App, Secrets, Settings};
+use prenota_usecases::settings::env_var as var;
+use prenota_usecases::{App, Context, Secrets, Settings};
 
 /// A setting that must be there: its value, or an error naming it and what it means.
 pub(crate) fn required(
@@ -35,7 +35,7 @@ pub enum PublicUrl {
     Parameter(String),
 }
 
-/// The web settings from the same variables as the one-machine server (DESIGN.md,
+/// The web settings from the same variables as the one-machine server (docs/design.md,
 /// "Configuration"), except that the public URL is required: a Lambda has no listen address to
 /// default to. `lookup` returns a variable's value, `None` when unset or blank. With
 /// [`PublicUrl::Parameter`] the settings' URL is empty until [`with_public_url`] fills it.
@@ -112,7 +112,7 @@ async fn read_key(client: &aws_sdk_ssm::Client, parameter: &str) -> anyhow::Resu
     decode_key(parameter, &read_parameter(client, parameter).await?)
 }
 
-/// The installation's two secrets (DESIGN.md): the HMAC key of contact hashes and the Ed25519 seed
+/// The installation's two secrets (docs/design.md, "Secrets"): the HMAC key of contact hashes and the Ed25519 seed
 /// that signs check-in tokens, from SecureStrings, read together.
 pub async fn secrets_from_ssm(
     client: &aws_sdk_ssm::Client,
@@ -199,10 +199,12 @@ pub async fn app_from(
     )?;
     Ok(App {
         store: Arc::new(store),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(SystemClock),
-        settings,
-        secrets,
+        context: Context {
+            catalogue: Arc::new(catalogue),
+            clock: Arc::new(SystemClock),
+            settings,
+            secrets,
+        },
     })
 }
 

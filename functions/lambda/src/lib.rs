@@ -20,7 +20,7 @@ pub use environment::{
     with_public_url,
 };
 use lambda_http::service_fn;
-pub use prenota_web::App;
+pub use prenota_usecases::App;
 pub use reload::{Reloading, reload_every};
 
 /// Log lines as JSON, one per line (CloudWatch Logs reads them as structured). The level comes from
@@ -52,7 +52,8 @@ where
     B: Fn() -> F,
     F: Future<Output = anyhow::Result<T>>,
 {
-    let started = async { Reloading::start(reload_every(prenota_web::app::env_var)?, build).await }.await;
+    let started =
+        async { Reloading::start(reload_every(prenota_usecases::settings::env_var)?, build).await }.await;
     match started {
         Ok(value) => {
             tracing::info!(function, "ready");

@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 /// default. Each reload is one DynamoDB query and three SSM reads, on the request that finds the
 /// configuration older than this.
 pub fn reload_every(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Duration> {
-    let every = prenota_web::app::duration(&lookup, "PRENOTA_RELOAD_EVERY", "5m")?;
+    let every = prenota_usecases::settings::duration(&lookup, "PRENOTA_RELOAD_EVERY", "5m")?;
     Ok(every.to_std()?)
 }
 

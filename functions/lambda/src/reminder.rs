@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use lambda_http::{LambdaEvent, service_fn};
-use prenota_delivery::reminders::{Fired, fire};
-use prenota_web::App;
+use prenota_core::BookingId;
+use prenota_usecases::App;
+use prenota_usecases::reminders::{Fired, fire};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -17,12 +18,16 @@ struct ReminderEvent {
 
 /// One invocation. An error (the store could not answer) makes the Scheduler try again, as its
 /// retry policy says; an event that names no booking is logged and dropped.
-pub async fn handle(app: &App, event: Value) -> Result<Fired, prenota_store::StoreError> {
+pub async fn handle(app: &App, event: Value) -> Result<Fired, prenota_usecases::Failure> {
     let Ok(event) = serde_json::from_value::<ReminderEvent>(event) else {
         tracing::warn!("a reminder event without booking_id: dropped");
         return Ok(Fired::NoBooking);
     };
-    let fired = fire(app, &event.booking_id).await?;
+    // An id that no booking can have names none.
+    let Ok(booking_id) = BookingId::parse(&event.booking_id) else {
+        return Ok(Fired::NoBooking);
+    };
+    let fired = fire(&app.context, &*app.store, &booking_id).await?;
     tracing::info!(booking_id = %event.booking_id, ?fired, "reminder fired");
     Ok(fired)
 }

@@ -14,7 +14,8 @@ use crate::environment::required;
 use lambda_http::{LambdaEvent, service_fn};
 use prenota_delivery::aws::{EventBridgeReminders, SesTransport, SnsTransport};
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
-use prenota_web::app::env_var as var;
+use prenota_store::MessageId;
+use prenota_usecases::settings::env_var as var;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -58,11 +59,14 @@ pub struct ItemFailure {
 
 /// The outbox id of a stream record about a newly queued message; `None` for every other change
 /// (bookings, seats, and the sender's own "sent" and "failed" marks).
-fn queued_message(record: &StreamRecord) -> Option<&str> {
+fn queued_message(record: &StreamRecord) -> Option<MessageId> {
     if record.event_name != "INSERT" {
         return None;
     }
-    record.dynamodb.keys["pk"]["S"].as_str()?.strip_prefix("OUTBOX#")
+    let id = record.dynamodb.keys["pk"]["S"]
+        .as_str()?
+        .strip_prefix("OUTBOX#")?;
+    Some(MessageId::new(id))
 }
 
 /// One invocation: a stream batch, or a sweep.
@@ -76,11 +80,11 @@ pub async fn handle(sender: &Sender, event: Value) -> BatchResponse {
         let Some(id) = queued_message(record) else {
             continue;
         };
-        let retry = match sender.deliver(id).await {
+        let retry = match sender.deliver(&id).await {
             Ok(Delivered::Later(_)) => true,
             Ok(_) => false,
             Err(error) => {
-                tracing::error!(id, %error, "delivery not recorded");
+                tracing::error!(%id, %error, "delivery not recorded");
                 true
             }
         };

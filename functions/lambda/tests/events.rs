@@ -8,8 +8,10 @@
 use std::collections::BTreeSet;
 
 use lambda_http::Body;
-use prenota_web::App;
-use prenota_web::render::{BOOKING_CONFIRMED, CONFIRMATION_REQUEST};
+use prenota_store::MessageKind::{
+    BookingConfirmed as BOOKING_CONFIRMED, ConfirmationRequest as CONFIRMATION_REQUEST,
+};
+use prenota_usecases::App;
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
 use support::{PLACEHOLDER, app, fresh_store, link_code, root};
@@ -315,11 +317,16 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     let rated = invoke(&app, "feedback", "", 204).await;
     assert!(rated.body.is_empty());
     let today = app
+        .context
         .clock
         .now()
         .with_timezone(&prenota_core::calendar::ROME)
         .date_naive();
-    let ratings = app.store.feedback_of_day(today, app.clock.now()).await.unwrap();
+    let ratings = app
+        .store
+        .feedback_of_day(today, app.context.clock.now())
+        .await
+        .unwrap();
     assert_eq!(ratings.len(), 1);
     assert_eq!(ratings[0].feedback.rating.get(), 4);
     assert_eq!(

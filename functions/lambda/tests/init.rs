@@ -78,9 +78,15 @@ async fn a_lambda_starts_with_its_secrets_and_public_url_from_ssm() {
             .map(|(_, v)| (*v).to_owned())
     };
     let app = prenota_lambda::app_from(&config, lookup).await.unwrap();
-    assert_eq!(app.settings.public_url, "https://d111111abcdef8.cloudfront.net");
-    assert_eq!(app.settings.hold_ttl, chrono::Duration::minutes(15));
-    assert_eq!(app.catalogue.offices().len(), support::bergamo().offices().len());
+    assert_eq!(
+        app.context.settings.public_url,
+        "https://d111111abcdef8.cloudfront.net"
+    );
+    assert_eq!(app.context.settings.hold_ttl, chrono::Duration::minutes(15));
+    assert_eq!(
+        app.context.catalogue.offices().len(),
+        support::bergamo().offices().len()
+    );
 
     // A warm Lambda reads its configuration again (here on every use): a catalogue imported after
     // its init and a new public URL reach it without a restart.
@@ -103,13 +109,17 @@ async fn a_lambda_starts_with_its_secrets_and_public_url_from_ssm() {
     .await;
     let reloaded = warm.current().await;
     let office = reloaded
+        .context
         .catalogue
         .offices()
         .iter()
         .find(|o| o.id.as_str() == "ufficio-4")
         .unwrap();
     assert_eq!(office.name, "Ufficio 4 (via Verdi)");
-    assert_eq!(reloaded.settings.public_url, "https://prenota.comune.bergamo.it");
+    assert_eq!(
+        reloaded.context.settings.public_url,
+        "https://prenota.comune.bergamo.it"
+    );
 
     // A parameter that is not there stops the init, naming it.
     let missing = format!("/prenota-{run}/nothing");

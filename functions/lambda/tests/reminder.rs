@@ -4,13 +4,16 @@
 //! the schedule, and a late invocation sends nothing.
 
 use chrono::{TimeZone, Utc};
-use prenota_delivery::reminders::Fired;
-use prenota_delivery::testing::{cancel_by_link, confirm_by_link, pending_of_kind};
 use prenota_lambda::reminder::handle;
-use prenota_web::App;
-use prenota_web::render::{BOOKING_CONFIRMED, REMINDER, REMINDER_CANCEL, REMINDER_SCHEDULE, ReminderOrder};
+use prenota_store::MessageKind::{
+    BookingConfirmed as BOOKING_CONFIRMED, Reminder as REMINDER, ReminderCancel as REMINDER_CANCEL,
+    ReminderSchedule as REMINDER_SCHEDULE,
+};
+use prenota_usecases::App;
+use prenota_usecases::outbox::ReminderOrder;
+use prenota_usecases::reminders::Fired;
 use serde_json::{Value, json};
-use support::{PLACEHOLDER, app, link_code, root};
+use support::{PLACEHOLDER, app, cancel_by_link, confirm_by_link, link_code, pending_of_kind, root};
 
 mod support;
 
@@ -22,7 +25,8 @@ fn event(booking_id: &str) -> Value {
 /// Books the first free CIE slot of `date` at Ufficio 1 for `contact` and confirms it.
 async fn confirmed_booking(app: &App, date: &str, contact: &str) {
     let day: Value = serde_json::from_slice(
-        app.call(
+        prenota_web::call(
+            app,
             "GET",
             &format!("/api/services/cie/offices/ufficio-1/slots?date={date}"),
             None,
@@ -34,12 +38,17 @@ async fn confirmed_booking(app: &App, date: &str, contact: &str) {
     let slot = json!({
         "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": day["slots"][0]["start"]
     });
-    let hold = app.call("POST", "/api/holds", Some(&slot)).await;
+    let hold = prenota_web::call(app, "POST", "/api/holds", Some(&slot)).await;
     assert_eq!(hold.status(), 201, "{}", String::from_utf8_lossy(hold.body()));
     let hold: Value = serde_json::from_slice(hold.body()).unwrap();
     let details = json!({ "name": "Anna", "surname": "Rossi", "contact": contact, "accept_terms": true });
     let uri = format!("/api/holds/{}/booking", hold["hold_id"].as_str().unwrap());
-    assert_eq!(app.call("POST", &uri, Some(&details)).await.status(), 202);
+    assert_eq!(
+        prenota_web::call(app, "POST", &uri, Some(&details))
+            .await
+            .status(),
+        202
+    );
     confirm_by_link(app).await;
 }
 
@@ -58,11 +67,11 @@ async fn a_confirmed_booking_is_reminded_once_and_a_cancelled_one_not_at_all() {
         "1 December, 09:00 in Rome"
     );
 
-    let Fired::Queued(id) = handle(&app, event(&order.booking_id)).await.unwrap() else {
+    let Fired::Queued(id) = handle(&app, event(order.booking_id.as_str())).await.unwrap() else {
         panic!("the reminder is queued")
     };
     assert_eq!(
-        handle(&app, event(&order.booking_id)).await.unwrap(),
+        handle(&app, event(order.booking_id.as_str())).await.unwrap(),
         Fired::Queued(id.clone())
     );
     let reminders = pending_of_kind(&app, REMINDER).await;
@@ -78,9 +87,9 @@ async fn a_confirmed_booking_is_reminded_once_and_a_cancelled_one_not_at_all() {
     assert_eq!(cancel_by_link(&app, &page).await, 200);
     let drops = pending_of_kind(&app, REMINDER_CANCEL).await;
     assert_eq!(drops.len(), 1, "the schedule is dropped");
-    assert!(drops[0].message.payload.contains(&order.booking_id));
+    assert!(drops[0].message.payload.contains(order.booking_id.as_str()));
     assert_eq!(
-        handle(&app, event(&order.booking_id)).await.unwrap(),
+        handle(&app, event(order.booking_id.as_str())).await.unwrap(),
         Fired::NotNeeded
     );
     assert_eq!(

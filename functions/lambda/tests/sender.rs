@@ -10,8 +10,8 @@ use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
 use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_lambda::sender::{BatchResponse, ItemFailure, handle};
-use prenota_store::Delivery;
-use prenota_web::App;
+use prenota_store::{Delivery, MessageId};
+use prenota_usecases::App;
 use serde_json::{Value, json};
 use support::{PLACEHOLDER, app, root};
 
@@ -39,9 +39,9 @@ async fn sender(app: Arc<App>, endpoint: &str) -> Sender {
 }
 
 /// A citizen reaches the details step: the confirmation request is queued. Its outbox id.
-async fn confirmation_request(app: &App, contact: &str) -> String {
+async fn confirmation_request(app: &App, contact: &str) -> MessageId {
     let slots: Value = serde_json::from_slice(
-        app.call("GET", "/api/services/cie/offices/ufficio-1/slots", None)
+        prenota_web::call(app, "GET", "/api/services/cie/offices/ufficio-1/slots", None)
             .await
             .body(),
     )
@@ -50,13 +50,22 @@ async fn confirmation_request(app: &App, contact: &str) -> String {
         "service_id": "cie", "office_id": "ufficio-1",
         "date": slots["date"], "start": slots["slots"][0]["start"]
     });
-    let hold: Value =
-        serde_json::from_slice(app.call("POST", "/api/holds", Some(&slot)).await.body()).unwrap();
+    let hold: Value = serde_json::from_slice(
+        prenota_web::call(app, "POST", "/api/holds", Some(&slot))
+            .await
+            .body(),
+    )
+    .unwrap();
     let details = json!({
         "name": "Anna", "surname": "Rossi", "contact": contact, "details": "", "accept_terms": true
     });
     let uri = format!("/api/holds/{}/booking", hold["hold_id"].as_str().unwrap());
-    assert_eq!(app.call("POST", &uri, Some(&details)).await.status(), 202);
+    assert_eq!(
+        prenota_web::call(app, "POST", &uri, Some(&details))
+            .await
+            .status(),
+        202
+    );
     let pending = app.store.pending_messages(10).await.unwrap();
     assert_eq!(pending.len(), 1);
     pending[0].message.id.clone()
@@ -70,7 +79,7 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
     let id = confirmation_request(&app, &address).await;
 
     assert_eq!(
-        handle(&sender, event("sender-insert", &id)).await,
+        handle(&sender, event("sender-insert", id.as_str())).await,
         BatchResponse::default()
     );
     let entry = app.store.message(&id).await.unwrap();
@@ -83,7 +92,7 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
 
     // The stream hands the same batch over again: nothing more leaves.
     assert_eq!(
-        handle(&sender, event("sender-insert", &id)).await,
+        handle(&sender, event("sender-insert", id.as_str())).await,
         BatchResponse::default()
     );
     let copies = moto::emails_to(&moto::data().await, &address);
@@ -100,7 +109,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
 
     outage.set(Fault::Unreachable);
     assert_eq!(
-        handle(&sender, event("sender-insert", &id)).await,
+        handle(&sender, event("sender-insert", id.as_str())).await,
         BatchResponse {
             failures: vec![ItemFailure {
                 item_identifier: "111100000000000000000001".to_owned()
@@ -111,7 +120,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
 
     outage.set(Fault::None);
     assert_eq!(
-        handle(&sender, event("sender-sweep", &id)).await,
+        handle(&sender, event("sender-sweep", id.as_str())).await,
         BatchResponse::default()
     );
     let entry = app.store.message(&id).await.unwrap();

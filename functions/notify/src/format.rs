@@ -3,81 +3,105 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use prenota_core::calendar::local;
 use prenota_core::catalogue::Lang;
+use prenota_core::texts::fill;
 
-const MONTHS_IT: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+prenota_core::texts! {
+    /// The words of dates.
+    struct Words;
+    /// The words of dates in `lang`.
+    fn words;
+
+    monday: "lunedì", "Monday";
+    tuesday: "martedì", "Tuesday";
+    wednesday: "mercoledì", "Wednesday";
+    thursday: "giovedì", "Thursday";
+    friday: "venerdì", "Friday";
+    saturday: "sabato", "Saturday";
+    sunday: "domenica", "Sunday";
+
+    january: "gennaio", "January";
+    february: "febbraio", "February";
+    march: "marzo", "March";
+    april: "aprile", "April";
+    may: "maggio", "May";
+    june: "giugno", "June";
+    july: "luglio", "July";
+    august: "agosto", "August";
+    september: "settembre", "September";
+    october: "ottobre", "October";
+    november: "novembre", "November";
+    december: "dicembre", "December";
+
+    // A month in a short date: its number in Italian, its first three letters in English.
+    january_short: "1", "Jan";
+    february_short: "2", "Feb";
+    march_short: "3", "Mar";
+    april_short: "4", "Apr";
+    may_short: "5", "May";
+    june_short: "6", "Jun";
+    july_short: "7", "Jul";
+    august_short: "8", "Aug";
+    september_short: "9", "Sep";
+    october_short: "10", "Oct";
+    november_short: "11", "Nov";
+    december_short: "12", "Dec";
+
+    // "1/12", "1 Dec".
+    date_short: "{day}/{month}", "{day} {month}";
+    // "ore 10:45 di giovedì 26 novembre 2026", "10:45 on Thursday 26 November 2026".
+    deadline: "ore {time} di {date}", "{time} on {date}";
+}
 
 fn weekday(lang: Lang, day: Weekday) -> &'static str {
-    let index = day.num_days_from_monday() as usize;
-    match lang {
-        Lang::It => [
-            "lunedì",
-            "martedì",
-            "mercoledì",
-            "giovedì",
-            "venerdì",
-            "sabato",
-            "domenica",
-        ][index],
-        Lang::En => [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ][index],
+    let w = words(lang);
+    match day {
+        Weekday::Mon => w.monday,
+        Weekday::Tue => w.tuesday,
+        Weekday::Wed => w.wednesday,
+        Weekday::Thu => w.thursday,
+        Weekday::Fri => w.friday,
+        Weekday::Sat => w.saturday,
+        Weekday::Sun => w.sunday,
+    }
+}
+
+/// The name of the date's month and its form in a short date.
+fn month(lang: Lang, date: NaiveDate) -> (&'static str, &'static str) {
+    let w = words(lang);
+    match date.month() {
+        1 => (w.january, w.january_short),
+        2 => (w.february, w.february_short),
+        3 => (w.march, w.march_short),
+        4 => (w.april, w.april_short),
+        5 => (w.may, w.may_short),
+        6 => (w.june, w.june_short),
+        7 => (w.july, w.july_short),
+        8 => (w.august, w.august_short),
+        9 => (w.september, w.september_short),
+        10 => (w.october, w.october_short),
+        11 => (w.november, w.november_short),
+        _ => (w.december, w.december_short),
     }
 }
 
 /// "martedì 1 dicembre 2026" / "Tuesday 1 December 2026".
 pub fn date_long(lang: Lang, date: NaiveDate) -> String {
-    let month = date.month0() as usize;
-    let name = match lang {
-        Lang::It => MONTHS_IT[month],
-        Lang::En => MONTHS_EN[month],
-    };
     format!(
-        "{} {} {name} {}",
+        "{} {} {} {}",
         weekday(lang, date.weekday()),
         date.day(),
+        month(lang, date).0,
         date.year()
     )
 }
 
 /// "1/12" (it) or "1 Dec" (en): for SMS, where every character counts.
 pub fn date_short(lang: Lang, date: NaiveDate) -> String {
-    match lang {
-        Lang::It => format!("{}/{}", date.day(), date.month()),
-        Lang::En => format!("{} {}", date.day(), &MONTHS_EN[date.month0() as usize][..3]),
-    }
+    let day = date.day().to_string();
+    fill(
+        words(lang).date_short,
+        &[("day", &day), ("month", month(lang, date).1)],
+    )
 }
 
 /// "09:15".
@@ -94,10 +118,13 @@ pub fn time_range(start: NaiveTime, end: NaiveTime) -> String {
 /// "10:45 on Thursday 26 November 2026".
 pub fn deadline(lang: Lang, instant: DateTime<Utc>) -> String {
     let wall = local(instant);
-    match lang {
-        Lang::It => format!("ore {} di {}", time(wall.time()), date_long(lang, wall.date())),
-        Lang::En => format!("{} on {}", time(wall.time()), date_long(lang, wall.date())),
-    }
+    fill(
+        words(lang).deadline,
+        &[
+            ("time", &time(wall.time())),
+            ("date", &date_long(lang, wall.date())),
+        ],
+    )
 }
 
 /// "10:45": the deadline's time of day only, for SMS.
@@ -155,6 +182,25 @@ mod tests {
             "ore 10:45 di giovedì 26 novembre 2026"
         );
         assert_eq!(deadline(Lang::En, instant), "10:45 on Thursday 26 November 2026");
+    }
+
+    #[test]
+    fn every_month_and_day_has_its_words() {
+        let first = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        let english = (0..12)
+            .map(|month| date_short(Lang::En, first.with_month0(month).unwrap()))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            english.join(" "),
+            "4 Jan 4 Feb 4 Mar 4 Apr 4 May 4 Jun 4 Jul 4 Aug 4 Sep 4 Oct 4 Nov 4 Dec"
+        );
+        assert_eq!(date_short(Lang::It, first.with_month0(9).unwrap()), "4/10");
+        assert_eq!(date_long(Lang::It, first), "lunedì 4 gennaio 2027");
+        assert_eq!(
+            date_long(Lang::En, first + chrono::Duration::days(6)),
+            "Sunday 10 January 2027"
+        );
+        assert_eq!(prenota_core::texts::problems(Words::ALL), Vec::<String>::new());
     }
 
     #[test]

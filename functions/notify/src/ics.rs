@@ -4,10 +4,23 @@
 //! calendar shows 09:15 whatever the date and wherever it is opened.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use prenota_core::catalogue::Lang;
 
 use crate::facts::BookingFacts;
 use crate::format;
+
+prenota_core::texts! {
+    /// The words of the calendar event.
+    struct Labels;
+    /// The calendar's words in `lang`.
+    fn labels;
+
+    // The description: the booking code, what to bring, the booking page.
+    code: "Codice prenotazione", "Booking code";
+    bring: "Da portare", "Please bring";
+    page: "Vedi o annulla la prenotazione", "View or cancel the booking";
+    // The alarm the day before, followed by the service and the office.
+    alarm: "Domani: appuntamento", "Tomorrow: appointment";
+}
 
 pub const TZID: &str = "Europe/Rome";
 pub const CONTENT_TYPE: &str = "text/calendar; charset=utf-8; method=PUBLISH";
@@ -44,25 +57,12 @@ pub fn event(facts: &BookingFacts, page_url: &str) -> String {
 pub fn event_at(facts: &BookingFacts, page_url: &str, stamp: DateTime<Utc>) -> String {
     let brand = format::brand(&facts.city);
     let code = format::short_code(&facts.short_code);
-    let (code_label, bring_label, page_label, alarm) = match facts.lang {
-        Lang::It => (
-            "Codice prenotazione",
-            "Da portare",
-            "Vedi o annulla la prenotazione",
-            "Domani: appuntamento",
-        ),
-        Lang::En => (
-            "Booking code",
-            "Please bring",
-            "View or cancel the booking",
-            "Tomorrow: appointment",
-        ),
-    };
-    let mut description = format!("{code_label}: {code}");
+    let labels = labels(facts.lang);
+    let mut description = format!("{}: {code}", labels.code);
     if !facts.what_to_bring.is_empty() {
-        description.push_str(&format!("\n{bring_label}: {}", facts.what_to_bring.join("; ")));
+        description.push_str(&format!("\n{}: {}", labels.bring, facts.what_to_bring.join("; ")));
     }
-    description.push_str(&format!("\n{page_label}: {page_url}"));
+    description.push_str(&format!("\n{}: {page_url}", labels.page));
     let summary = format!("{} — {}", facts.service_name, facts.office_name);
 
     let mut lines: Vec<String> = vec![
@@ -95,7 +95,7 @@ pub fn event_at(facts: &BookingFacts, page_url: &str, stamp: DateTime<Utc>) -> S
         "TRANSP:OPAQUE".into(),
         "BEGIN:VALARM".into(),
         "ACTION:DISPLAY".into(),
-        format!("DESCRIPTION:{}", text(&format!("{alarm} {summary}"))),
+        format!("DESCRIPTION:{}", text(&format!("{} {summary}", labels.alarm))),
         "TRIGGER:-P1D".into(),
         "END:VALARM".into(),
         "END:VEVENT".into(),
@@ -149,6 +149,7 @@ pub fn fold(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use prenota_core::catalogue::Lang;
 
     use super::*;
     use crate::testing::facts;
@@ -230,6 +231,7 @@ mod tests {
             ..facts
         };
         assert!(unfold(&event(&en, "u")).contains("DESCRIPTION:Booking code: K7MX-4QPR\\nPlease bring:"));
+        assert_eq!(prenota_core::texts::problems(Labels::ALL), Vec::<String>::new());
     }
 
     fn facts_october() -> BookingFacts {

@@ -1,6 +1,7 @@
 //! What Prenota tells citizens, by e-mail and by SMS, in Italian and English.
 
 pub mod compose;
+pub mod doc;
 pub mod facts;
 pub mod format;
 pub mod ics;

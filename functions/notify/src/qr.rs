@@ -83,7 +83,7 @@ pub fn try_svg(data: &str, label: &str) -> Result<String, QrError> {
          aria-label=\"{label}\" shape-rendering=\"crispEdges\">\
          <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/>\
          <path fill=\"#000\" d=\"{path}\"/></svg>",
-        label = crate::compose::escape_html(label)
+        label = crate::doc::escape_html(label)
     ))
 }
 

@@ -42,8 +42,8 @@ pub trait SmsTransport: Send + Sync {
 pub trait ReminderScheduler: Send + Sync {
     async fn schedule(
         &self,
-        booking_id: &str,
+        booking_id: &prenota_core::BookingId,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, SendError>;
-    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError>;
+    async fn unschedule(&self, booking_id: &prenota_core::BookingId) -> Result<String, SendError>;
 }

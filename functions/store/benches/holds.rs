@@ -12,40 +12,11 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::{Catalogue, Offering, Slot, Token};
-use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
+use prenota_store::dynamodb::DynamoStore;
 use prenota_store::sqlite::SqliteStore;
+use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{Availability, HoldRequest, SeatStore, StoreError};
 use tokio::sync::Semaphore;
-
-const CATALOGUE: &str = r#"
-[city]
-name = "Benchmark"
-[[offices]]
-id = "u1"
-name = "Ufficio"
-address = "Via Roma 1"
-lat = 45.0
-lon = 9.0
-[[services]]
-id = "s"
-name = { it = "Servizio", en = "Service" }
-summary = { it = "x", en = "x" }
-terms = { it = "x", en = "x" }
-access_rules = { it = "x", en = "x" }
-what_to_bring = { it = [], en = [] }
-[[offerings]]
-office = "u1"
-service = "s"
-slot_minutes = 5
-desks = 1
-latest_days = 60
-[offerings.hours]
-mon = ["08:00-18:00"]
-tue = ["08:00-18:00"]
-wed = ["08:00-18:00"]
-thu = ["08:00-18:00"]
-fri = ["08:00-18:00"]
-"#;
 
 /// Requests in flight at once against DynamoDB Local (a Java process on the same 2 cores).
 const DYNAMODB_IN_FLIGHT: usize = 64;
@@ -135,79 +106,79 @@ async fn contended<S: SeatStore + 'static>(
     );
 }
 
+/// The availability questions the figures are about.
+#[derive(Clone, Copy)]
+enum Question {
+    Day,
+    FirstFreeSlot,
+    FreeDays,
+}
+
+impl Question {
+    const ALL: [Self; 3] = [Self::Day, Self::FirstFreeSlot, Self::FreeDays];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Day => "day availability",
+            Self::FirstFreeSlot => "first free slot (after the first 1,000 slots are held)",
+            Self::FreeDays => "free days over the 60-day window",
+        }
+    }
+
+    /// Asks `store` the question about `offering`.
+    async fn ask<S: SeatStore>(self, store: &S, catalogue: &Catalogue, offering: &Offering) {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
+        let first = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let found = match self {
+            Self::Day => store
+                .day_availability(catalogue, offering, day, now())
+                .await
+                .map(|_| ()),
+            Self::FirstFreeSlot => store
+                .first_free_slot(catalogue, offering, first, now())
+                .await
+                .map(|_| ()),
+            Self::FreeDays => store
+                .days_with_free_slots(catalogue, offering, first, now())
+                .await
+                .map(|_| ()),
+        };
+        found.unwrap();
+    }
+}
+
 async fn availability_figures<S: SeatStore + 'static>(store: &S, catalogue: &Catalogue, offering: &Offering) {
-    let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
-    let first = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let rounds = 200;
-    let started = Instant::now();
-    for _ in 0..rounds {
-        store
-            .day_availability(catalogue, offering, day, now())
-            .await
-            .unwrap();
+    for question in Question::ALL {
+        let started = Instant::now();
+        for _ in 0..rounds {
+            question.ask(store, catalogue, offering).await;
+        }
+        println!(
+            "  {}: {:.3} ms",
+            question.label(),
+            started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+        );
     }
-    println!(
-        "  day availability: {:.3} ms",
-        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
-    );
-    let started = Instant::now();
-    for _ in 0..rounds {
-        store
-            .first_free_slot(catalogue, offering, first, now())
-            .await
-            .unwrap();
-    }
-    println!(
-        "  first free slot (after the first 1,000 slots are held): {:.3} ms",
-        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
-    );
-    let started = Instant::now();
-    for _ in 0..rounds {
-        store
-            .days_with_free_slots(catalogue, offering, first, now())
-            .await
-            .unwrap();
-    }
-    println!(
-        "  free days over the 60-day window: {:.3} ms",
-        started.elapsed().as_secs_f64() * 1000.0 / rounds as f64
-    );
 }
 
 async fn dynamodb_usage(store: &DynamoStore, catalogue: &Catalogue, offering: &Offering) {
-    let day = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
-    let first = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    let measure = |label: &str, before: prenota_store::dynamodb::UsageSnapshot| {
+    for question in Question::ALL {
+        let before = store.usage();
+        question.ask(store, catalogue, offering).await;
         let after = store.usage();
         println!(
-            "  {label}: {} requests, {:.1} read units",
+            "  {}: {} requests, {:.1} read units",
+            question.label(),
             after.requests - before.requests,
             after.read_units - before.read_units
         );
-    };
-    let before = store.usage();
-    store
-        .day_availability(catalogue, offering, day, now())
-        .await
-        .unwrap();
-    measure("day availability", before);
-    let before = store.usage();
-    store
-        .first_free_slot(catalogue, offering, first, now())
-        .await
-        .unwrap();
-    measure("first free slot (after the first 1,000 slots are held)", before);
-    let before = store.usage();
-    store
-        .days_with_free_slots(catalogue, offering, first, now())
-        .await
-        .unwrap();
-    measure("free days over the 60-day window", before);
+    }
 }
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let catalogue = Catalogue::from_toml("bench.toml", CATALOGUE).unwrap();
+    let catalogue = prenota_core::testing::TestCatalogue::benchmark().build();
     let offering = catalogue.offerings()[0].clone();
     let thousand = slots(&catalogue, &offering, 1_000);
 

@@ -16,19 +16,26 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
-use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
-use prenota_core::lifecycle::TransitionError;
+use prenota_core::feedback::Feedback;
+use prenota_core::lifecycle::{Event, Transition, TransitionError, apply};
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{
-    BookingState, Catalogue, ContactKey, OfferingKey, QuotaPolicy, ShortCode, Slot, TokenHash,
+    BookingId, BookingState, Catalogue, ContactKey, OfferingKey, QuotaPolicy, ShortCode, Slot, TokenHash,
 };
 
 mod availability;
 pub mod dynamodb;
+mod names;
+mod outbox;
 pub mod sqlite;
+mod stored;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use availability::Availability;
+pub use outbox::{Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage};
+pub(crate) use stored::{from_millis, millis, stored_feedback};
 
 /// Active seats per start time of one offering's day. Shared, not copied: the SQLite store hands
 /// the same cached day to every availability answer.
@@ -74,60 +81,6 @@ pub struct Person {
     pub lang: Lang,
 }
 
-/// A message (e-mail or SMS) to deliver, written in the same transaction as the change that
-/// causes it, so that no booking exists without its message and no message without its booking.
-/// The store does not read `payload`: the notify crate wrote it and the sender reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMessage {
-    /// Random, unique: the sender's idempotency key.
-    pub id: String,
-    /// What it is: `confirmation-request`, `booking-confirmed`, `bookings-list`, …
-    pub kind: String,
-    /// `email` or `sms`.
-    pub channel: String,
-    /// Empty once erased (see `payload`).
-    pub recipient: String,
-    /// JSON, opaque to the store. Empty once erased: DynamoDB drops it (and the recipient) when
-    /// the message is delivered, one machine `PRENOTA_RETENTION` after it was queued.
-    pub payload: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    Pending,
-    Sent,
-    Failed,
-}
-
-impl Delivery {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "pending" => Some(Self::Pending),
-            "sent" => Some(Self::Sent),
-            "failed" => Some(Self::Failed),
-            _ => None,
-        }
-    }
-}
-
-/// A message in the outbox and how its delivery went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxEntry {
-    pub message: OutboxMessage,
-    pub delivery: Delivery,
-    /// The provider's message id once sent, or why it failed.
-    pub detail: Option<String>,
-}
-
 /// The citizen sent their details: the hold becomes a booking waiting for confirmation.
 #[derive(Debug, Clone)]
 pub struct DetailsRequest {
@@ -147,7 +100,7 @@ pub struct DetailsRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
     /// Internal id: the hex SHA-256 of the hold token (never the token itself).
-    pub id: String,
+    pub id: BookingId,
     pub offering: OfferingKey,
     pub date: NaiveDate,
     pub start: NaiveTime,
@@ -226,7 +179,7 @@ pub trait BookingStore: Send + Sync {
 
     /// Another booking-page link for a booking, for the "my bookings" list: the store keeps
     /// only hashes, so a list sent later needs links of its own.
-    async fn issue_page_code(&self, booking_id: &str, code: &TokenHash) -> StoreResult<()>;
+    async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()>;
 
     /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
     /// Repeats: `changed: false`, nothing queued.
@@ -255,13 +208,13 @@ pub trait OutboxStore: Send + Sync {
     async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>>;
 
     /// One message, whatever its delivery state.
-    async fn message(&self, id: &str) -> StoreResult<OutboxEntry>;
+    async fn message(&self, id: &MessageId) -> StoreResult<OutboxEntry>;
 
     /// Marks a pending message sent (with the provider's id) or failed (with the reason).
     /// Marking a message that is no longer pending changes nothing and is not an error.
     async fn mark_delivery(
         &self,
-        id: &str,
+        id: &MessageId,
         delivery: Delivery,
         detail: &str,
         now: DateTime<Utc>,
@@ -295,29 +248,17 @@ pub(crate) fn feedback_kept(day: NaiveDate, now: DateTime<Utc>) -> bool {
     day + FEEDBACK_KEEP > now.date_naive()
 }
 
-/// A rating read back: stored values that no longer parse mean a corrupt store.
-pub(crate) fn stored_feedback(rating: i64, reason: Option<&str>, lang: &str) -> StoreResult<Feedback> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("feedback {what}"));
-    Ok(Feedback {
-        rating: Rating::new(rating).map_err(|_| corrupt("rating"))?,
-        reason: reason
-            .map(FeedbackReason::parse)
-            .transpose()
-            .map_err(|_| corrupt("reason"))?
-            .flatten(),
-        lang: Lang::parse(lang).ok_or_else(|| corrupt("lang"))?,
-    })
-}
-
 /// Everything the wizard needs from one store.
 pub trait Store: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore {}
 
 impl<T: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore> Store for T {}
 
-pub(crate) fn millis(instant: DateTime<Utc>) -> i64 {
-    instant.timestamp_millis()
+/// What the store says when the database cannot be reached or refuses a request.
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
 }
 
-pub(crate) fn from_millis(value: i64) -> StoreResult<DateTime<Utc>> {
-    DateTime::from_timestamp_millis(value).ok_or_else(|| StoreError::Corrupt(format!("timestamp {value}")))
+/// What `event` does to `booking` at `now`: the domain decides, the adapters write.
+pub(crate) fn transition(booking: &Booking, event: Event, now: DateTime<Utc>) -> StoreResult<Transition> {
+    Ok(apply(booking.state, event, booking.starts_at, now)?)
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use prenota_core::lifecycle::TransitionError;
 use prenota_core::quota::QuotaExceeded;
-use prenota_core::{BookingState, QuotaPolicy, Token};
-use prenota_store::{Availability, BookingStore, Store, StoreError};
+use prenota_core::{BookingId, BookingState, QuotaPolicy, Token};
+use prenota_store::{Availability, BookingStore, MessageId, MessageKind, Store, StoreError};
 use support::*;
 
 /// Runs `attempts` holds on one slot at once and returns how many won.
@@ -522,7 +522,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     let (hold, request) = hold_request("spid", monday(), "11:15", now());
     store.hold(&request, now()).await.unwrap();
     let (confirm, mut details) = details_request(hold.hash(), "outbox@esempio.it", now());
-    details.messages = vec![message("confirmation-request")];
+    details.messages = vec![message(MessageKind::ConfirmationRequest)];
     store.submit_details(&details, now()).await.unwrap();
     let pending = store.pending_messages(100).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -533,7 +533,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     let (other, request) = hold_request("spid", monday(), "11:30", now());
     store.hold(&request, now()).await.unwrap();
     let (_, mut refused) = details_request(other.hash(), "outbox@esempio.it", now());
-    refused.messages = vec![message("confirmation-request")];
+    refused.messages = vec![message(MessageKind::ConfirmationRequest)];
     assert!(matches!(
         store.submit_details(&refused, now()).await,
         Err(StoreError::Quota(_))
@@ -549,7 +549,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
 
     // Confirming twice queues the booking message once.
     let page = Token::generate().unwrap();
-    let confirmed = message("booking-confirmed");
+    let confirmed = message(MessageKind::BookingConfirmed);
     store
         .confirm(
             &confirm.hash(),
@@ -559,7 +559,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
         )
         .await
         .unwrap();
-    let again = message("booking-confirmed");
+    let again = message(MessageKind::BookingConfirmed);
     store
         .confirm(&confirm.hash(), &page.hash(), std::slice::from_ref(&again), now())
         .await
@@ -584,7 +584,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
         (sent.delivery, sent.detail.as_deref()),
         (Delivery::Sent, Some("provider-1"))
     );
-    let pending: Vec<String> = store
+    let pending: Vec<MessageId> = store
         .pending_messages(100)
         .await
         .unwrap()
@@ -594,12 +594,12 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     assert_eq!(pending, std::slice::from_ref(&confirmed.id));
 
     // Cancelling twice queues the notice once.
-    let notice = message("cancellation");
+    let notice = message(MessageKind::Cancellation);
     store
         .cancel(&page.hash(), std::slice::from_ref(&notice), now())
         .await
         .unwrap();
-    let late = message("cancellation");
+    let late = message(MessageKind::Cancellation);
     store
         .cancel(&page.hash(), std::slice::from_ref(&late), now())
         .await
@@ -608,7 +608,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     assert!(matches!(store.message(&late.id).await, Err(StoreError::NotFound)));
 
     // A message no change causes ("my bookings").
-    let list = message("bookings-list");
+    let list = message(MessageKind::BookingsList);
     store.enqueue(&list).await.unwrap();
     // A retried enqueue keeps the first.
     let retried = prenota_store::OutboxMessage {
@@ -635,7 +635,10 @@ async fn a_booking_can_have_more_page_links<S: Store + 'static>(store: Arc<S>) {
     );
     assert!(matches!(
         store
-            .issue_page_code("no-such-booking", &Token::generate().unwrap().hash())
+            .issue_page_code(
+                &BookingId::of_hold(&Token::generate().unwrap().hash()),
+                &Token::generate().unwrap().hash()
+            )
             .await,
         Err(StoreError::NotFound)
     ));
@@ -803,7 +806,10 @@ const RETENTION: Duration = Duration::days(2);
 async fn sqlite_erasure_empties_delivered_messages_after_the_retention() {
     use prenota_store::{Delivery, OutboxStore};
     let store = sqlite_store().await;
-    let (sent, waiting) = (message("booking-confirmed"), message("booking-confirmed"));
+    let (sent, waiting) = (
+        message(MessageKind::BookingConfirmed),
+        message(MessageKind::BookingConfirmed),
+    );
     store.enqueue(&sent).await.unwrap();
     store.enqueue(&waiting).await.unwrap();
     store
@@ -855,9 +861,9 @@ async fn dynamodb_drops_a_message_text_once_delivered() {
     use prenota_store::{Delivery, OutboxStore};
     let store = dynamo_store().await;
     let (sent, failed, waiting) = (
-        message("confirmation-request"),
-        message("cancellation"),
-        message("cancellation"),
+        message(MessageKind::ConfirmationRequest),
+        message(MessageKind::Cancellation),
+        message(MessageKind::Cancellation),
     );
     for queued in [&sent, &failed, &waiting] {
         store.enqueue(queued).await.unwrap();
@@ -879,4 +885,65 @@ async fn dynamodb_drops_a_message_text_once_delivered() {
         assert_eq!(entry.delivery, delivery);
     }
     assert_eq!(store.message(&waiting.id).await.unwrap().message, waiting);
+}
+
+/// A kind or channel stored by no version of this program is a corrupt store, not a message.
+#[tokio::test]
+async fn sqlite_refuses_unknown_stored_names() {
+    use prenota_store::OutboxStore;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("prenota.sqlite3");
+    let store = prenota_store::sqlite::SqliteStore::open(&path).unwrap();
+    let queued = message(MessageKind::Reminder);
+    store.enqueue(&queued).await.unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    for (column, unknown) in [("kind", "fax"), ("channel", "pigeon")] {
+        raw.execute(
+            &format!("UPDATE outbox SET {column} = ?2 WHERE id = ?1"),
+            [queued.id.as_str(), unknown],
+        )
+        .unwrap();
+        assert!(matches!(
+            store.message(&queued.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        raw.execute(
+            "UPDATE outbox SET kind = 'reminder', channel = 'email' WHERE id = ?1",
+            [queued.id.as_str()],
+        )
+        .unwrap();
+        assert_eq!(store.message(&queued.id).await.unwrap().message, queued);
+    }
+}
+
+/// The same on DynamoDB.
+#[tokio::test]
+async fn dynamodb_refuses_unknown_stored_names() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use prenota_store::OutboxStore;
+    let store = dynamo_store().await;
+    let queued = message(MessageKind::Reminder);
+    store.enqueue(&queued).await.unwrap();
+    for (attribute, unknown, known) in [("kind", "fax", "reminder"), ("channel", "pigeon", "email")] {
+        for value in [unknown, known] {
+            store
+                .client()
+                .update_item()
+                .table_name(store.table_name())
+                .key("pk", AttributeValue::S(format!("OUTBOX#{}", queued.id)))
+                .key("sk", AttributeValue::S("OUTBOX".into()))
+                .update_expression("SET #name = :value")
+                .expression_attribute_names("#name", attribute)
+                .expression_attribute_values(":value", AttributeValue::S(value.into()))
+                .send()
+                .await
+                .unwrap();
+            let read = store.message(&queued.id).await;
+            if value == unknown {
+                assert!(matches!(read, Err(StoreError::Corrupt(_))));
+            } else {
+                assert_eq!(read.unwrap().message, queued);
+            }
+        }
+    }
 }

@@ -47,7 +47,10 @@ pub fn confirm_page(lang: Lang, facts: &BookingFacts, code: &str, confirm_by: Da
 "#,
         title = escape(t.confirm_title),
         intro = escape(t.confirm_intro),
-        deadline = escape(&fill(t.confirm_deadline, &deadline(lang, confirm_by))),
+        deadline = escape(&fill(
+            t.confirm_deadline,
+            &[("deadline", &deadline(lang, confirm_by))]
+        )),
         summary = section("summary", t.confirm_summary_heading, &facts_list(lang, t, facts)),
         action = escape(&action),
         lang = lang.as_str(),

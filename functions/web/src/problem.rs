@@ -4,6 +4,10 @@
 use http::StatusCode;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::{ContactError, EmailError, PhoneError};
+use prenota_core::slots::SlotError;
+use prenota_usecases::browse::{BrowseError, NotInCatalogue};
+use prenota_usecases::hold::HoldError;
+use prenota_usecases::{Failure, StepError};
 use serde::Serialize;
 
 /// Every error the API can answer, with its status. The codes are part of the HTTP contract.
@@ -74,238 +78,294 @@ impl Code {
     /// The default human text of each code (a problem may carry a more precise one).
     pub fn detail(self, lang: Lang) -> &'static str {
         use Code::*;
-        let (it, en) = match self {
-            NotFound => ("Indirizzo non trovato.", "No such address."),
-            MethodNotAllowed => (
-                "Metodo non consentito per questo indirizzo.",
-                "Method not allowed for this address.",
-            ),
-            BodyTooLarge => (
-                "La richiesta è troppo grande (massimo 16 KiB).",
-                "The request is too large (16 KiB at most).",
-            ),
-            UnsupportedMediaType => (
-                "Il corpo della richiesta deve essere JSON (application/json).",
-                "The request body must be JSON (application/json).",
-            ),
-            MalformedJson => (
-                "Il corpo della richiesta non è un oggetto JSON valido.",
-                "The request body is not a valid JSON object.",
-            ),
-            InvalidField => (
-                "Un campo della richiesta non è valido.",
-                "A field of the request is not valid.",
-            ),
-            InvalidQuery => (
-                "Un parametro dell'indirizzo non è valido.",
-                "A parameter of the address is not valid.",
-            ),
-            InvalidPosition => (
-                "La posizione deve avere lat (da -90 a 90) e lon (da -180 a 180).",
-                "The position needs lat (-90 to 90) and lon (-180 to 180).",
-            ),
-            InvalidLang => (
-                "La lingua deve essere it oppure en.",
-                "The language must be it or en.",
-            ),
-            UnknownService => ("Servizio non trovato.", "No such service."),
-            UnknownOffice => ("Sede non trovata.", "No such office."),
-            NotOffered => (
-                "Questa sede non offre questo servizio.",
-                "This office does not offer this service.",
-            ),
-            InvalidDate => (
-                "La data deve essere scritta AAAA-MM-GG ed esistere.",
-                "The date must be written YYYY-MM-DD and exist.",
-            ),
-            InvalidTime => (
-                "L'orario deve essere scritto HH:MM.",
-                "The time must be written HH:MM.",
-            ),
-            DateOutsideWindow => (
-                "Questa data non è prenotabile ora.",
-                "This date cannot be booked now.",
-            ),
-            NoSuchSlot => (
-                "A quell'ora non c'è un appuntamento per questo servizio.",
-                "There is no appointment for this service at that time.",
-            ),
-            SlotStarted => (
-                "Questo appuntamento è già iniziato.",
-                "This appointment has already started.",
-            ),
-            SlotTaken => (
-                "Questo orario è appena stato preso: scegline un altro.",
-                "This time was just taken: please choose another.",
-            ),
-            HoldNotFound => (
-                "Prenotazione in corso non trovata.",
-                "No such booking in progress.",
-            ),
-            HoldExpired => (
-                "Il tempo per completare la prenotazione è scaduto: scegli di nuovo un orario.",
-                "The time to complete the booking has run out: please choose a time again.",
-            ),
-            HoldReleased => (
-                "Questo orario è stato rilasciato: scegline un altro.",
-                "This time was released: please choose another.",
-            ),
-            AlreadySubmitted => (
-                "I dati di questa prenotazione sono già stati inviati.",
-                "The details of this booking were already sent.",
-            ),
-            InvalidName => (
-                "Scrivi il nome (solo lettere, spazi, apostrofi e trattini, massimo 60).",
-                "Write the first name (letters, spaces, apostrophes and hyphens, 60 at most).",
-            ),
-            InvalidSurname => (
-                "Scrivi il cognome (solo lettere, spazi, apostrofi e trattini, massimo 60).",
-                "Write the surname (letters, spaces, apostrophes and hyphens, 60 at most).",
-            ),
-            InvalidDetails => (
-                "Le note possono avere al massimo 200 caratteri, senza caratteri di controllo.",
-                "The notes may have 200 characters at most, without control characters.",
-            ),
-            InvalidContact => (
-                "Scrivi un indirizzo e-mail o un numero di cellulare valido.",
-                "Write a valid e-mail address or mobile number.",
-            ),
-            TermsNotAccepted => (
-                "Per continuare occorre accettare i termini del servizio e la privacy policy.",
-                "To continue, accept the terms of service and the privacy policy.",
-            ),
-            InvalidRating => ("Scegli una valutazione da 1 a 5.", "Choose a rating from 1 to 5."),
-            InvalidReason => (
-                "Il motivo può avere al massimo 200 caratteri, senza caratteri di controllo.",
-                "The reason may have 200 characters at most, without control characters.",
-            ),
-            QuotaExceeded => (
-                "Hai già il numero massimo di prenotazioni attive.",
-                "You already have the most active bookings allowed.",
-            ),
-            StoreUnavailable => (
-                "Il servizio non è disponibile in questo momento: riprova tra poco.",
-                "The service is unavailable right now: please try again shortly.",
-            ),
-            InternalError => (
-                "Si è verificato un errore imprevisto.",
-                "An unexpected error occurred.",
-            ),
-        };
-        match lang {
-            Lang::It => it,
-            Lang::En => en,
+        let t = details(lang);
+        match self {
+            NotFound => t.not_found,
+            MethodNotAllowed => t.method_not_allowed,
+            BodyTooLarge => t.body_too_large,
+            UnsupportedMediaType => t.unsupported_media_type,
+            MalformedJson => t.malformed_json,
+            InvalidField => t.invalid_field,
+            InvalidQuery => t.invalid_query,
+            InvalidPosition => t.invalid_position,
+            InvalidLang => t.invalid_lang,
+            UnknownService => t.unknown_service,
+            UnknownOffice => t.unknown_office,
+            NotOffered => t.not_offered,
+            InvalidDate => t.invalid_date,
+            InvalidTime => t.invalid_time,
+            DateOutsideWindow => t.date_outside_window,
+            NoSuchSlot => t.no_such_slot,
+            SlotStarted => t.slot_started,
+            SlotTaken => t.slot_taken,
+            HoldNotFound => t.hold_not_found,
+            HoldExpired => t.hold_expired,
+            HoldReleased => t.hold_released,
+            AlreadySubmitted => t.already_submitted,
+            InvalidName => t.invalid_name,
+            InvalidSurname => t.invalid_surname,
+            InvalidDetails => t.invalid_details,
+            InvalidContact => t.invalid_contact,
+            TermsNotAccepted => t.terms_not_accepted,
+            InvalidRating => t.invalid_rating,
+            InvalidReason => t.invalid_reason,
+            QuotaExceeded => t.quota_exceeded,
+            StoreUnavailable => t.store_unavailable,
+            InternalError => t.internal_error,
         }
     }
 }
 
-/// One problem to answer with.
+/// One problem to answer with: a stable code, the request field at fault, and a detail that is
+/// written in the answer's language when the answer is made ([`Problem::body`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub code: Code,
-    pub detail: String,
     /// The request field at fault, when there is one.
-    pub field: Option<String>,
+    pub field: Option<&'static str>,
+    /// A more precise reason than the code's own text.
+    reason: Option<ContactError>,
 }
 
 impl Problem {
-    pub fn new(code: Code, lang: Lang) -> Self {
+    pub fn new(code: Code) -> Self {
         Self {
             code,
-            detail: code.detail(lang).to_owned(),
             field: None,
+            reason: None,
         }
     }
 
-    pub fn with_detail(code: Code, detail: impl Into<String>) -> Self {
-        Self {
-            code,
-            detail: detail.into(),
-            field: None,
-        }
-    }
-
-    pub fn field(mut self, field: &str) -> Self {
-        self.field = Some(field.to_owned());
+    pub fn field(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
         self
     }
 
-    pub fn body(&self) -> String {
+    /// The human text, in `lang`.
+    pub fn detail(&self, lang: Lang) -> String {
+        match &self.reason {
+            Some(error) => contact_detail(error, lang).to_owned(),
+            None => self.code.detail(lang).to_owned(),
+        }
+    }
+
+    pub fn body(&self, lang: Lang) -> String {
         let status = self.code.status();
         let mut body = serde_json::json!({
             "type": format!("urn:prenota:problem:{}", self.code.as_str()),
             "title": status.canonical_reason().unwrap_or("Error"),
             "status": status.as_u16(),
             "code": self.code.as_str(),
-            "detail": self.detail,
+            "detail": self.detail(lang),
         });
-        if let Some(field) = &self.field {
-            body["field"] = serde_json::Value::String(field.clone());
+        if let Some(field) = self.field {
+            body["field"] = serde_json::Value::String(field.to_owned());
         }
         body.to_string()
     }
 }
 
+/// A contact that is no e-mail address nor mobile number: said precisely.
+impl From<ContactError> for Problem {
+    fn from(error: ContactError) -> Self {
+        Self {
+            code: Code::InvalidContact,
+            field: Some("contact"),
+            reason: Some(error),
+        }
+    }
+}
+
+/// The store or the random source failed: the citizen is asked to try again; a bug is logged.
+impl From<Failure> for Problem {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Unavailable(_) => Self::new(Code::StoreUnavailable),
+            Failure::Internal(reason) => {
+                tracing::error!(%reason, "internal error");
+                Self::new(Code::InternalError)
+            }
+        }
+    }
+}
+
+impl From<NotInCatalogue> for Problem {
+    fn from(missing: NotInCatalogue) -> Self {
+        Self::new(match missing {
+            NotInCatalogue::Service => Code::UnknownService,
+            NotInCatalogue::Office => Code::UnknownOffice,
+            NotInCatalogue::NotOffered => Code::NotOffered,
+        })
+    }
+}
+
+impl From<BrowseError> for Problem {
+    fn from(error: BrowseError) -> Self {
+        match error {
+            BrowseError::NotInCatalogue(missing) => missing.into(),
+            BrowseError::OutsideWindow => Self::new(Code::DateOutsideWindow).field("date"),
+            BrowseError::Failed(failure) => failure.into(),
+        }
+    }
+}
+
+impl From<HoldError> for Problem {
+    fn from(error: HoldError) -> Self {
+        match error {
+            HoldError::Slot(SlotError::NoSuchSlot) => Self::new(Code::NoSuchSlot),
+            HoldError::Slot(SlotError::OutsideWindow { .. }) => {
+                Self::new(Code::DateOutsideWindow).field("date")
+            }
+            HoldError::Slot(SlotError::Started) => Self::new(Code::SlotStarted),
+            HoldError::Taken => Self::new(Code::SlotTaken),
+            HoldError::Failed(failure) => failure.into(),
+        }
+    }
+}
+
+impl From<StepError> for Problem {
+    fn from(error: StepError) -> Self {
+        Self::new(match error {
+            StepError::NotFound => Code::HoldNotFound,
+            StepError::Expired => Code::HoldExpired,
+            StepError::Released => Code::HoldReleased,
+            StepError::AlreadySubmitted => Code::AlreadySubmitted,
+            StepError::Quota(_) => Code::QuotaExceeded,
+            StepError::SlotTaken => Code::SlotTaken,
+            StepError::Failed(failure) => return failure.into(),
+        })
+    }
+}
+
 /// Why a contact was refused, said precisely, in the citizen's language.
-pub fn contact_detail(error: &ContactError, lang: Lang) -> String {
-    let (it, en) = match error {
-        ContactError::Empty => (
-            "Scrivi un indirizzo e-mail o un numero di cellulare.",
-            "Write an e-mail address or a mobile number.",
-        ),
-        ContactError::NotEmailOrPhone => (
-            "Non è né un indirizzo e-mail né un numero di telefono.",
-            "This is neither an e-mail address nor a phone number.",
-        ),
-        ContactError::Email(EmailError::TooLong) => (
-            "L'indirizzo e-mail è troppo lungo.",
-            "The e-mail address is too long.",
-        ),
-        ContactError::Email(EmailError::SeveralAt) => (
-            "L'indirizzo e-mail contiene più di una @.",
-            "The e-mail address has more than one @.",
-        ),
-        ContactError::Email(EmailError::EmptyLocalPart) => (
-            "Manca la parte prima della @.",
-            "The part before the @ is missing.",
-        ),
-        ContactError::Email(EmailError::EmptyDomain) => {
-            ("Manca la parte dopo la @.", "The part after the @ is missing.")
-        }
-        ContactError::Email(EmailError::BadCharacter(_)) => (
-            "L'indirizzo e-mail contiene un carattere non valido.",
-            "The e-mail address contains a character that is not allowed.",
-        ),
-        ContactError::Email(EmailError::DomainWithoutDot) => (
-            "Il dominio dell'indirizzo e-mail è incompleto (es. nome@esempio.it).",
-            "The e-mail address's domain is incomplete (e.g. name@example.com).",
-        ),
-        ContactError::Email(EmailError::BadDomain) => (
-            "Il dominio dell'indirizzo e-mail non è valido.",
-            "The e-mail address's domain is not valid.",
-        ),
-        ContactError::Phone(PhoneError::BadCharacter(_)) => (
-            "Il numero contiene un carattere non valido.",
-            "The number contains a character that is not allowed.",
-        ),
-        ContactError::Phone(PhoneError::TooShort) => (
-            "Il numero ha troppe poche cifre.",
-            "The number has too few digits.",
-        ),
-        ContactError::Phone(PhoneError::TooLong) => {
-            ("Il numero ha troppe cifre.", "The number has too many digits.")
-        }
-        ContactError::Phone(PhoneError::NotMobile) => (
-            "È un numero fisso: per ricevere l'SMS serve un cellulare (inizia con 3).",
-            "This is a landline: a mobile number (starting with 3) is needed for the SMS.",
-        ),
-        ContactError::Phone(PhoneError::BadCountryCode) => (
-            "Il prefisso internazionale non è valido.",
-            "The international prefix is not valid.",
-        ),
-    };
-    match lang {
-        Lang::It => it.to_owned(),
-        Lang::En => en.to_owned(),
+fn contact_detail(error: &ContactError, lang: Lang) -> &'static str {
+    let t = details(lang);
+    match error {
+        ContactError::Empty => t.contact_empty,
+        ContactError::NotEmailOrPhone => t.contact_not_email_or_phone,
+        ContactError::Email(EmailError::TooLong) => t.contact_email_too_long,
+        ContactError::Email(EmailError::SeveralAt) => t.contact_email_several_at,
+        ContactError::Email(EmailError::EmptyLocalPart) => t.contact_email_empty_local_part,
+        ContactError::Email(EmailError::EmptyDomain) => t.contact_email_empty_domain,
+        ContactError::Email(EmailError::BadCharacter(_)) => t.contact_email_bad_character,
+        ContactError::Email(EmailError::DomainWithoutDot) => t.contact_email_domain_without_dot,
+        ContactError::Email(EmailError::BadDomain) => t.contact_email_bad_domain,
+        ContactError::Phone(PhoneError::BadCharacter(_)) => t.contact_phone_bad_character,
+        ContactError::Phone(PhoneError::TooShort) => t.contact_phone_too_short,
+        ContactError::Phone(PhoneError::TooLong) => t.contact_phone_too_long,
+        ContactError::Phone(PhoneError::NotMobile) => t.contact_phone_not_mobile,
+        ContactError::Phone(PhoneError::BadCountryCode) => t.contact_phone_bad_country_code,
+    }
+}
+
+prenota_core::texts! {
+    /// The default human text of each problem code, and the precise reasons a contact is refused.
+    struct Details;
+    /// The texts of `lang`.
+    fn details;
+
+    not_found: "Indirizzo non trovato.",
+        "No such address.";
+    method_not_allowed: "Metodo non consentito per questo indirizzo.",
+        "Method not allowed for this address.";
+    body_too_large: "La richiesta è troppo grande (massimo 16 KiB).",
+        "The request is too large (16 KiB at most).";
+    unsupported_media_type: "Il corpo della richiesta deve essere JSON (application/json).",
+        "The request body must be JSON (application/json).";
+    malformed_json: "Il corpo della richiesta non è un oggetto JSON valido.",
+        "The request body is not a valid JSON object.";
+    invalid_field: "Un campo della richiesta non è valido.",
+        "A field of the request is not valid.";
+    invalid_query: "Un parametro dell'indirizzo non è valido.",
+        "A parameter of the address is not valid.";
+    invalid_position: "La posizione deve avere lat (da -90 a 90) e lon (da -180 a 180).",
+        "The position needs lat (-90 to 90) and lon (-180 to 180).";
+    invalid_lang: "La lingua deve essere it oppure en.",
+        "The language must be it or en.";
+    unknown_service: "Servizio non trovato.",
+        "No such service.";
+    unknown_office: "Sede non trovata.",
+        "No such office.";
+    not_offered: "Questa sede non offre questo servizio.",
+        "This office does not offer this service.";
+    invalid_date: "La data deve essere scritta AAAA-MM-GG ed esistere.",
+        "The date must be written YYYY-MM-DD and exist.";
+    invalid_time: "L'orario deve essere scritto HH:MM.",
+        "The time must be written HH:MM.";
+    date_outside_window: "Questa data non è prenotabile ora.",
+        "This date cannot be booked now.";
+    no_such_slot: "A quell'ora non c'è un appuntamento per questo servizio.",
+        "There is no appointment for this service at that time.";
+    slot_started: "Questo appuntamento è già iniziato.",
+        "This appointment has already started.";
+    slot_taken: "Questo orario è appena stato preso: scegline un altro.",
+        "This time was just taken: please choose another.";
+    hold_not_found: "Prenotazione in corso non trovata.",
+        "No such booking in progress.";
+    hold_expired: "Il tempo per completare la prenotazione è scaduto: scegli di nuovo un orario.",
+        "The time to complete the booking has run out: please choose a time again.";
+    hold_released: "Questo orario è stato rilasciato: scegline un altro.",
+        "This time was released: please choose another.";
+    already_submitted: "I dati di questa prenotazione sono già stati inviati.",
+        "The details of this booking were already sent.";
+    invalid_name: "Scrivi il nome (solo lettere, spazi, apostrofi e trattini, massimo 60).",
+        "Write the first name (letters, spaces, apostrophes and hyphens, 60 at most).";
+    invalid_surname: "Scrivi il cognome (solo lettere, spazi, apostrofi e trattini, massimo 60).",
+        "Write the surname (letters, spaces, apostrophes and hyphens, 60 at most).";
+    invalid_details: "Le note possono avere al massimo 200 caratteri, senza caratteri di controllo.",
+        "The notes may have 200 characters at most, without control characters.";
+    invalid_contact: "Scrivi un indirizzo e-mail o un numero di cellulare valido.",
+        "Write a valid e-mail address or mobile number.";
+    terms_not_accepted: "Per continuare occorre accettare i termini del servizio e la privacy policy.",
+        "To continue, accept the terms of service and the privacy policy.";
+    invalid_rating: "Scegli una valutazione da 1 a 5.",
+        "Choose a rating from 1 to 5.";
+    invalid_reason: "Il motivo può avere al massimo 200 caratteri, senza caratteri di controllo.",
+        "The reason may have 200 characters at most, without control characters.";
+    quota_exceeded: "Hai già il numero massimo di prenotazioni attive.",
+        "You already have the most active bookings allowed.";
+    store_unavailable: "Il servizio non è disponibile in questo momento: riprova tra poco.",
+        "The service is unavailable right now: please try again shortly.";
+    internal_error: "Si è verificato un errore imprevisto.",
+        "An unexpected error occurred.";
+
+    // Why a contact was refused, said precisely.
+    contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",
+        "Write an e-mail address or a mobile number.";
+    contact_not_email_or_phone: "Non è né un indirizzo e-mail né un numero di telefono.",
+        "This is neither an e-mail address nor a phone number.";
+    contact_email_too_long: "L'indirizzo e-mail è troppo lungo.",
+        "The e-mail address is too long.";
+    contact_email_several_at: "L'indirizzo e-mail contiene più di una @.",
+        "The e-mail address has more than one @.";
+    contact_email_empty_local_part: "Manca la parte prima della @.",
+        "The part before the @ is missing.";
+    contact_email_empty_domain: "Manca la parte dopo la @.",
+        "The part after the @ is missing.";
+    contact_email_bad_character: "L'indirizzo e-mail contiene un carattere non valido.",
+        "The e-mail address contains a character that is not allowed.";
+    contact_email_domain_without_dot: "Il dominio dell'indirizzo e-mail è incompleto (es. nome@esempio.it).",
+        "The e-mail address's domain is incomplete (e.g. name@example.com).";
+    contact_email_bad_domain: "Il dominio dell'indirizzo e-mail non è valido.",
+        "The e-mail address's domain is not valid.";
+    contact_phone_bad_character: "Il numero contiene un carattere non valido.",
+        "The number contains a character that is not allowed.";
+    contact_phone_too_short: "Il numero ha troppe poche cifre.",
+        "The number has too few digits.";
+    contact_phone_too_long: "Il numero ha troppe cifre.",
+        "The number has too many digits.";
+    contact_phone_not_mobile: "È un numero fisso: per ricevere l'SMS serve un cellulare (inizia con 3).",
+        "This is a landline: a mobile number (starting with 3) is needed for the SMS.";
+    contact_phone_bad_country_code: "Il prefisso internazionale non è valido.",
+        "The international prefix is not valid.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_is_translated_with_the_same_placeholders() {
+        assert_eq!(prenota_core::texts::problems(Details::ALL), Vec::<String>::new());
     }
 }

@@ -8,13 +8,12 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
-use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::HmacKey;
-use prenota_core::{Catalogue, ManualClock};
+use prenota_core::{BookingId, ManualClock};
 use prenota_notify::{Email, EmailTransport, Message, ReminderScheduler, SendError, Sms, SmsTransport};
 use prenota_store::sqlite::SqliteStore;
-use prenota_store::{CatalogueStore, OutboxMessage};
-use prenota_web::{App, Secrets, Settings};
+use prenota_store::{MessageKind, Person};
+use prenota_usecases::App;
+use prenota_usecases::testing::{bergamo, sqlite_app};
 
 /// A sender over `app` whose waits between tries are short enough for tests.
 pub fn quick_sender(
@@ -59,24 +58,8 @@ pub async fn app(clock: Arc<ManualClock>) -> Arc<App> {
 
 /// An App on the SQLite file `path` (a second one on the same file is a restart), and its store.
 pub async fn app_on(path: &std::path::Path, clock: Arc<ManualClock>) -> (Arc<App>, SqliteStore) {
-    let store = SqliteStore::open(path).unwrap();
-    let text = include_str!("../../../../infra/catalogue/bergamo.toml");
-    let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
-    store.put_catalogue(&catalogue).await.unwrap();
-    let app = Arc::new(App {
-        store: Arc::new(store.clone()),
-        catalogue: Arc::new(catalogue),
-        clock,
-        settings: Settings {
-            public_url: "https://prenota.comune.bergamo.it".to_owned(),
-            ..Settings::default()
-        },
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-    });
-    (app, store)
+    let (app, store) = sqlite_app(path, bergamo(), clock, "https://prenota.comune.bergamo.it").await;
+    (Arc::new(app), store)
 }
 
 pub fn email(to: &str, subject: &str) -> Email {
@@ -91,8 +74,8 @@ pub fn email(to: &str, subject: &str) -> Email {
 }
 
 /// Queues `message` as the flow would, and returns its outbox id.
-pub async fn queue(app: &App, kind: &str, message: &Message) -> String {
-    let queued: OutboxMessage = prenota_web::render::outbox(kind, message, app.clock.now()).unwrap();
+pub async fn queue(app: &App, kind: MessageKind, message: &Message) -> prenota_store::MessageId {
+    let queued = prenota_usecases::outbox::citizen(kind, message.clone(), app.context.clock.now()).unwrap();
     app.store.enqueue(&queued).await.unwrap();
     queued.id
 }
@@ -161,12 +144,12 @@ impl EmailTransport for Scripted {
 
 #[async_trait]
 impl ReminderScheduler for Scripted {
-    async fn schedule(&self, booking_id: &str, _: DateTime<Utc>) -> Result<String, SendError> {
-        self.answer(booking_id)
+    async fn schedule(&self, booking_id: &BookingId, _: DateTime<Utc>) -> Result<String, SendError> {
+        self.answer(booking_id.as_str())
     }
 
-    async fn unschedule(&self, booking_id: &str) -> Result<String, SendError> {
-        self.answer(booking_id)
+    async fn unschedule(&self, booking_id: &BookingId) -> Result<String, SendError> {
+        self.answer(booking_id.as_str())
     }
 }
 
@@ -177,54 +160,37 @@ impl SmsTransport for Scripted {
     }
 }
 
-/// Books the first free slot of CIE at Ufficio 1 through the API, up to the details step: the
-/// booking waits for confirmation and its confirmation request is queued. Returns the hold id.
+/// Books the first free slot of CIE at Ufficio 1 through the use cases, up to the details step:
+/// the booking waits for confirmation and its confirmation request is queued. Returns the hold id.
 pub async fn book(app: &App, contact: &str, name: &str) -> String {
     book_on(app, None, contact, name).await
 }
 
 /// [`book`] on `date` (`YYYY-MM-DD`) when given.
 pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -> String {
-    let json = |answer: prenota_web::app::Answer| -> serde_json::Value {
-        serde_json::from_slice(answer.body()).unwrap_or_default()
+    use prenota_core::text::PersonName;
+    use prenota_core::{Contact, OfficeId, ServiceId};
+    let context = &app.context;
+    let cie = ServiceId::parse("cie").unwrap();
+    let ufficio = OfficeId::parse("ufficio-1").unwrap();
+    let offering = prenota_usecases::browse::offering(&context.catalogue, &cie, &ufficio).unwrap();
+    let date = date.map(|date| prenota_core::dates::parse_date(date).unwrap());
+    let day = prenota_usecases::browse::day(context, &*app.store, offering, date)
+        .await
+        .expect("the slots of a day");
+    let free = day.free.first().expect("a free slot");
+    let held = prenota_usecases::hold::hold(context, &*app.store, offering, free.slot.date, free.slot.start)
+        .await
+        .expect("the slot is held");
+    let person = Person {
+        name: PersonName::parse(name).unwrap(),
+        surname: PersonName::parse("Rossi").unwrap(),
+        contact: Contact::parse(contact).unwrap(),
+        details: None,
+        lang: prenota_core::catalogue::Lang::It,
     };
-    let query = date.map(|date| format!("?date={date}")).unwrap_or_default();
-    let slots = json(
-        app.call(
-            "GET",
-            &format!("/api/services/cie/offices/ufficio-1/slots{query}"),
-            None,
-        )
-        .await,
-    );
-    let date = slots["date"].as_str().expect("a free day").to_owned();
-    let start = slots["slots"][0]["start"]
-        .as_str()
-        .expect("a free slot")
-        .to_owned();
-    let hold = app
-        .call(
-            "POST",
-            "/api/holds",
-            Some(&serde_json::json!({ "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": start })),
-        )
-        .await;
-    assert_eq!(hold.status(), 201, "{}", String::from_utf8_lossy(hold.body()));
-    let hold_id = json(hold)["hold_id"].as_str().unwrap().to_owned();
-    let details = app
-        .call(
-            "POST",
-            &format!("/api/holds/{hold_id}/booking"),
-            Some(&serde_json::json!({
-                "name": name, "surname": "Rossi", "contact": contact, "details": "", "accept_terms": true
-            })),
-        )
-        .await;
-    assert_eq!(
-        details.status(),
-        202,
-        "{}",
-        String::from_utf8_lossy(details.body())
-    );
-    hold_id
+    prenota_usecases::details::submit(context, &*app.store, &held.hold.hash(), person)
+        .await
+        .expect("the details are taken");
+    held.hold.encode()
 }

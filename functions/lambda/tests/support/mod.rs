@@ -11,8 +11,9 @@ use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
 use prenota_core::{Catalogue, ManualClock};
 use prenota_store::CatalogueStore;
-use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
-use prenota_web::{App, Secrets, Settings};
+use prenota_store::dynamodb::DynamoStore;
+use prenota_store::testing::{fresh_local_store, local_endpoint};
+use prenota_usecases::{App, Context, Secrets, Settings};
 
 /// The code in the sample events that a test replaces with a real hold id, link code or outbox id.
 pub const PLACEHOLDER: &str = "AAAAAAAAAAAAAAAAAAAAAA";
@@ -50,20 +51,41 @@ pub async fn app() -> App {
         .expect("the catalogue is read back");
     App {
         store: Arc::new(store),
-        catalogue: Arc::new(catalogue),
-        clock: Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-        )),
-        settings: Settings {
-            public_url: PUBLIC_URL.to_owned(),
-            ..Settings::default()
-        },
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
+        context: Context {
+            catalogue: Arc::new(catalogue),
+            clock: Arc::new(ManualClock::new(
+                Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+            )),
+            settings: Settings {
+                public_url: PUBLIC_URL.to_owned(),
+                ..Settings::default()
+            },
+            secrets: Secrets {
+                hmac: HmacKey::generate().unwrap(),
+                checkin: CheckinKey::generate().unwrap(),
+            },
         },
     }
 }
 
 #[allow(unused_imports)]
-pub use prenota_delivery::testing::link_code;
+pub use prenota_delivery::testing::{link_code, pending_of_kind};
+
+/// The citizen follows the confirmation link of the pending confirmation request and presses
+/// "Conferma" (`POST /c/{code}`).
+pub async fn confirm_by_link(app: &App) {
+    let code = link_code(app, prenota_store::MessageKind::ConfirmationRequest, "/c/").await;
+    let answer = prenota_web::call(app, "POST", &format!("/c/{code}"), None).await;
+    assert_eq!(answer.status(), 200, "{}", String::from_utf8_lossy(answer.body()));
+}
+
+/// The citizen cancels on the booking page `page_code` and says yes (`POST /p/{code}/cancel`).
+pub async fn cancel_by_link(app: &App, page_code: &str) -> u16 {
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("/p/{page_code}/cancel"))
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(bytes::Bytes::from_static(b"confirm=yes"))
+        .expect("a request");
+    prenota_web::handle(app, request).await.status().as_u16()
+}

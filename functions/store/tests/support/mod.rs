@@ -10,68 +10,18 @@ use prenota_core::catalogue::Lang;
 use prenota_core::contact::{Contact, HmacKey};
 use prenota_core::text::PersonName;
 use prenota_core::{Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash};
-use prenota_store::dynamodb::{DynamoStore, fresh_local_store, local_endpoint};
+use prenota_store::dynamodb::DynamoStore;
 use prenota_store::sqlite::SqliteStore;
-use prenota_store::{DetailsRequest, HoldRequest, Person};
-
-pub const CATALOGUE: &str = r#"
-[city]
-name = "Comune di Prova"
-patron_day = "08-26"
-
-[[offices]]
-id = "u1"
-name = "Ufficio 1"
-address = "Via Roma 1"
-lat = 45.69
-lon = 9.67
-
-[[services]]
-id = "cie"
-name = { it = "Carta d'identità elettronica (CIE)", en = "Electronic identity card" }
-summary = { it = "Rilascio", en = "Issue" }
-terms = { it = "x", en = "x" }
-access_rules = { it = "x", en = "x" }
-what_to_bring = { it = [], en = [] }
-
-[[services]]
-id = "spid"
-name = { it = "SPID", en = "SPID" }
-summary = { it = "Identità digitale", en = "Digital identity" }
-terms = { it = "x", en = "x" }
-access_rules = { it = "x", en = "x" }
-what_to_bring = { it = [], en = [] }
-
-[[offerings]]
-office = "u1"
-service = "cie"
-slot_minutes = 15
-desks = 3
-[offerings.hours]
-mon = ["09:00-12:00"]
-tue = ["09:00-12:00"]
-wed = ["09:00-12:00"]
-thu = ["09:00-12:00"]
-fri = ["09:00-12:00"]
-
-[[offerings]]
-office = "u1"
-service = "spid"
-slot_minutes = 15
-desks = 1
-[offerings.hours]
-mon = ["09:00-12:00"]
-tue = ["09:00-12:00"]
-wed = ["09:00-12:00"]
-thu = ["09:00-12:00"]
-fri = ["09:00-12:00"]
-"#;
+use prenota_store::testing::{fresh_local_store, local_endpoint};
+use prenota_store::{
+    DetailsRequest, HoldRequest, MessageChannel, MessageId, MessageKind, OutboxMessage, Person,
+};
 
 pub const HOLD_TTL: Duration = Duration::minutes(20);
 pub const CONFIRM_TTL: Duration = Duration::minutes(30);
 
 pub fn catalogue() -> Catalogue {
-    Catalogue::from_toml("test.toml", CATALOGUE).expect("the test catalogue is valid")
+    prenota_core::testing::TestCatalogue::store_invariants().build()
 }
 
 /// Thursday 26 November 2026, 10:00 in Rome.
@@ -159,11 +109,11 @@ pub async fn dynamo_store() -> Arc<DynamoStore> {
     Arc::new(store)
 }
 
-pub fn message(kind: &str) -> prenota_store::OutboxMessage {
-    prenota_store::OutboxMessage {
-        id: Token::generate().unwrap().encode(),
-        kind: kind.to_owned(),
-        channel: "email".to_owned(),
+pub fn message(kind: MessageKind) -> OutboxMessage {
+    OutboxMessage {
+        id: MessageId::new(Token::generate().unwrap().encode()),
+        kind,
+        channel: MessageChannel::Email,
         recipient: "maria@esempio.it".to_owned(),
         payload: format!("{{\"kind\":\"{kind}\"}}"),
         created_at: now(),

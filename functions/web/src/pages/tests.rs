@@ -631,17 +631,9 @@ fn message_page_shows_title_and_paragraphs() {
 
 #[test]
 fn translations_are_complete_and_plain() {
+    // No empty text; the Italian and English of each name the same placeholders.
+    assert_eq!(prenota_core::texts::problems(ALL), Vec::<String>::new());
     for (key, it, en) in ALL {
-        assert!(!it.trim().is_empty() && !en.trim().is_empty(), "{key}");
-        assert_eq!(
-            it.matches("{}").count(),
-            en.matches("{}").count(),
-            "{key}: placeholders"
-        );
-        assert!(
-            it.matches("{}").count() <= 1,
-            "{key}: fill() replaces one placeholder"
-        );
         for text in [it, en] {
             assert!(
                 !text.contains(['<', '>', '&']),

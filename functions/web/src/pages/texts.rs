@@ -1,26 +1,16 @@
 //! Every word the pages say, Italian and English side by side so a translation is reviewed on one line.
 //!
-//! Texts are plain text (the pages escape them). `{}` marks where a value goes; see [`fill`].
+//! Texts are plain text (the pages escape them). `{name}` marks where a value goes; see [`fill`].
 
 use prenota_core::catalogue::Lang;
+pub(crate) use prenota_core::texts::fill;
 
-macro_rules! texts {
-    ($($key:ident: $it:literal, $en:literal;)+) => {
-        /// The pages' texts in one language.
-        pub(crate) struct Texts {
-            $(pub $key: &'static str,)+
-        }
+prenota_core::texts! {
+    /// The pages' texts in one language.
+    pub(crate) struct Texts;
+    /// The texts of `lang`.
+    pub(crate) fn texts;
 
-        static IT: Texts = Texts { $($key: $it,)+ };
-        static EN: Texts = Texts { $($key: $en,)+ };
-
-        /// Every text as `(key, italian, english)`, for the tests that check the translations.
-        #[cfg(test)]
-        pub(crate) const ALL: &[(&str, &str, &str)] = &[$((stringify!($key), $it, $en),)+];
-    };
-}
-
-texts! {
     // The title of every page ends with this.
     title_suffix: "Prenota – Comune di Bergamo", "Prenota – Comune di Bergamo";
 
@@ -36,8 +26,8 @@ texts! {
     confirm_title: "Conferma la prenotazione", "Confirm your booking";
     confirm_intro: "La prenotazione non è ancora registrata. Controlla i dati e premi «Conferma prenotazione».",
         "Your booking is not final yet. Check the details and press “Confirm booking”.";
-    confirm_deadline: "Hai tempo fino alle {}. Dopo, l'orario sarà liberato e dovrai prenotare di nuovo.",
-        "You have until {}. After that, the time slot will be released and you will need to book again.";
+    confirm_deadline: "Hai tempo fino alle {deadline}. Dopo, l'orario sarà liberato e dovrai prenotare di nuovo.",
+        "You have until {deadline}. After that, the time slot will be released and you will need to book again.";
     confirm_summary_heading: "Dati della prenotazione", "Booking details";
     confirm_button: "Conferma prenotazione", "Confirm booking";
     confirm_not_you: "Se non hai chiesto tu questa prenotazione, ignora il messaggio: senza conferma non sarà registrata.",
@@ -112,18 +102,9 @@ texts! {
     home: "Torna alla pagina iniziale", "Back to the home page";
 }
 
-/// The texts of `lang`.
-pub(crate) fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::It => &IT,
-        Lang::En => &EN,
-    }
-}
-
-/// `template` with its `{}` replaced by `value` (plain text: escape the result).
-pub(crate) fn fill(template: &str, value: &str) -> String {
-    template.replacen("{}", value, 1)
-}
+/// Every text as `(key, italian, english)`, for the tests that check the translations.
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str, &str)] = Texts::ALL;
 
 /// The header's and footer's words, by the `data-i18n` keys of the site's partials
 /// (`static-site/src/partials/`), which every page shares: the same words as the site's `i18n.js`.

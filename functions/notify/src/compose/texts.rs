@@ -1,0 +1,124 @@
+//! Every word of every message, Italian and English side by side.
+//!
+//! SMS texts must stay within GSM-7 and carry `{url}`; the names in them (`{service}`, `{office}`)
+//! are shortened to fit one segment, the rest is never touched. Each `_sms_short` text is what is
+//! sent when even the shortest names do not fit.
+
+prenota_core::texts! {
+    /// The messages' texts in one language.
+    pub(super) struct Texts;
+    /// The messages' texts in `lang`.
+    pub(super) fn texts;
+
+    // The opening of every e-mail, with the person's name or without it.
+    greeting_named: "Gentile {name},", "Dear {name},";
+    greeting: "Buongiorno,", "Hello,";
+
+    // The summary of a booking, and what several messages share.
+    label_booking_code: "Codice prenotazione", "Booking code";
+    label_code: "Codice", "Code";
+    label_service: "Servizio", "Service";
+    label_office: "Sede", "Office";
+    label_date: "Data", "Date";
+    label_time: "Orario", "Time";
+    bring_heading: "Cosa portare", "What to bring";
+    view_booking: "Vedi la prenotazione", "View the booking";
+    new_booking: "Nuova prenotazione", "New booking";
+
+    // confirmation_request: the link to confirm and the deadline.
+    confirm_sms: "{brand}: conferma {service}, {office}, {when} entro le {deadline}: {url}",
+        "{brand}: confirm {service}, {office}, {when} by {deadline}: {url}";
+    confirm_sms_short: "Conferma entro le {deadline}: {url}", "Confirm by {deadline}: {url}";
+    confirm_subject: "Conferma la prenotazione", "Confirm your booking";
+    confirm_intro: "hai chiesto di prenotare un appuntamento. Per completare la prenotazione, confermala \
+                    entro le {deadline}.",
+        "you asked to book an appointment. To complete the booking, please confirm it by {deadline}.";
+    confirm_button: "Conferma la prenotazione", "Confirm the booking";
+    confirm_summary_heading: "Riepilogo", "Summary";
+    confirm_in_time: "Se non confermi entro questo termine, la richiesta viene annullata e l'orario torna \
+                      disponibile per altri cittadini.",
+        "If you do not confirm in time, the request is cancelled and the time slot is released for other \
+         citizens.";
+    confirm_not_you: "Se non hai fatto tu questa richiesta, ignora questo messaggio: senza conferma non \
+                      viene registrata alcuna prenotazione.",
+        "If you did not make this request, please ignore this message: without confirmation nothing is \
+         booked.";
+
+    // booking_confirmed: the QR code, the short code and everything to know before going.
+    confirmed_sms: "{brand}, confermato: {service}, {office}, {when}. Codice {code}: {url}",
+        "{brand}, confirmed: {service}, {office}, {when}. Code {code}: {url}";
+    confirmed_sms_short: "Confermato, codice {code}: {url}", "Confirmed, code {code}: {url}";
+    confirmed_subject: "Prenotazione confermata", "Booking confirmed";
+    confirmed_intro_qr: "la tua prenotazione è confermata. Allo sportello mostra il codice QR qui sotto \
+                         oppure comunica il codice di prenotazione {code}.",
+        "your booking is confirmed. At the counter, show the QR code below or give the booking code {code}.";
+    // When the check-in token does not fit in a QR code.
+    confirmed_intro_no_qr: "la tua prenotazione è confermata. Allo sportello comunica il codice di \
+                            prenotazione {code}.",
+        "your booking is confirmed. At the counter, give the booking code {code}.";
+    qr_alt: "Codice QR della prenotazione {code}", "QR code of booking {code}";
+    qr_note: "Il codice QR è allegato a questa e-mail (qr.png) ed è visibile anche nella pagina della \
+              prenotazione.",
+        "The QR code is attached to this e-mail (qr.png) and is also shown on the booking page.";
+    access_heading: "Regole di accesso", "Access rules";
+    terms_heading: "Termini del servizio", "Terms of the service";
+    confirmed_page: "Dalla pagina della prenotazione puoi rivedere i dettagli, aggiungere l'appuntamento al \
+                     calendario o annullarlo. In allegato trovi anche il file per il calendario \
+                     (prenota.ics).",
+        "From the booking page you can see the details, add the appointment to your calendar or cancel it. \
+         The calendar file (prenota.ics) is also attached.";
+    confirmed_one_person: "Ogni prenotazione vale per una sola persona. Se non puoi venire, annulla la \
+                           prenotazione: l'orario tornerà disponibile per altri cittadini.",
+        "Each booking is for one person only. If you cannot come, please cancel the booking so that the time \
+         slot is released for other citizens.";
+
+    // cancellation_notice.
+    cancelled_sms: "{brand}: annullata la prenotazione {code} ({service}, {office}, {when}). Per prenotare \
+                    di nuovo: {url}",
+        "{brand}: booking {code} cancelled ({service}, {office}, {when}). To book again: {url}";
+    cancelled_sms_short: "Prenotazione {code} annullata. {url}", "Booking {code} cancelled. {url}";
+    cancelled_subject: "Prenotazione annullata", "Booking cancelled";
+    cancelled_intro: "la prenotazione {code} è stata annullata.", "booking {code} has been cancelled.";
+    cancelled_free: "L'orario è di nuovo disponibile per altri cittadini. Se hai ancora bisogno del \
+                     servizio, puoi fare una nuova prenotazione.",
+        "The time slot is available again for other citizens. If you still need the service, you can make a \
+         new booking.";
+
+    // reminder: the day before.
+    reminder_sms: "{brand}: promemoria {when}, {service}, {office}. Info o disdetta: {url}",
+        "{brand}: reminder {when}, {service}, {office}. Details or cancel: {url}";
+    reminder_sms_short: "Promemoria {when}: {url}", "Reminder {when}: {url}";
+    reminder_subject: "Promemoria appuntamento di {date}", "Appointment reminder, {date}";
+    reminder_intro: "ti ricordiamo l'appuntamento di {date} alle ore {time}. Allo sportello mostra il codice \
+                     QR ricevuto con la conferma oppure comunica il codice di prenotazione {code}.",
+        "this is a reminder of your appointment on {date} at {time}. At the counter, show the QR code you \
+         received with the confirmation or give the booking code {code}.";
+    reminder_cancel: "Se non puoi venire, annulla la prenotazione dalla stessa pagina: l'orario tornerà \
+                      disponibile per altri cittadini.",
+        "If you cannot come, please cancel the booking from the same page so that the time slot is released \
+         for other citizens.";
+
+    // bookings_list. By SMS: the only booking, the first of several, or booking {index} of {total}.
+    list_sms_none: "{brand}: non risultano prenotazioni future. Per prenotare: {url}",
+        "{brand}: there are no upcoming bookings. To book: {url}";
+    list_sms_only: "{brand}: la tua prenotazione: {when} {service}, {office}: {url}",
+        "{brand}: your booking: {when} {service}, {office}: {url}";
+    list_sms_first: "{brand}: hai {total} prenotazioni, la prima: {when} {service}, {office}: {url}",
+        "{brand}: you have {total} bookings, the first: {when} {service}, {office}: {url}";
+    list_sms_nth: "{brand}, prenotazione {index} di {total}: {when} {service}, {office}: {url}",
+        "{brand}, booking {index} of {total}: {when} {service}, {office}: {url}";
+    // When even the shortest names do not fit: the same in both languages.
+    list_sms_short: "{when}: {url}", "{when}: {url}";
+    list_subject: "Le tue prenotazioni", "Your bookings";
+    list_none: "non risultano prenotazioni future associate a questo indirizzo e-mail.",
+        "there are no upcoming bookings for this e-mail address.";
+    list_book: "Prenota un appuntamento", "Book an appointment";
+    list_one: "ecco la tua prenotazione.", "here is your booking.";
+    list_many: "ecco le tue {count} prenotazioni, dalla più vicina.",
+        "here are your {count} bookings, soonest first.";
+    list_link: "Vedi o annulla la prenotazione", "View or cancel the booking";
+    list_why: "Ricevi questo messaggio perché è stato chiesto l'elenco delle prenotazioni per questo \
+               indirizzo. Se non l'hai chiesto tu, puoi ignorarlo.",
+        "You are receiving this message because the list of bookings for this address was requested. If you \
+         did not ask for it, you can ignore it.";
+}

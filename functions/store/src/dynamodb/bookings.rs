@@ -1,0 +1,237 @@
+//! Bookings: details, confirmation, cancellation, the links that open them, a contact's list.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
+use chrono::{DateTime, Utc};
+use prenota_core::dates::format_date;
+use prenota_core::lifecycle::{Event, StoredState};
+use prenota_core::{BookingId, BookingState, ContactKey, TokenHash};
+
+use super::details::Submit;
+use super::items::{Record, text};
+use super::keys::{CodePurpose, GSI, booking_key, code_item, contact_gsi_pk, epoch_seconds, key, n, s};
+use super::transact::{Change, is_cancelled, put_new, release_quota, release_seat, tx_update};
+use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
+use crate::stored::stored_booking_id;
+use crate::{
+    Booking, BookingStore, DetailsRequest, OutboxMessage, Outcome, StoreError, StoreResult, millis,
+    unavailable,
+};
+
+/// Confirm: pending → confirmed with the booking page's code; the seat and the quota seats are
+/// kept until the appointment ends.
+fn confirm_writes(
+    store: &DynamoStore,
+    record: &Record,
+    state: StoredState,
+    page_code: &TokenHash,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let id = &record.booking.id;
+    let ends_at = record.booking.ends_at;
+    let seat_ttl = n(epoch_seconds(ends_at + TIDY_AFTER));
+    let mut items = vec![
+        tx_update(
+            store
+                .update(
+                    booking_key(id),
+                    "SET #state = :state, page_code = :page REMOVE expires_at, #ttl",
+                )
+                .condition_expression("#state = :pending AND expires_at > :now")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_values(":state", s(state.as_str()))
+                .expression_attribute_values(":page", s(page_code.to_hex()))
+                .expression_attribute_values(":pending", s(StoredState::Pending.as_str()))
+                .expression_attribute_values(":now", n(millis(now))),
+        )?,
+        tx_update(
+            store
+                .update(
+                    key(record.seat_pk.clone(), &record.seat_sk),
+                    "SET #state = :state, #ttl = :ttl REMOVE expires_at",
+                )
+                .condition_expression("#hold = :id")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_names("#hold", "hold")
+                .expression_attribute_values(":state", s(state.as_str()))
+                .expression_attribute_values(":ttl", seat_ttl.clone())
+                .expression_attribute_values(":id", s(id.as_str())),
+        )?,
+    ];
+    // A confirmed booking counts against the quota until its appointment ends.
+    for quota_key in &record.quota_items {
+        items.push(tx_update(
+            store
+                .update(quota_key.clone(), "SET expires_at = :ends, #ttl = :ttl")
+                .condition_expression("booking = :id")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_values(":ends", n(millis(ends_at)))
+                .expression_attribute_values(":ttl", seat_ttl.clone())
+                .expression_attribute_values(":id", s(id.as_str())),
+        )?);
+    }
+    items.push(put_new(store, code_item(page_code, id, CodePurpose::Page))?);
+    Ok(items)
+}
+
+/// Cancel: confirmed → cancelled; the seat and the quota seats are free at once.
+fn cancel_writes(
+    store: &DynamoStore,
+    record: &Record,
+    state: StoredState,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let mut items = vec![
+        tx_update(
+            store
+                .update(booking_key(&record.booking.id), "SET #state = :state")
+                .condition_expression("#state = :confirmed")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_values(":state", s(state.as_str()))
+                .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str())),
+        )?,
+        release_seat(store, record)?,
+    ];
+    items.extend(release_quota(store, record)?);
+    Ok(items)
+}
+
+impl DynamoStore {
+    /// Confirm and cancel, which differ in the link code that opens the booking, the event and
+    /// what the change writes: find the booking by its code, make the change once (a repeat
+    /// decides `changed: false` and writes nothing), and read the booking as it is now.
+    async fn change_by_code<W>(
+        &self,
+        code: &TokenHash,
+        purpose: CodePurpose,
+        event: Event,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+        writes: W,
+    ) -> StoreResult<Outcome>
+    where
+        W: FnMut(&DynamoStore, &Record, StoredState) -> StoreResult<Vec<TransactWriteItem>> + Send,
+    {
+        let id = self.booking_id_by_code(code, purpose).await?;
+        let change = Change {
+            id: &id,
+            event,
+            messages,
+            now,
+            writes,
+        };
+        let changed = self.decide_and_write(change).await?;
+        Ok(Outcome {
+            booking: self.record(&id, now).await?.booking,
+            changed,
+        })
+    }
+}
+
+#[async_trait]
+impl BookingStore for DynamoStore {
+    async fn booking_by_hold(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        Ok(self.record(&BookingId::of_hold(hold), now).await?.booking)
+    }
+
+    async fn submit_details(&self, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let id = self.decide_and_write(Submit(request, now)).await?;
+        Ok(self.record(&id, now).await?.booking)
+    }
+
+    async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let id = self.booking_id_by_code(code, CodePurpose::Confirm).await?;
+        Ok(self.record(&id, now).await?.booking)
+    }
+
+    async fn confirm(
+        &self,
+        code: &TokenHash,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        let writes = |store: &DynamoStore, record: &Record, state| {
+            confirm_writes(store, record, state, page_code, now)
+        };
+        self.change_by_code(code, CodePurpose::Confirm, Event::Confirm, messages, now, writes)
+            .await
+    }
+
+    async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let id = self.booking_id_by_code(code, CodePurpose::Page).await?;
+        Ok(self.record(&id, now).await?.booking)
+    }
+
+    async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()> {
+        let booking_exists = ConditionCheck::builder()
+            .table_name(self.table.as_ref())
+            .set_key(Some(booking_key(booking)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        let request = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(booking_exists)
+                    .build(),
+            )
+            .transact_items(put_new(self, code_item(code, booking, CodePurpose::Page))?);
+        match self.send(request).await {
+            Ok(_) => Ok(()),
+            Err(error) if is_cancelled(&error) => Err(StoreError::NotFound),
+            Err(error) => Err(sdk_unavailable(error)),
+        }
+    }
+
+    async fn cancel(
+        &self,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        self.change_by_code(
+            page_code,
+            CodePurpose::Page,
+            Event::Cancel,
+            messages,
+            now,
+            cancel_writes,
+        )
+        .await
+    }
+
+    async fn bookings_of_contact(
+        &self,
+        contact: &ContactKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>> {
+        let today = prenota_core::calendar::local(now).date();
+        let query = self
+            .query()
+            .index_name(GSI)
+            .key_condition_expression("gsi1pk = :pk AND gsi1sk >= :today")
+            .expression_attribute_values(":pk", s(contact_gsi_pk(contact)))
+            .expression_attribute_values(":today", s(format_date(today)))
+            .projection_expression("id");
+        let ids = self
+            .query_all(query)
+            .await?
+            .iter()
+            .map(|item| stored_booking_id(text(item, "id")?))
+            .collect::<StoreResult<Vec<BookingId>>>()?;
+        let mut bookings = Vec::new();
+        for id in ids {
+            let booking = self.record(&id, now).await?.booking;
+            let active = matches!(booking.state, BookingState::Pending | BookingState::Confirmed);
+            if active && booking.ends_at > now {
+                bookings.push(booking);
+            }
+        }
+        bookings.sort_by_key(|booking| booking.starts_at);
+        Ok(bookings)
+    }
+}

@@ -1,0 +1,115 @@
+//! The items' keys (see the table in ARCHITECTURE.md) and the attribute values they are made of.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use prenota_core::dates::{format_date, format_time};
+use prenota_core::{BookingId, ContactKey, OfferingKey, TokenHash};
+
+use crate::MessageId;
+use crate::names::stored_names;
+
+pub(super) type Item = HashMap<String, AttributeValue>;
+
+/// The one GSI, overloaded: `CONTACT#key` (bookings of a contact) and `OUTBOX#PENDING` (messages to send).
+pub const GSI: &str = "gsi1";
+
+/// The GSI partition of the messages still to send.
+pub(super) const PENDING_MESSAGES: &str = "OUTBOX#PENDING";
+
+/// The condition that claims a seat or quota item: free if absent or expired.
+pub(super) const CLAIM_FREE: &str = "attribute_not_exists(pk) OR expires_at <= :now";
+
+pub(super) fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub(super) fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub(super) fn epoch_seconds(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp()
+}
+
+pub(super) fn key(pk: String, sk: &str) -> Item {
+    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+pub(super) fn seat_pk(offering: &OfferingKey, date: NaiveDate) -> String {
+    format!(
+        "SEAT#{}#{}#{}",
+        offering.office,
+        offering.service,
+        format_date(date)
+    )
+}
+
+pub(super) fn seat_sk(start: NaiveTime, seat: u32) -> String {
+    format!("{}#{seat:03}", format_time(start))
+}
+
+pub(super) fn booking_key(id: &BookingId) -> Item {
+    key(format!("BOOKING#{id}"), "BOOKING")
+}
+
+pub(super) fn code_key(code: &TokenHash) -> Item {
+    key(format!("CODE#{}", code.to_hex()), "CODE")
+}
+
+pub(super) fn person_key(id: &BookingId) -> Item {
+    key(format!("PERSON#{id}"), "PERSON")
+}
+
+pub(super) fn quota_pk(contact: &ContactKey) -> String {
+    format!("QUOTA#{}", contact.as_str())
+}
+
+/// The GSI partition of a contact's bookings.
+pub(super) fn contact_gsi_pk(contact: &ContactKey) -> String {
+    format!("CONTACT#{}", contact.as_str())
+}
+
+pub(super) fn catalogue_key() -> Item {
+    key("CATALOGUE".to_owned(), "CURRENT")
+}
+
+pub(super) fn feedback_pk(day: NaiveDate) -> String {
+    format!("FEEDBACK#{}", format_date(day))
+}
+
+pub(super) fn outbox_key(id: &MessageId) -> Item {
+    key(format!("OUTBOX#{id}"), "OUTBOX")
+}
+
+stored_names! {
+    /// What a link code (`CODE#…` item) opens: the confirmation page or the booking page. A code
+    /// opens only what it was made for.
+    pub(super) enum CodePurpose {
+        Confirm = "confirm",
+        Page = "page",
+    }
+}
+
+/// The item of a link code: which booking it opens, and for what.
+pub(super) fn code_item(code: &TokenHash, booking: &BookingId, purpose: CodePurpose) -> Item {
+    let mut item = code_key(code);
+    item.insert("booking".into(), s(booking.as_str()));
+    item.insert("purpose".into(), s(purpose.as_str()));
+    item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_purposes_keep_their_stored_names() {
+        for (purpose, stored) in [(CodePurpose::Confirm, "confirm"), (CodePurpose::Page, "page")] {
+            assert_eq!(purpose.as_str(), stored);
+            assert_eq!(CodePurpose::parse(stored), Some(purpose));
+        }
+        assert_eq!(CodePurpose::parse("Page"), None);
+    }
+}

@@ -1,0 +1,217 @@
+//! Seats (holds, their release, the counts availability is made of) and the catalogue.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::TransactWriteItem;
+use chrono::{DateTime, NaiveDate, Utc};
+use prenota_core::dates::{format_date, format_time, parse_time};
+use prenota_core::lifecycle::{Event, StoredState};
+use prenota_core::{BookingId, BookingState, Catalogue, OfferingKey, TokenHash};
+
+use super::items::{Record, optional_number, text};
+use super::keys::{CLAIM_FREE, Item, booking_key, catalogue_key, epoch_seconds, key, n, s, seat_pk, seat_sk};
+use super::transact::{Change, release_seat, tx_update};
+use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
+use crate::stored::corrupt;
+use crate::{
+    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
+};
+
+#[async_trait]
+impl CatalogueStore for DynamoStore {
+    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
+        let mut item = catalogue_key();
+        item.insert("json".into(), s(catalogue.to_json()));
+        item.insert("updated_at".into(), n(millis(Utc::now())));
+        self.send(self.put_item(item)).await.map_err(sdk_unavailable)?;
+        Ok(())
+    }
+
+    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
+        let Some(item) = self.get(catalogue_key()).await? else {
+            return Ok(None);
+        };
+        Catalogue::from_json("dynamodb catalogue", text(&item, "json")?)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+}
+
+/// Active seats per start time among one day's seat items, at `now`.
+fn count_seats(items: &[Item], now: DateTime<Utc>) -> StoreResult<BTreeMap<chrono::NaiveTime, u32>> {
+    let mut taken = BTreeMap::new();
+    for item in items {
+        let state = text(item, "state")?;
+        let stored = StoredState::parse(state).ok_or_else(|| corrupt("seat state", state))?;
+        let expires_at = optional_number(item, "expires_at")?
+            .map(from_millis)
+            .transpose()?;
+        if BookingState::at(stored, expires_at, now).occupies_seat() {
+            let sk = text(item, "sk")?;
+            let start = sk
+                .split('#')
+                .next()
+                .and_then(|t| parse_time(t).ok())
+                .ok_or_else(|| corrupt("seat sk", sk))?;
+            *taken.entry(start).or_default() += 1;
+        }
+    }
+    Ok(taken)
+}
+
+/// The booking item of a hold that claimed the seat `sk` of partition `pk`.
+fn hold_record(request: &HoldRequest, id: &BookingId, pk: &str, sk: &str, now: DateTime<Utc>) -> Item {
+    let slot = &request.slot;
+    let mut record = booking_key(id);
+    for (name, value) in [
+        ("id", s(id.as_str())),
+        ("office", s(request.offering.office.as_str())),
+        ("service", s(request.offering.service.as_str())),
+        ("date", s(format_date(slot.date))),
+        ("start", s(format_time(slot.start))),
+        ("end", s(format_time(slot.end))),
+        ("starts_at", n(millis(slot.starts_at))),
+        ("ends_at", n(millis(slot.ends_at))),
+        ("state", s(StoredState::Held.as_str())),
+        ("expires_at", n(millis(request.expires_at))),
+        ("seat_pk", s(pk)),
+        ("seat_sk", s(sk)),
+        ("created_at", n(millis(now))),
+        ("ttl", n(hold_ttl(request))),
+    ] {
+        record.insert(name.into(), value);
+    }
+    record
+}
+
+fn hold_ttl(request: &HoldRequest) -> i64 {
+    epoch_seconds(request.expires_at + TIDY_AFTER)
+}
+
+/// Release: held → released, the seat deleted if it is still the hold's.
+fn release_writes(
+    store: &DynamoStore,
+    record: &Record,
+    state: StoredState,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    Ok(vec![
+        tx_update(
+            store
+                .update(
+                    booking_key(&record.booking.id),
+                    "SET #state = :state REMOVE expires_at",
+                )
+                .condition_expression("#state = :held AND expires_at > :now")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_values(":state", s(state.as_str()))
+                .expression_attribute_values(":held", s(StoredState::Held.as_str()))
+                .expression_attribute_values(":now", n(millis(now))),
+        )?,
+        release_seat(store, record)?,
+    ])
+}
+
+impl DynamoStore {
+    /// Claims a free seat of the request's slot: the sort key of the seat claimed, `None` when
+    /// every seat is taken.
+    async fn claim_seat(
+        &self,
+        request: &HoldRequest,
+        id: &BookingId,
+        pk: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<String>> {
+        // Racers start at different seats (the hold id is random), so they rarely collide.
+        let capacity = request.capacity.max(1);
+        let first = u32::from_str_radix(&id.as_str()[..8], 16).unwrap_or(0) % capacity;
+        for offset in 0..capacity {
+            let sk = seat_sk(request.slot.start, (first + offset) % capacity);
+            let mut item = key(pk.to_owned(), &sk);
+            item.insert("hold".into(), s(id.as_str()));
+            item.insert("state".into(), s(StoredState::Held.as_str()));
+            item.insert("expires_at".into(), n(millis(request.expires_at)));
+            item.insert("ttl".into(), n(hold_ttl(request)));
+            let claim = self
+                .put_item(item)
+                .condition_expression(CLAIM_FREE)
+                .expression_attribute_values(":now", n(millis(now)));
+            match self.send(claim).await {
+                Ok(_) => return Ok(Some(sk)),
+                Err(error)
+                    if error
+                        .as_service_error()
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                {
+                    self.usage.record_refused();
+                }
+                Err(error) => return Err(sdk_unavailable(error)),
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[async_trait]
+impl SeatStore for DynamoStore {
+    async fn taken_seats(
+        &self,
+        offering: &OfferingKey,
+        dates: &[NaiveDate],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>> {
+        // One Query per day, on one partition each, sent together.
+        let days = futures::future::try_join_all(dates.iter().map(|date| async move {
+            let items = self.query_partition(&seat_pk(offering, *date), false).await?;
+            Ok::<_, StoreError>((*date, count_seats(&items, now)?))
+        }))
+        .await?;
+        Ok(days
+            .into_iter()
+            .filter(|(_, taken)| !taken.is_empty())
+            .map(|(date, taken)| (date, TakenSeats::new(taken)))
+            .collect())
+    }
+
+    async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+        let id = BookingId::of_hold(&request.hold);
+        let pk = seat_pk(&request.offering, request.slot.date);
+        let Some(sk) = self.claim_seat(request, &id, &pk, now).await? else {
+            return Err(StoreError::SlotTaken);
+        };
+        let record = hold_record(request, &id, &pk, &sk, now);
+        let written = self.send(
+            self.put_item(record)
+                .condition_expression("attribute_not_exists(pk)"),
+        );
+        if let Err(error) = written.await {
+            // Give the seat back rather than leave it held by a hold nobody can name; if this
+            // fails too, the seat frees itself when the hold expires.
+            let _ = self
+                .client
+                .delete_item()
+                .table_name(self.table.as_ref())
+                .set_key(Some(key(pk, &sk)))
+                .condition_expression("#hold = :hold")
+                .expression_attribute_names("#hold", "hold")
+                .expression_attribute_values(":hold", s(id.as_str()))
+                .send()
+                .await;
+            return Err(sdk_unavailable(error));
+        }
+        Ok(())
+    }
+
+    async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
+        let id = BookingId::of_hold(hold);
+        let release = Change {
+            id: &id,
+            event: Event::Release,
+            messages: &[],
+            now,
+            writes: |store: &DynamoStore, record: &Record, state| release_writes(store, record, state, now),
+        };
+        self.decide_and_write(release).await.map(drop)
+    }
+}

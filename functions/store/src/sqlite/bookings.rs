@@ -1,0 +1,260 @@
+//! Bookings: details, confirmation, cancellation, the links that open them, a contact's list.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prenota_core::dates::format_date;
+use prenota_core::lifecycle::{Event, Transition, TransitionError};
+use prenota_core::quota::QuotaExceeded;
+use prenota_core::text::Details;
+use prenota_core::{BookingId, ContactKey, ShortCode, TokenHash};
+use rusqlite::{Connection, params};
+
+use super::SqliteStore;
+use super::connection::{query_one, run};
+use super::rows::{booking_by_id, booking_by_page_code, bookings, find_booking, queue, set_state};
+use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use crate::{
+    Booking, BookingStore, DetailsRequest, OutboxMessage, Outcome, StoreError, StoreResult, millis,
+    transition, unavailable,
+};
+
+/// Refuses the details when the contact already has its quota of active bookings, overall or on
+/// the booking's service and day; counted in the same change that claims them.
+fn check_quota(
+    tx: &Connection,
+    booking: &Booking,
+    request: &DetailsRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let key = request.contact_key.as_str();
+    let active: u32 = query_one(
+        tx,
+        &format!(
+            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
+                     AND ends_at > :now AND {ACTIVE}"
+        ),
+        rusqlite::named_params! { ":key": key, ":now": millis(now) },
+    )?;
+    if active >= request.quota.max_active {
+        return Err(QuotaExceeded::Active.into());
+    }
+    let same_day: u32 = query_one(
+        tx,
+        &format!(
+            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
+                     AND service = :service AND date = :date AND {ACTIVE}"
+        ),
+        rusqlite::named_params! {
+            ":key": key, ":service": booking.offering.service.as_str(),
+            ":date": format_date(booking.date), ":now": millis(now),
+        },
+    )?;
+    if same_day >= request.quota.max_per_service_day {
+        return Err(QuotaExceeded::ServiceDay.into());
+    }
+    Ok(())
+}
+
+/// Whether a booking has `value` in `column`.
+fn any_booking_with(tx: &Connection, column: &str, value: &str) -> StoreResult<bool> {
+    query_one(
+        tx,
+        &format!("SELECT EXISTS (SELECT 1 FROM bookings WHERE {column} = ?1)"),
+        params![value],
+    )
+}
+
+/// A short code that no booking has yet.
+fn unused_short_code(tx: &Connection) -> StoreResult<ShortCode> {
+    loop {
+        let candidate = ShortCode::generate().map_err(unavailable)?;
+        if !any_booking_with(tx, "short_code", candidate.as_str())? {
+            return Ok(candidate);
+        }
+    }
+}
+
+/// Held → pending: the quota is claimed, the personal data stored apart, the messages queued.
+fn submit(tx: &Connection, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let id = BookingId::of_hold(&request.hold);
+    let booking = booking_by_id(tx, &id, now)?;
+    let state = match transition(&booking, Event::SubmitDetails, now)? {
+        Transition::To(state) => state,
+        Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
+    };
+    check_quota(tx, &booking, request, now)?;
+    let short_code = unused_short_code(tx)?;
+    run(
+        tx,
+        "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6
+                 WHERE id = ?1",
+        params![
+            id.as_str(),
+            state.as_str(),
+            millis(request.confirm_by),
+            short_code.as_str(),
+            request.confirm_code.to_hex(),
+            request.contact_key.as_str(),
+        ],
+    )?;
+    let person = &request.person;
+    run(
+        tx,
+        "INSERT INTO people (booking_id, name, surname, contact, details, lang, erase_after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id.as_str(),
+            person.name.as_str(),
+            person.surname.as_str(),
+            person.contact.address(),
+            person.details.as_ref().map(Details::as_str),
+            person.lang.as_str(),
+            millis(request.erase_after),
+        ],
+    )?;
+    queue(tx, &request.messages)?;
+    booking_by_id(tx, &id, now)
+}
+
+fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
+    run(
+        tx,
+        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)",
+        params![code, id.as_str()],
+    )?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Confirm and cancel, which differ only in how the booking is found, the event and what else
+    /// the change writes: in one change, find the booking and ask the domain; a repeat changes
+    /// nothing (`changed: false`), a first time sets the new state, runs `writes`, queues
+    /// `messages` and reads the booking again.
+    async fn change<F, W>(
+        &self,
+        find: F,
+        event: Event,
+        writes: W,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome>
+    where
+        F: FnOnce(&Connection) -> StoreResult<Booking> + Send + 'static,
+        W: FnOnce(&Connection, &BookingId) -> StoreResult<()> + Send + 'static,
+    {
+        let messages = messages.to_vec();
+        self.write(move |tx| {
+            let booking = find(tx)?;
+            match transition(&booking, event, now)? {
+                Transition::AlreadyDone => Ok(Outcome {
+                    booking,
+                    changed: false,
+                }),
+                Transition::To(state) => {
+                    set_state(tx, &booking.id, state)?;
+                    writes(tx, &booking.id)?;
+                    queue(tx, &messages)?;
+                    Ok(Outcome {
+                        booking: booking_by_id(tx, &booking.id, now)?,
+                        changed: true,
+                    })
+                }
+            }
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl BookingStore for SqliteStore {
+    async fn booking_by_hold(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let id = BookingId::of_hold(hold);
+        self.read(move |c| booking_by_id(c, &id, now)).await
+    }
+
+    async fn submit_details(&self, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let request = request.clone();
+        self.write(move |tx| submit(tx, &request, now)).await
+    }
+
+    async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let code = code.to_hex();
+        self.read(move |c| find_booking(c, "confirm_code", &code, now))
+            .await
+    }
+
+    async fn confirm(
+        &self,
+        code: &TokenHash,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        let (code, page_code) = (code.to_hex(), page_code.to_hex());
+        self.change(
+            move |tx| find_booking(tx, "confirm_code", &code, now),
+            Event::Confirm,
+            move |tx, id| add_page_code(tx, id, &page_code),
+            messages,
+            now,
+        )
+        .await
+    }
+
+    async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let code = code.to_hex();
+        self.read(move |c| booking_by_page_code(c, &code, now)).await
+    }
+
+    async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()> {
+        let (id, code) = (booking.clone(), code.to_hex());
+        self.write(move |tx| {
+            if !any_booking_with(tx, "id", id.as_str())? {
+                return Err(StoreError::NotFound);
+            }
+            add_page_code(tx, &id, &code)
+        })
+        .await
+    }
+
+    async fn cancel(
+        &self,
+        page_code: &TokenHash,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        let code = page_code.to_hex();
+        self.change(
+            move |tx| booking_by_page_code(tx, &code, now),
+            Event::Cancel,
+            |_, _| Ok(()),
+            messages,
+            now,
+        )
+        .await
+        .inspect(|outcome| self.seats.forget(&outcome.booking.offering, outcome.booking.date))
+    }
+
+    async fn bookings_of_contact(
+        &self,
+        contact: &ContactKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>> {
+        let key = contact.as_str().to_owned();
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {BOOKING_COLUMNS} FROM {BOOKINGS_WITH_PEOPLE}
+                 WHERE b.contact_key = :key AND b.state IN ('pending', 'confirmed') AND b.ends_at > :now
+                   AND (b.state = 'confirmed' OR b.expires_at > :now)
+                 ORDER BY b.starts_at"
+            );
+            bookings(
+                c,
+                &sql,
+                rusqlite::named_params! { ":key": key, ":now": millis(now) },
+                now,
+            )
+        })
+        .await
+    }
+}

@@ -1,0 +1,122 @@
+//! The outbox: messages queued alone, read back and marked delivered; the one-machine outbox
+//! page and health counts; and the erasure pass, which empties delivered messages among the rest.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use prenota_core::dates::format_date;
+use rusqlite::params;
+
+use super::connection::{query_one, run};
+use super::rows::{outbox_entries, queue};
+use super::schema::OUTBOX_COLUMNS;
+use super::{DeliveryCounts, Erased, SqliteStore};
+use crate::{
+    Delivery, FEEDBACK_KEEP, MessageId, OutboxEntry, OutboxMessage, OutboxStore, StoreError, StoreResult,
+    millis,
+};
+
+impl SqliteStore {
+    /// The latest messages, newest first, whatever their delivery: the one-machine outbox page.
+    pub async fn recent_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?1"),
+                params![limit as i64],
+            )
+        })
+        .await
+    }
+
+    /// Deletes the personal data (name, contact, details) whose erasure time has come; what
+    /// remains of each booking (office, service, date, time, state) is anonymous. Reads already
+    /// treat such data as gone: this makes it so on disk. A delivered message keeps its text and
+    /// recipient for `retention` after it was queued (the outbox page shows them; a booking's
+    /// data lasts at least as long), then only its kind, channel and delivery remain. Ratings go
+    /// after [`FEEDBACK_KEEP`].
+    pub async fn erase_personal_data(&self, now: DateTime<Utc>, retention: Duration) -> StoreResult<Erased> {
+        self.write(move |tx| {
+            let last_kept = now.date_naive() - FEEDBACK_KEEP;
+            tx.execute(
+                "DELETE FROM feedback WHERE day <= ?1",
+                params![format_date(last_kept)],
+            )?;
+            Ok(Erased {
+                people: tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?,
+                messages: tx.execute(
+                    "UPDATE outbox SET payload = '', recipient = ''
+                     WHERE delivery != 'pending' AND created_at <= ?1 AND (payload != '' OR recipient != '')",
+                    params![millis(now - retention)],
+                )?,
+            })
+        })
+        .await
+    }
+
+    /// How many messages wait to be sent and how many failed for good: the one-machine health
+    /// answer, so that an operator sees failures without reading logs.
+    pub async fn delivery_counts(&self) -> StoreResult<DeliveryCounts> {
+        self.read(|c| {
+            Ok(DeliveryCounts {
+                pending: query_one(c, "SELECT COUNT(*) FROM outbox WHERE delivery = 'pending'", [])?,
+                failed: query_one(c, "SELECT COUNT(*) FROM outbox WHERE delivery = 'failed'", [])?,
+            })
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()> {
+        let message = message.clone();
+        self.write(move |tx| queue(tx, std::slice::from_ref(&message)))
+            .await
+    }
+
+    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!(
+                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE delivery = 'pending' ORDER BY created_at, rowid LIMIT ?1"
+                ),
+                params![limit as i64],
+            )
+        })
+        .await
+    }
+
+    async fn message(&self, id: &MessageId) -> StoreResult<OutboxEntry> {
+        let id = id.clone();
+        self.read(move |c| {
+            outbox_entries(
+                c,
+                &format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1"),
+                params![id.as_str()],
+            )?
+            .pop()
+            .ok_or(StoreError::NotFound)
+        })
+        .await
+    }
+
+    async fn mark_delivery(
+        &self,
+        id: &MessageId,
+        delivery: Delivery,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (id, detail) = (id.clone(), detail.to_owned());
+        self.write(move |tx| {
+            run(
+                tx,
+                "UPDATE outbox SET delivery = ?2, detail = ?3, delivered_at = ?4 WHERE id = ?1 AND delivery = 'pending'",
+                params![id.as_str(), delivery.as_str(), detail, millis(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,124 @@
+//! Rows read back as bookings and outbox entries, and the statements that more than one
+//! aggregate runs: finding a booking, setting its state, queueing messages.
+
+use chrono::{DateTime, Utc};
+use prenota_core::{BookingId, StoredState};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::connection::{query_all, run};
+use super::schema::{BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use crate::stored::{Fields, stored_booking, stored_entry, stored_person};
+use crate::{Booking, OutboxEntry, OutboxMessage, StoreError, StoreResult, millis, unavailable};
+
+impl Fields for rusqlite::Row<'_> {
+    fn text(&self, name: &str) -> StoreResult<&str> {
+        self.get_ref(name)?.as_str().map_err(unavailable)
+    }
+
+    fn optional_text(&self, name: &str) -> StoreResult<Option<&str>> {
+        self.get_ref(name)?.as_str_or_null().map_err(unavailable)
+    }
+
+    fn number(&self, name: &str) -> StoreResult<i64> {
+        Ok(self.get(name)?)
+    }
+
+    fn optional_number(&self, name: &str) -> StoreResult<Option<i64>> {
+        Ok(self.get(name)?)
+    }
+}
+
+/// A booking row with its personal data's columns, which are null without any.
+fn booking_from_row(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let person = match row.optional_text("name")? {
+        None => None,
+        Some(_) => Some(stored_person(row)?),
+    };
+    stored_booking(row, person, now)
+}
+
+/// The booking whose `column` equals `value`, as it is at `now`.
+pub(super) fn find_booking(
+    connection: &Connection,
+    column: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    let sql = format!("SELECT {BOOKING_COLUMNS} FROM {BOOKINGS_WITH_PEOPLE} WHERE b.{column} = :value");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let mut rows = statement.query(rusqlite::named_params! { ":value": value, ":now": millis(now) })?;
+    match rows.next()? {
+        Some(row) => booking_from_row(row, now),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// The booking `id`, as it is at `now`.
+pub(super) fn booking_by_id(
+    connection: &Connection,
+    id: &BookingId,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    find_booking(connection, "id", id.as_str(), now)
+}
+
+pub(super) fn booking_by_page_code(
+    connection: &Connection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    let id: Option<String> = connection
+        .prepare_cached("SELECT booking_id FROM page_codes WHERE code = ?1")?
+        .query_row(params![code], |row| row.get(0))
+        .optional()?;
+    find_booking(connection, "id", &id.ok_or(StoreError::NotFound)?, now)
+}
+
+/// Every booking a query finds, as they are at `now`.
+pub(super) fn bookings(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Booking>> {
+    query_all(connection, sql, params, |row| booking_from_row(row, now))
+}
+
+/// Moves a booking to `state`: a held or pending booking's deadline goes with its old state.
+pub(super) fn set_state(connection: &Connection, id: &BookingId, state: StoredState) -> StoreResult<()> {
+    run(
+        connection,
+        "UPDATE bookings SET state = ?2, expires_at = NULL WHERE id = ?1",
+        params![id.as_str(), state.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Queues messages; one already queued under the same id is kept as it is (retries are harmless).
+pub(super) fn queue(connection: &Connection, messages: &[OutboxMessage]) -> StoreResult<()> {
+    for message in messages {
+        run(
+            connection,
+            "INSERT OR IGNORE INTO outbox (id, kind, channel, recipient, payload, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                message.id.as_str(),
+                message.kind.as_str(),
+                message.channel.as_str(),
+                message.recipient,
+                message.payload,
+                millis(message.created_at)
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Every outbox entry a query finds.
+pub(super) fn outbox_entries(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Vec<OutboxEntry>> {
+    query_all(connection, sql, params, |row| stored_entry(row))
+}

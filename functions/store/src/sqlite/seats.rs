@@ -1,0 +1,183 @@
+//! Seats (holds, their release, the counts availability is made of) and the catalogue.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
+use prenota_core::lifecycle::{Event, Transition};
+use prenota_core::{BookingId, Catalogue, OfferingKey, TokenHash};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::SqliteStore;
+use super::connection::{query_one, run};
+use super::rows::{booking_by_id, set_state};
+use super::schema::ACTIVE;
+use super::seat_cache::CountedDays;
+use crate::stored::corrupt;
+use crate::{
+    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
+    transition, unavailable,
+};
+
+#[async_trait]
+impl CatalogueStore for SqliteStore {
+    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
+        let json = catalogue.to_json();
+        self.write(move |tx| {
+            run(
+                tx,
+                "INSERT INTO catalogue (id, json, updated_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+                params![json, millis(Utc::now())],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
+        let json: Option<String> = self
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT json FROM catalogue WHERE id = 1", [], |row| row.get(0))
+                        .optional()?,
+                )
+            })
+            .await?;
+        json.map(|json| {
+            Catalogue::from_json("sqlite catalogue", &json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+}
+
+/// Active seats per day and start time of one offering on the days `dates` (formatted), and the
+/// earliest deadline among the holds and pending bookings counted.
+fn count_days(
+    c: &Connection,
+    office: &str,
+    service: &str,
+    dates: &[String],
+    now: DateTime<Utc>,
+) -> StoreResult<CountedDays> {
+    let sql = format!(
+        "SELECT date, start, COUNT(*), MIN(CASE WHEN state = 'confirmed' THEN NULL ELSE expires_at END)
+                     FROM bookings
+                     WHERE office = :office AND service = :service AND date IN (SELECT value FROM json_each(:dates))
+                       AND state != 'cancelled' AND {ACTIVE}
+                     GROUP BY date, start"
+    );
+    let mut statement = c.prepare_cached(&sql)?;
+    let dates_json = serde_json::to_string(dates).map_err(unavailable)?;
+    let mut rows = statement.query(rusqlite::named_params! {
+        ":office": office, ":service": service, ":dates": dates_json, ":now": millis(now),
+    })?;
+    let mut counted = CountedDays::new();
+    while let Some(row) = rows.next()? {
+        let date: String = row.get(0)?;
+        let start: String = row.get(1)?;
+        let count: u32 = row.get(2)?;
+        let deadline = row.get::<_, Option<i64>>(3)?.map(from_millis).transpose()?;
+        let (taken, valid_until) = counted
+            .entry(parse_date(&date).map_err(|_| corrupt("date", &date))?)
+            .or_default();
+        taken.insert(parse_time(&start).map_err(|_| corrupt("start", &start))?, count);
+        *valid_until = match (*valid_until, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(counted)
+}
+
+/// Takes a seat of the request's slot if fewer than its capacity are active: the count and the
+/// insert run in one change, with no other writer in between.
+fn hold_seat(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+    let slot = &request.slot;
+    let (office, service) = (
+        request.offering.office.as_str(),
+        request.offering.service.as_str(),
+    );
+    let (date, start) = (format_date(slot.date), format_time(slot.start));
+    let taken: u32 = query_one(
+        tx,
+        &format!(
+            "SELECT COUNT(*) FROM bookings WHERE office = :office AND service = :service AND date = :date
+                     AND start = :start AND state != 'cancelled' AND {ACTIVE}"
+        ),
+        rusqlite::named_params! {
+            ":office": office, ":service": service, ":date": date, ":start": start, ":now": millis(now),
+        },
+    )?;
+    if taken >= request.capacity {
+        return Err(StoreError::SlotTaken);
+    }
+    run(
+        tx,
+        "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10)",
+        params![
+            BookingId::of_hold(&request.hold).as_str(),
+            office,
+            service,
+            date,
+            start,
+            format_time(slot.end),
+            millis(slot.starts_at),
+            millis(slot.ends_at),
+            millis(request.expires_at),
+            millis(now),
+        ],
+    )?;
+    Ok(())
+}
+
+#[async_trait]
+impl SeatStore for SqliteStore {
+    async fn taken_seats(
+        &self,
+        offering: &OfferingKey,
+        dates: &[NaiveDate],
+        now: DateTime<Utc>,
+    ) -> StoreResult<BTreeMap<NaiveDate, TakenSeats>> {
+        self.seats
+            .taken_seats(offering, dates, now, |missing| {
+                let office = offering.office.to_string();
+                let service = offering.service.to_string();
+                let asked: Vec<String> = missing.iter().map(|date| format_date(*date)).collect();
+                self.read(move |c| count_days(c, &office, &service, &asked, now))
+            })
+            .await
+    }
+
+    /// One indexed query answers a whole booking window.
+    fn days_per_query(&self) -> usize {
+        400
+    }
+
+    async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+        let (offering, date) = (request.offering.clone(), request.slot.date);
+        let request = request.clone();
+        let held = self.write(move |tx| hold_seat(tx, &request, now)).await;
+        if held.is_ok() {
+            self.seats.forget(&offering, date);
+        }
+        held
+    }
+
+    async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
+        let id = BookingId::of_hold(hold);
+        let released = self
+            .write(move |tx| {
+                let booking = booking_by_id(tx, &id, now)?;
+                if let Transition::To(state) = transition(&booking, Event::Release, now)? {
+                    set_state(tx, &id, state)?;
+                }
+                Ok(booking)
+            })
+            .await?;
+        self.seats.forget(&released.offering, released.date);
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! Stored forms read back, the same in both adapters: each adapter reads its rows or items as
+//! [`Fields`], and these turn them into domain values. A stored value that no longer parses
+//! means a corrupt store ([`StoreError::Corrupt`]); the message names the field, and its value
+//! unless it is personal data.
+
+use chrono::{DateTime, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::contact::Contact;
+use prenota_core::dates::{parse_date, parse_time};
+use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
+use prenota_core::text::{Details, PersonName};
+use prenota_core::{BookingId, BookingState, OfferingKey, OfficeId, ServiceId, ShortCode, StoredState};
+
+use crate::{
+    Booking, Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage, Person,
+    StoreError, StoreResult,
+};
+
+pub(crate) fn millis(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp_millis()
+}
+
+pub(crate) fn from_millis(value: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(value).ok_or_else(|| StoreError::Corrupt(format!("timestamp {value}")))
+}
+
+/// A stored value that does not parse.
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+pub(crate) fn stored_booking_id(id: &str) -> StoreResult<BookingId> {
+    BookingId::parse(id).map_err(|_| corrupt("booking id", id))
+}
+
+/// A row (SQLite) or an item (DynamoDB) read back: both stores name a booking's, a person's and a
+/// message's fields alike, so each is read in one place.
+pub(crate) trait Fields {
+    fn text(&self, name: &str) -> StoreResult<&str>;
+    fn optional_text(&self, name: &str) -> StoreResult<Option<&str>>;
+    fn number(&self, name: &str) -> StoreResult<i64>;
+    fn optional_number(&self, name: &str) -> StoreResult<Option<i64>>;
+}
+
+/// A booking as it is at `now`, with its personal data (`None` before the details step and after
+/// erasure).
+pub(crate) fn stored_booking(
+    fields: &impl Fields,
+    person: Option<Person>,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    let state = fields.text("state")?;
+    let stored = StoredState::parse(state).ok_or_else(|| corrupt("state", state))?;
+    let expires_at = fields
+        .optional_number("expires_at")?
+        .map(from_millis)
+        .transpose()?;
+    let (office, service) = (fields.text("office")?, fields.text("service")?);
+    let (date, start, end) = (fields.text("date")?, fields.text("start")?, fields.text("end")?);
+    Ok(Booking {
+        id: stored_booking_id(fields.text("id")?)?,
+        offering: OfferingKey {
+            office: OfficeId::parse(office).map_err(|_| corrupt("office", office))?,
+            service: ServiceId::parse(service).map_err(|_| corrupt("service", service))?,
+        },
+        date: parse_date(date).map_err(|_| corrupt("date", date))?,
+        start: parse_time(start).map_err(|_| corrupt("start", start))?,
+        end: parse_time(end).map_err(|_| corrupt("end", end))?,
+        starts_at: from_millis(fields.number("starts_at")?)?,
+        ends_at: from_millis(fields.number("ends_at")?)?,
+        state: BookingState::at(stored, expires_at, now),
+        expires_at,
+        short_code: fields
+            .optional_text("short_code")?
+            .map(|code| ShortCode::parse(code).map_err(|_| corrupt("short code", code)))
+            .transpose()?,
+        person,
+    })
+}
+
+/// Who a booking is for, read back. Values stay out of the error: they are personal data.
+pub(crate) fn stored_person(fields: &impl Fields) -> StoreResult<Person> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("person {what}"));
+    Ok(Person {
+        name: PersonName::parse(fields.text("name")?).map_err(|_| corrupt("name"))?,
+        surname: PersonName::parse(fields.text("surname")?).map_err(|_| corrupt("surname"))?,
+        contact: Contact::parse(fields.text("contact")?).map_err(|_| corrupt("contact"))?,
+        details: fields
+            .optional_text("details")?
+            .map(Details::parse)
+            .transpose()
+            .map_err(|_| corrupt("details"))?
+            .flatten(),
+        lang: Lang::parse(fields.text("lang")?).ok_or_else(|| corrupt("lang"))?,
+    })
+}
+
+/// An outbox message and its delivery, read back. The recipient and payload are empty once
+/// erased (DynamoDB removes them).
+pub(crate) fn stored_entry(fields: &impl Fields) -> StoreResult<OutboxEntry> {
+    let (kind, channel) = (fields.text("kind")?, fields.text("channel")?);
+    let delivery = fields.text("delivery")?;
+    Ok(OutboxEntry {
+        message: OutboxMessage {
+            id: MessageId::new(fields.text("id")?),
+            kind: MessageKind::parse(kind).ok_or_else(|| corrupt("message kind", kind))?,
+            channel: MessageChannel::parse(channel).ok_or_else(|| corrupt("message channel", channel))?,
+            recipient: fields.optional_text("recipient")?.unwrap_or_default().to_owned(),
+            payload: fields.optional_text("payload")?.unwrap_or_default().to_owned(),
+            created_at: from_millis(fields.number("created_at")?)?,
+        },
+        delivery: Delivery::parse(delivery).ok_or_else(|| corrupt("delivery", delivery))?,
+        detail: fields.optional_text("detail")?.map(str::to_owned),
+    })
+}
+
+/// A rating read back.
+pub(crate) fn stored_feedback(rating: i64, reason: Option<&str>, lang: &str) -> StoreResult<Feedback> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("feedback {what}"));
+    Ok(Feedback {
+        rating: Rating::new(rating).map_err(|_| corrupt("rating"))?,
+        reason: reason
+            .map(FeedbackReason::parse)
+            .transpose()
+            .map_err(|_| corrupt("reason"))?
+            .flatten(),
+        lang: Lang::parse(lang).ok_or_else(|| corrupt("lang"))?,
+    })
+}

@@ -1,0 +1,52 @@
+//! "Annulla prenotazione" on the booking's page: first the citizen is asked to be sure, then the
+//! booking is cancelled, its seat and quota freed at once, the notice queued and the reminder
+//! dropped, in one transaction.
+
+use chrono::{DateTime, Utc};
+use prenota_core::{BookingState, Token};
+use prenota_notify::compose;
+use prenota_store::{Booking, BookingStore, MessageKind, OutboxMessage};
+
+use crate::{Context, Failure, LinkError, facts, links, outbox, reminders};
+
+#[derive(Debug)]
+pub enum Cancelling {
+    /// Not yet said "Sì, annulla": the booking, to ask about.
+    AskFirst(Booking),
+    /// Cancelled now, or already before.
+    Cancelled(Booking),
+}
+
+/// Cancels the booking behind `page_code` once the citizen has `confirmed` they mean it.
+pub async fn cancel(
+    context: &Context,
+    bookings: &dyn BookingStore,
+    page_code: &Token,
+    confirmed: bool,
+) -> Result<Cancelling, LinkError> {
+    let now = context.clock.now();
+    let booking = bookings.booking_by_page_code(&page_code.hash(), now).await?;
+    if !confirmed && booking.state == BookingState::Confirmed {
+        return Ok(Cancelling::AskFirst(booking));
+    }
+    let messages = cancelled_messages(context, &booking, now)
+        .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
+    let outcome = bookings.cancel(&page_code.hash(), &messages, now).await?;
+    Ok(Cancelling::Cancelled(outcome.booking))
+}
+
+/// The cancellation notice (while the personal data lasts) and the order that drops the reminder.
+fn cancelled_messages(
+    context: &Context,
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutboxMessage>, Failure> {
+    let mut messages = Vec::new();
+    if let Some(person) = booking.person.as_ref() {
+        let facts = facts::facts(context, booking, None, person.lang);
+        let notice = compose::cancellation_notice(&facts, &person.contact, &links::home_url(context));
+        messages.push(outbox::citizen(MessageKind::Cancellation, notice, now)?);
+    }
+    messages.push(reminders::drop_order(booking, now)?);
+    Ok(messages)
+}

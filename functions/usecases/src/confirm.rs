@@ -1,0 +1,102 @@
+//! The confirmation link (`/c/{code}`): opening it shows the booking and its deadline and changes
+//! nothing (mail scanners follow links); pressing "Conferma prenotazione" confirms it, queues the
+//! "booking confirmed" message with its QR code and sets the reminder, in one transaction.
+
+use chrono::{DateTime, Utc};
+use prenota_core::{BookingState, Token};
+use prenota_notify::compose;
+use prenota_store::{Booking, BookingStore, MessageKind, OutboxMessage};
+
+use crate::{Context, Failure, LinkError, facts, links, outbox, reminders};
+
+/// What the confirmation link shows.
+#[derive(Debug)]
+pub enum Confirmation {
+    /// Waiting for the citizen's "Conferma", until `deadline`.
+    Pending {
+        booking: Booking,
+        deadline: DateTime<Utc>,
+    },
+    /// Already confirmed: the booking's page, reached through its code.
+    Confirmed { booking: Booking, page_code: Token },
+}
+
+/// The booking behind a confirmation link, as it is now. Read only.
+pub async fn view(
+    context: &Context,
+    bookings: &dyn BookingStore,
+    code: &Token,
+) -> Result<Confirmation, LinkError> {
+    let now = context.clock.now();
+    let booking = bookings.booking_by_confirm_code(&code.hash(), now).await?;
+    match booking.state {
+        BookingState::Pending => Ok(Confirmation::Pending {
+            deadline: booking.expires_at.unwrap_or(now),
+            booking,
+        }),
+        BookingState::Confirmed => Ok(Confirmation::Confirmed {
+            page_code: links::page_code(context, code),
+            booking,
+        }),
+        BookingState::Cancelled => Err(LinkError::Cancelled),
+        BookingState::Held | BookingState::Expired => Err(LinkError::Expired),
+    }
+}
+
+/// A confirmed booking and the code of its page.
+#[derive(Debug)]
+pub struct Confirmed {
+    pub booking: Booking,
+    pub page_code: Token,
+}
+
+/// Pending → confirmed. Confirming again shows the same booking and queues nothing.
+pub async fn confirm(
+    context: &Context,
+    bookings: &dyn BookingStore,
+    code: &Token,
+) -> Result<Confirmed, LinkError> {
+    let now = context.clock.now();
+    let booking = bookings.booking_by_confirm_code(&code.hash(), now).await?;
+    let page_code = links::page_code(context, code);
+    // No booking is confirmed without its messages: one that cannot be written changes nothing.
+    let messages: Vec<OutboxMessage> = confirmed_message(context, &booking, &page_code, now)
+        .and_then(|message| {
+            Ok(message
+                .into_iter()
+                .chain(reminders::schedule(context, &booking, now)?)
+                .collect())
+        })
+        .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
+    let outcome = bookings
+        .confirm(&code.hash(), &page_code.hash(), &messages, now)
+        .await?;
+    Ok(Confirmed {
+        booking: outcome.booking,
+        page_code,
+    })
+}
+
+/// The "booking confirmed" message, in the language the citizen booked in.
+fn confirmed_message(
+    context: &Context,
+    booking: &Booking,
+    page_code: &Token,
+    now: DateTime<Utc>,
+) -> Result<Option<OutboxMessage>, Failure> {
+    let Some(person) = booking.person.as_ref() else {
+        return Ok(None);
+    };
+    // The short code is set at the details step; the check-in token needs it.
+    let Some(checkin) = links::checkin_token(context, booking) else {
+        return Ok(None);
+    };
+    let facts = facts::facts(context, booking, None, person.lang);
+    let message = compose::booking_confirmed(
+        &facts,
+        &person.contact,
+        &links::page_url(context, page_code),
+        &checkin,
+    );
+    outbox::citizen(MessageKind::BookingConfirmed, message, now).map(Some)
+}

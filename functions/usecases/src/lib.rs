@@ -1,0 +1,33 @@
+//! Prenota's use cases: what happens when a citizen browses the offices, holds a slot, sends
+//! their details, confirms, opens or cancels a booking, asks for "Le mie prenotazioni", is
+//! reminded, or rates the service. Each is a plain async function over the narrow store traits it
+//! needs (`&dyn SeatStore`, `&dyn BookingStore`…) and the [`Context`] (catalogue, clock, settings,
+//! secrets), taking parsed domain types and answering typed outcomes and errors.
+//!
+//! This crate owns what a message says and when it is queued ([`outbox`]); it knows nothing of
+//! HTTP, HTML, problem codes or Lambda. Its callers are the HTTP adapter (`prenota-web`), which
+//! parses, calls and renders, and the sender (`prenota-delivery`), which answers "my bookings"
+//! requests and fires reminders through it. The counter (check-in, agenda) and office management
+//! (closures) come as modules of their own beside these.
+
+pub mod booking_page;
+pub mod browse;
+pub mod cancel;
+pub mod confirm;
+pub mod context;
+pub mod details;
+pub mod error;
+pub mod facts;
+pub mod feedback;
+pub mod hold;
+pub mod links;
+pub mod my_bookings;
+pub mod outbox;
+pub mod reminders;
+pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use context::{App, Context};
+pub use error::{Failure, LinkError, StepError};
+pub use settings::{Secrets, Settings};

@@ -1,0 +1,137 @@
+//! The installation's settings and secrets, the same for the Lambdas and the one-machine server
+//! (docs/design.md, "Configuration").
+
+use chrono::Duration;
+use prenota_core::QuotaPolicy;
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base of the links in messages, without a trailing slash: `https://prenota.comune.bergamo.it`.
+    pub public_url: String,
+    pub hold_ttl: Duration,
+    pub confirm_ttl: Duration,
+    /// Personal data is erased this long after the appointment.
+    pub retention: Duration,
+    pub quota: QuotaPolicy,
+    /// Reminders go out the day before the appointment at this Europe/Rome time.
+    pub reminder_time: chrono::NaiveTime,
+}
+
+fn default_reminder_time() -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(chrono::NaiveTime::MIN)
+}
+
+/// A variable of the environment; set but blank counts as unset.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(String);
+
+/// A duration setting (`90s`, `20m`, `2d`), `default` when unset; zero and garbage are errors that
+/// name the variable.
+pub fn duration(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: &str,
+) -> Result<Duration, SettingsError> {
+    let raw = lookup(name).unwrap_or_else(|| default.to_owned());
+    let parsed = humantime::parse_duration(raw.trim()).map_err(|_| {
+        SettingsError(format!(
+            "{name}={raw:?} is not a duration (examples: 90s, 20m, 2d)"
+        ))
+    })?;
+    if parsed.is_zero() {
+        return Err(SettingsError(format!("{name}={raw:?} must be longer than zero")));
+    }
+    Duration::from_std(parsed).map_err(|_| SettingsError(format!("{name}={raw:?} is too long")))
+}
+
+impl Settings {
+    /// The settings of docs/design.md's "Configuration" (`PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`,
+    /// `PRENOTA_CONFIRM_TTL`, `PRENOTA_RETENTION`, `PRENOTA_REMINDER_TIME`), the same for the
+    /// Lambdas and the one-machine server. `lookup` gives a variable's value, `None` when unset.
+    /// Without `PRENOTA_PUBLIC_URL`, `public_url` is empty: the caller decides (the server uses
+    /// its listen address; a Lambda has none and refuses to start).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let public_url = lookup("PRENOTA_PUBLIC_URL").unwrap_or_default();
+        let public_url = public_url.trim();
+        let scheme_ok = public_url.starts_with("http://") || public_url.starts_with("https://");
+        if !public_url.is_empty() && !scheme_ok {
+            return Err(SettingsError(format!(
+                "PRENOTA_PUBLIC_URL={public_url:?} must start with http:// or https://"
+            )));
+        }
+        Ok(Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            hold_ttl: duration(&lookup, "PRENOTA_HOLD_TTL", "20m")?,
+            confirm_ttl: duration(&lookup, "PRENOTA_CONFIRM_TTL", "30m")?,
+            retention: duration(&lookup, "PRENOTA_RETENTION", "2d")?,
+            quota: QuotaPolicy::default(),
+            reminder_time: match lookup("PRENOTA_REMINDER_TIME") {
+                None => default_reminder_time(),
+                Some(raw) => prenota_core::dates::parse_time(raw.trim()).map_err(|_| {
+                    SettingsError(format!(
+                        "PRENOTA_REMINDER_TIME={raw:?} is not a time of day written HH:MM, like 09:00"
+                    ))
+                })?,
+            },
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: String::new(),
+            hold_ttl: Duration::minutes(20),
+            confirm_ttl: Duration::minutes(30),
+            retention: Duration::days(2),
+            quota: QuotaPolicy::default(),
+            reminder_time: default_reminder_time(),
+        }
+    }
+}
+
+/// The installation's two secrets (docs/design.md, "Secrets"): never logged.
+pub struct Secrets {
+    /// Keys the contact hashes of the quotas and derives booking-page codes.
+    pub hmac: HmacKey,
+    /// Signs the check-in tokens of the QR codes.
+    pub checkin: CheckinKey,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_come_from_the_prenota_variables() {
+        let vars = [
+            ("PRENOTA_PUBLIC_URL", "https://prenota.example/"),
+            ("PRENOTA_HOLD_TTL", "90s"),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let settings = Settings::from_lookup(lookup).unwrap();
+        assert_eq!(settings.public_url, "https://prenota.example");
+        assert_eq!(settings.hold_ttl, Duration::seconds(90));
+        assert_eq!(settings.confirm_ttl, Duration::minutes(30));
+        assert_eq!(Settings::from_lookup(|_| None).unwrap().public_url, "");
+        for (name, value) in [
+            ("PRENOTA_HOLD_TTL", "soon"),
+            ("PRENOTA_RETENTION", "0s"),
+            ("PRENOTA_PUBLIC_URL", "ftp://x"),
+        ] {
+            let error = Settings::from_lookup(|n: &str| (n == name).then(|| value.to_owned())).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+}

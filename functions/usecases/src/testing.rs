@@ -1,0 +1,50 @@
+//! Test support for this crate's and other crates' tests and benchmarks (feature `testing`): an
+//! [`App`] on a SQLite file, with fresh secrets, as the one-machine server has it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use prenota_core::checkin::CheckinKey;
+use prenota_core::contact::HmacKey;
+use prenota_core::{Catalogue, Clock};
+use prenota_store::CatalogueStore;
+use prenota_store::sqlite::SqliteStore;
+
+use crate::{App, Context, Secrets, Settings};
+
+/// Bergamo's catalogue, as the city ships it.
+pub fn bergamo() -> Catalogue {
+    let text = include_str!("../../../infra/catalogue/bergamo.toml");
+    Catalogue::from_toml("bergamo.toml", text).expect("Bergamo's catalogue is valid")
+}
+
+/// An App on the SQLite file `path` (a second one on the same file is a restart) holding
+/// `catalogue`, with links under `public_url`, and its store.
+pub async fn sqlite_app(
+    path: &Path,
+    catalogue: Catalogue,
+    clock: Arc<dyn Clock>,
+    public_url: &str,
+) -> (App, SqliteStore) {
+    let store = SqliteStore::open(path).expect("the SQLite file opens");
+    store
+        .put_catalogue(&catalogue)
+        .await
+        .expect("the catalogue is stored");
+    let app = App {
+        store: Arc::new(store.clone()),
+        context: Context {
+            catalogue: Arc::new(catalogue),
+            clock,
+            settings: Settings {
+                public_url: public_url.to_owned(),
+                ..Settings::default()
+            },
+            secrets: Secrets {
+                hmac: HmacKey::generate().expect("random bytes"),
+                checkin: CheckinKey::generate().expect("random bytes"),
+            },
+        },
+    };
+    (app, store)
+}

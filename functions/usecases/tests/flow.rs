@@ -1,0 +1,274 @@
+//! The use cases without HTTP, on a real SQLite store and a manual clock: one booking from the
+//! hold to the cancellation, with each typed outcome and refusal the adapters render.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use prenota_core::catalogue::Lang;
+use prenota_core::contact::{Channel, Contact};
+use prenota_core::quota::QuotaExceeded;
+use prenota_core::slots::SlotError;
+use prenota_core::text::PersonName;
+use prenota_core::{BookingState, ManualClock, OfficeId, ServiceId, Token};
+use prenota_store::{MessageKind, Person};
+use prenota_usecases::browse::{self, BrowseError, NotInCatalogue};
+use prenota_usecases::cancel::{self, Cancelling};
+use prenota_usecases::confirm::{self, Confirmation};
+use prenota_usecases::hold::{self, HoldError};
+use prenota_usecases::outbox::Payload;
+use prenota_usecases::reminders::{self, Fired};
+use prenota_usecases::testing::{bergamo, sqlite_app};
+use prenota_usecases::{App, LinkError, StepError, details, my_bookings};
+
+/// Thursday 26 November 2026, 10:00 in Rome.
+fn start() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+async fn app(clock: Arc<ManualClock>) -> (App, tempfile::TempDir) {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("prenota.sqlite3");
+    let (app, _) = sqlite_app(&path, bergamo(), clock, "https://prenota.example").await;
+    (app, folder)
+}
+
+fn person(contact: &str) -> Person {
+    Person {
+        name: PersonName::parse("Anna").unwrap(),
+        surname: PersonName::parse("Rossi").unwrap(),
+        contact: Contact::parse(contact).unwrap(),
+        details: None,
+        lang: Lang::It,
+    }
+}
+
+/// The code of the `{public_url}{prefix}` link in the pending message of `kind`.
+async fn link(app: &App, kind: MessageKind, prefix: &str) -> Token {
+    let pending = app.store.pending_messages(100).await.unwrap();
+    let entry = pending
+        .iter()
+        .rev()
+        .find(|entry| entry.message.kind == kind)
+        .unwrap();
+    let Ok(Payload::Citizen(message)) = Payload::read(&entry.message) else {
+        panic!("a message for a citizen");
+    };
+    let text = match message {
+        prenota_notify::Message::Email(email) => email.text,
+        prenota_notify::Message::Sms(sms) => sms.text,
+    };
+    let marker = format!("https://prenota.example{prefix}");
+    let at = text.find(&marker).expect("the link") + marker.len();
+    let code: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Token::parse(&code).unwrap()
+}
+
+#[tokio::test]
+async fn one_booking_from_the_hold_to_the_cancellation() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (app, _folder) = app(Arc::clone(&clock)).await;
+    let (context, store) = (&app.context, &*app.store);
+    let cie = ServiceId::parse("cie").unwrap();
+    let ufficio = OfficeId::parse("ufficio-1").unwrap();
+
+    let service = browse::service(&context.catalogue, &cie).unwrap();
+    let offices = browse::offices(context, store, service, None).await.unwrap();
+    assert!(offices.iter().all(|choice| choice.first_slot.is_some()));
+    let offering = browse::offering(&context.catalogue, &cie, &ufficio).unwrap();
+    // Wednesday 2 December: more than a day ahead, so the booking gets a reminder.
+    let wednesday = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let day = browse::day(context, store, offering, Some(wednesday))
+        .await
+        .unwrap();
+    let slot = day.free[0].slot.clone();
+    assert_eq!(day.date, Some(wednesday));
+    assert!(day.days.contains(&wednesday));
+
+    let held = hold::hold(context, store, offering, slot.date, slot.start)
+        .await
+        .unwrap();
+    assert_eq!(held.expires_at, start() + context.settings.hold_ttl);
+    let submitted = details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
+        .await
+        .unwrap();
+    assert_eq!(submitted.channel, Channel::Email);
+    assert!(matches!(
+        details::submit(context, store, &held.hold.hash(), person("anna@example.it")).await,
+        Err(StepError::AlreadySubmitted)
+    ));
+
+    let code = link(&app, MessageKind::ConfirmationRequest, "/c/").await;
+    assert!(matches!(
+        confirm::view(context, store, &code).await.unwrap(),
+        Confirmation::Pending { deadline, .. } if deadline == submitted.confirm_by
+    ));
+    let confirmed = confirm::confirm(context, store, &code).await.unwrap();
+    assert_eq!(confirmed.booking.state, BookingState::Confirmed);
+    let again = confirm::confirm(context, store, &code).await.unwrap();
+    assert_eq!(
+        again.page_code.encode(),
+        confirmed.page_code.encode(),
+        "the same page"
+    );
+    let kinds: Vec<MessageKind> = app
+        .store
+        .pending_messages(100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|entry| entry.message.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            MessageKind::ConfirmationRequest,
+            MessageKind::BookingConfirmed,
+            MessageKind::ReminderSchedule
+        ],
+        "one confirmation, one reminder order, however often it is confirmed"
+    );
+
+    let page = link(&app, MessageKind::BookingConfirmed, "/p/").await;
+    assert!(matches!(
+        cancel::cancel(context, store, &page, false).await.unwrap(),
+        Cancelling::AskFirst(_)
+    ));
+    let Cancelling::Cancelled(cancelled) = cancel::cancel(context, store, &page, true).await.unwrap() else {
+        panic!("cancelled");
+    };
+    assert_eq!(cancelled.state, BookingState::Cancelled);
+    assert!(matches!(
+        confirm::view(context, store, &code).await,
+        Err(LinkError::Cancelled)
+    ));
+    assert_eq!(
+        reminders::fire(context, store, &cancelled.id).await.unwrap(),
+        Fired::NotNeeded,
+        "a cancelled booking is not reminded"
+    );
+}
+
+#[tokio::test]
+async fn refusals_are_typed() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (app, _folder) = app(Arc::clone(&clock)).await;
+    let (context, store) = (&app.context, &*app.store);
+    let cie = ServiceId::parse("cie").unwrap();
+    let nowhere = OfficeId::parse("nowhere").unwrap();
+    assert!(matches!(
+        browse::offering(&context.catalogue, &cie, &nowhere),
+        Err(NotInCatalogue::Office)
+    ));
+    let offering =
+        browse::offering(&context.catalogue, &cie, &OfficeId::parse("ufficio-1").unwrap()).unwrap();
+    let far = start().date_naive() + Duration::days(400);
+    assert!(matches!(
+        browse::day(context, store, offering, Some(far)).await,
+        Err(BrowseError::OutsideWindow)
+    ));
+    let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
+        .slot
+        .clone();
+    assert!(matches!(
+        hold::hold(
+            context,
+            store,
+            offering,
+            slot.date,
+            chrono::NaiveTime::from_hms_opt(3, 7, 0).unwrap()
+        )
+        .await,
+        Err(HoldError::Slot(SlotError::NoSuchSlot))
+    ));
+
+    // One per service and day for a contact: the second booking of the day is refused, named.
+    let first = hold::hold(context, store, offering, slot.date, slot.start)
+        .await
+        .unwrap();
+    details::submit(context, store, &first.hold.hash(), person("+393331234567"))
+        .await
+        .unwrap();
+    let second = hold::hold(context, store, offering, slot.date, slot.start)
+        .await
+        .unwrap();
+    assert!(matches!(
+        details::submit(context, store, &second.hold.hash(), person("+393331234567")).await,
+        Err(StepError::Quota(QuotaExceeded::ServiceDay))
+    ));
+
+    // A hold that ran out.
+    let late = hold::hold(context, store, offering, slot.date, slot.start)
+        .await
+        .unwrap();
+    clock.set(start() + context.settings.hold_ttl + Duration::seconds(1));
+    assert!(matches!(
+        details::submit(context, store, &late.hold.hash(), person("late@example.it")).await,
+        Err(StepError::Expired)
+    ));
+}
+
+#[tokio::test]
+async fn a_list_request_is_answered_once_with_fresh_links() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (app, _folder) = app(Arc::clone(&clock)).await;
+    let (context, store) = (&app.context, &*app.store);
+    let contact = Contact::parse("anna@example.it").unwrap();
+    my_bookings::request(context, store, &contact, Lang::En)
+        .await
+        .unwrap();
+    let pending = app.store.pending_messages(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let request = &pending[0].message;
+    let Ok(Payload::ListRequest(asked)) = Payload::read(request) else {
+        panic!("a list request");
+    };
+    assert_eq!(
+        my_bookings::answer(context, store, &request.id, &asked)
+            .await
+            .unwrap(),
+        0,
+        "no bookings, no message"
+    );
+
+    let offering = browse::offering(
+        &context.catalogue,
+        &ServiceId::parse("cie").unwrap(),
+        &OfficeId::parse("ufficio-1").unwrap(),
+    )
+    .unwrap();
+    let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
+        .slot
+        .clone();
+    let held = hold::hold(context, store, offering, slot.date, slot.start)
+        .await
+        .unwrap();
+    details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
+        .await
+        .unwrap();
+    let code = link(&app, MessageKind::ConfirmationRequest, "/c/").await;
+    confirm::confirm(context, store, &code).await.unwrap();
+    assert_eq!(
+        my_bookings::answer(context, store, &request.id, &asked)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        my_bookings::answer(context, store, &request.id, &asked)
+            .await
+            .unwrap(),
+        1
+    );
+    let lists = app
+        .store
+        .pending_messages(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.message.kind == MessageKind::BookingsList)
+        .count();
+    assert_eq!(lists, 1, "answered twice, queued once");
+}

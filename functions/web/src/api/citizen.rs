@@ -1,0 +1,65 @@
+//! `POST /api/my-bookings` ("Le mie prenotazioni") and `POST /api/feedback` (the rating).
+
+use http::StatusCode;
+use prenota_core::contact::Contact;
+use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
+use prenota_store::{FeedbackStore, OutboxStore};
+use prenota_usecases::{Context, feedback as ratings, my_bookings as lists};
+use serde_json::json;
+
+use super::Handled;
+use crate::answer::{json, no_content};
+use crate::problem::{Code, Problem};
+use crate::request::Body;
+
+prenota_core::texts! {
+    /// What the API's answers say to people.
+    struct Answers;
+    /// The answers of `lang`.
+    fn answers;
+
+    list_on_its_way: "Se ci sono prenotazioni future per questo contatto, riceverai l'elenco lì a breve.",
+        "If this contact has future bookings, the list will reach it shortly.";
+}
+
+/// Always the same answer, whatever the contact: the list is built and sent by the sender, so
+/// neither the body nor the time taken says whether the contact has bookings.
+pub async fn my_bookings(context: &Context, outbox: &dyn OutboxStore, body: &Body) -> Handled {
+    let contact = Contact::parse(body.text("contact", Code::InvalidContact)?)?;
+    body.accepted_terms()?;
+    lists::request(context, outbox, &contact, body.lang).await?;
+    let text = answers(body.lang).list_on_its_way;
+    Ok(json(StatusCode::ACCEPTED, &json!({ "message": text })))
+}
+
+/// An anonymous rating: no contact, no booking, no address, and the day without the time.
+pub async fn feedback(context: &Context, store: &dyn FeedbackStore, body: &Body) -> Handled {
+    let rating = body
+        .optional_integer("rating", Code::InvalidRating)?
+        .and_then(|value| Rating::new(value).ok())
+        .ok_or_else(|| Problem::new(Code::InvalidRating).field("rating"))?;
+    let reason = match body.optional_text("reason", Code::InvalidReason)? {
+        None => None,
+        Some(raw) => {
+            FeedbackReason::parse(raw).map_err(|_| Problem::new(Code::InvalidReason).field("reason"))?
+        }
+    };
+    let feedback = Feedback {
+        rating,
+        reason,
+        lang: body.lang,
+    };
+    ratings::rate(context, store, feedback).await?;
+    Ok(no_content())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_answer_is_translated() {
+        assert_eq!(
+            prenota_core::texts::problems(super::Answers::ALL),
+            Vec::<String>::new()
+        );
+    }
+}

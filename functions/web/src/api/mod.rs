@@ -1,0 +1,22 @@
+//! The JSON API of the wizard: each handler parses its request into domain types, calls one use
+//! case and renders its answer. Errors are [`Problem`]s, converted from the use cases' errors with
+//! `?`, and written in the answer's language by the dispatcher.
+
+mod browse;
+mod citizen;
+mod holds;
+
+pub use browse::{offices, services, slots};
+pub use citizen::{feedback, my_bookings};
+pub use holds::{details, hold, release};
+
+use crate::answer::Answer;
+use crate::problem::Problem;
+
+/// What a handler answers: the answer, or the problem to answer with.
+pub type Handled = Result<Answer, Problem>;
+
+/// An instant as the API writes it: RFC 3339, UTC, whole seconds.
+fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,135 @@
+//! The one entry point that the Lambdas and the one-machine server call with a plain
+//! `http::Request`: language negotiation, the route table, the body limit, and the dispatch to
+//! each route's handler with only the store traits it uses.
+
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, StatusCode};
+use prenota_core::catalogue::Lang;
+use prenota_usecases::App;
+
+use crate::answer::{self, Answer, respond};
+use crate::api::{self, Handled};
+use crate::links;
+use crate::problem::{Code, Problem};
+use crate::request::{Body, Incoming, accept_language};
+use crate::routes::{self, Endpoint, Match};
+
+/// Requests larger than this are refused before they are read further.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// A request without HTTP, for tools and tests that drive the application directly (benchmarks,
+/// the Lambda tests): `body`, when given, is sent as JSON.
+pub async fn call(app: &App, method: &str, uri: &str, body: Option<&serde_json::Value>) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    let bytes = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Bytes::from(json.to_string())
+        }
+        None => Bytes::new(),
+    };
+    match request.body(bytes) {
+        Ok(request) => handle(app, request).await,
+        // Not even a request (a path with spaces, a bad method): the caller's mistake.
+        Err(_) => answer::problem(&Problem::new(Code::InvalidQuery), Lang::It),
+    }
+}
+
+/// Every request of every route, from any front: API Gateway through `lambda_http`, or axum.
+pub async fn handle(app: &App, request: Request<Bytes>) -> Answer {
+    let (parts, body) = request.into_parts();
+    let query: Vec<(String, String)> = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let lang = match query.iter().find(|(k, _)| k == "lang") {
+        Some((_, value)) => match Lang::parse(value) {
+            Some(lang) => lang,
+            None => {
+                let problem = Problem::new(Code::InvalidLang).field("lang");
+                return answer::problem(&problem, accept_language(&parts.headers));
+            }
+        },
+        None => accept_language(&parts.headers),
+    };
+    let path = parts.uri.path();
+    let (route, params) = match routes::find(&parts.method, path) {
+        Match::Found { route, params } => (route, params),
+        Match::WrongMethod(allowed) => return wrong_method(&allowed, lang),
+        // A link from a message with something added (a trailing slash from a mail or SMS
+        // app, a cut): the citizen gets the page that explains, not JSON.
+        Match::NotFound if path.starts_with("/c/") || path.starts_with("/p/") => {
+            return links::not_found(lang);
+        }
+        Match::NotFound => return answer::problem(&Problem::new(Code::NotFound), lang),
+    };
+    if body.len() > MAX_BODY_BYTES {
+        return answer::problem(&Problem::new(Code::BodyTooLarge), lang);
+    }
+    let incoming = Incoming {
+        method: &parts.method,
+        params,
+        query,
+        headers: &parts.headers,
+        body: &body,
+        lang,
+    };
+    dispatch(app, route.endpoint, &incoming).await
+}
+
+/// 405 with the methods the address takes.
+fn wrong_method(allowed: &[Method], lang: Lang) -> Answer {
+    let mut answer = answer::problem(&Problem::new(Code::MethodNotAllowed), lang);
+    let list = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    if let Ok(value) = HeaderValue::from_str(&list) {
+        answer.headers_mut().insert(header::ALLOW, value);
+    }
+    answer
+}
+
+async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>) -> Answer {
+    let (context, store) = (&app.context, &*app.store);
+    let handled = match endpoint {
+        Endpoint::Services => api::services(context, incoming),
+        Endpoint::Offices => api::offices(context, store, incoming).await,
+        Endpoint::Slots => api::slots(context, store, incoming).await,
+        Endpoint::Release => api::release(context, store, incoming).await,
+        Endpoint::Hold => {
+            return with_json(incoming, async |body| api::hold(context, store, body).await).await;
+        }
+        Endpoint::Details => {
+            return with_json(incoming, async |body| {
+                api::details(context, store, incoming, body).await
+            })
+            .await;
+        }
+        Endpoint::MyBookings => {
+            return with_json(incoming, async |body| {
+                api::my_bookings(context, store, body).await
+            })
+            .await;
+        }
+        Endpoint::Feedback => {
+            return with_json(incoming, async |body| api::feedback(context, store, body).await).await;
+        }
+        Endpoint::ConfirmPage => return links::confirm_page(context, store, incoming).await,
+        Endpoint::Confirm => return links::confirm(context, store, incoming).await,
+        Endpoint::BookingPage => return links::booking_page(context, store, incoming).await,
+        Endpoint::Calendar => return links::calendar(context, store, incoming).await,
+        Endpoint::Cancel => return links::cancel(context, store, incoming).await,
+        Endpoint::CancelRedirect => return links::back_to_page(incoming),
+        Endpoint::OpenApi => Ok(respond(StatusCode::OK, "application/json", crate::OPENAPI)),
+    };
+    handled.unwrap_or_else(|problem| answer::problem(&problem, incoming.lang))
+}
+
+/// A handler of a JSON body: the body's problems are in the request's language, the handler's in
+/// the body's (its `lang` field, when it has one).
+async fn with_json(incoming: &Incoming<'_>, handler: impl AsyncFnOnce(&Body) -> Handled) -> Answer {
+    match Body::parse(incoming) {
+        Err(problem) => answer::problem(&problem, incoming.lang),
+        Ok(body) => handler(&body)
+            .await
+            .unwrap_or_else(|problem| answer::problem(&problem, body.lang)),
+    }
+}
