@@ -1,4 +1,4 @@
-//! The invariants of DESIGN.md, one test each, run against every store: SQLite and DynamoDB Local.
+//! The invariants of docs/design.md ("Invariants"), one test each, run against every store: SQLite and DynamoDB Local.
 
 mod support;
 

@@ -10,7 +10,7 @@ use prenota_core::contact::Contact;
 use prenota_notify::compose;
 use prenota_store::{BookingStore, MessageId, MessageKind, OutboxStore, StoreError};
 
-use crate::outbox::{self, ListRequest, Payload};
+use crate::outbox::{self, ListRequest};
 use crate::{Context, Failure, facts, links};
 
 /// Queues the request of `contact`, to be answered in `lang`.
@@ -78,10 +78,10 @@ where
     let messages = compose::bookings_list_sms_all(lang, &contact, &listed, &links::home_url(context));
     let count = messages.len();
     for (index, message) in messages.into_iter().enumerate() {
-        let queued = outbox::queued_as(
+        let queued = outbox::citizen_as(
             MessageId::new(format!("{id}-{index}")),
             MessageKind::BookingsList,
-            &Payload::Citizen(message),
+            message,
             now,
         )?;
         store.enqueue(&queued).await?;

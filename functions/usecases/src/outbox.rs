@@ -75,27 +75,6 @@ impl Payload {
         })
     }
 
-    fn channel(&self) -> MessageChannel {
-        match self {
-            Self::Citizen(message) => message.channel().into(),
-            Self::ListRequest(request) => match Contact::parse(&request.contact) {
-                Ok(contact) => contact.channel().into(),
-                // Never built so (the request is made from a parsed contact); the sender reads
-                // the payload, not the channel.
-                Err(_) => MessageChannel::Email,
-            },
-            Self::Reminder(_) => MessageChannel::Scheduler,
-        }
-    }
-
-    fn recipient(&self) -> &str {
-        match self {
-            Self::Citizen(message) => message.recipient(),
-            Self::ListRequest(request) => &request.contact,
-            Self::Reminder(order) => order.booking_id.as_str(),
-        }
-    }
-
     fn to_json(&self) -> Result<String, serde_json::Error> {
         match self {
             Self::Citizen(message) => serde_json::to_string(message),
@@ -105,25 +84,25 @@ impl Payload {
     }
 }
 
-/// An outbox message of `kind` carrying `payload`, under a fresh random id: the one way every
-/// message gets its id, but for those whose id is derived so that a repeat queues nothing twice
-/// ([`queued_as`]).
-pub fn queued(kind: MessageKind, payload: &Payload, now: DateTime<Utc>) -> Result<OutboxMessage, Failure> {
-    queued_as(MessageId::new(Token::generate()?.encode()), kind, payload, now)
+/// A fresh random outbox id: the one way a message gets its id, but for those whose id is derived
+/// so that a repeat queues nothing twice (a reminder, the answer to a list request).
+fn random_id() -> Result<MessageId, Failure> {
+    Ok(MessageId::new(Token::generate()?.encode()))
 }
 
-/// [`queued`] under the id `id`.
-pub fn queued_as(
+/// The outbox item `id` of `kind`, for `recipient` on `channel`, carrying `payload` as its JSON.
+fn queued(
     id: MessageId,
     kind: MessageKind,
+    (channel, recipient): (MessageChannel, &str),
     payload: &Payload,
     now: DateTime<Utc>,
 ) -> Result<OutboxMessage, Failure> {
     Ok(OutboxMessage {
         id,
         kind,
-        channel: payload.channel(),
-        recipient: payload.recipient().to_owned(),
+        channel,
+        recipient: recipient.to_owned(),
         payload: payload.to_json()?,
         created_at: now,
     })
@@ -131,7 +110,18 @@ pub fn queued_as(
 
 /// A rendered message for a citizen, queued as `kind`.
 pub fn citizen(kind: MessageKind, message: Message, now: DateTime<Utc>) -> Result<OutboxMessage, Failure> {
-    queued(kind, &Payload::Citizen(message), now)
+    citizen_as(random_id()?, kind, message, now)
+}
+
+/// [`citizen`] under the id `id`.
+pub fn citizen_as(
+    id: MessageId,
+    kind: MessageKind,
+    message: Message,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, Failure> {
+    let (channel, recipient) = (message.channel().into(), message.recipient().to_owned());
+    queued(id, kind, (channel, &recipient), &Payload::Citizen(message), now)
 }
 
 /// The "my bookings" request of `contact`, answered in `lang`.
@@ -140,11 +130,30 @@ pub fn list_request(contact: &Contact, lang: Lang, now: DateTime<Utc>) -> Result
         contact: contact.address().to_owned(),
         lang: lang.as_str().to_owned(),
     };
+    let to = (contact.channel().into(), contact.address());
     queued(
+        random_id()?,
         MessageKind::BookingsListRequest,
+        to,
         &Payload::ListRequest(request),
         now,
     )
+}
+
+/// The order that sets (`at`) or drops (`None`) a booking's reminder: `ReminderSchedule` or
+/// `ReminderCancel`, for the scheduler.
+pub fn reminder_order(
+    kind: MessageKind,
+    booking: &BookingId,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<OutboxMessage, Failure> {
+    let order = ReminderOrder {
+        booking_id: booking.clone(),
+        at,
+    };
+    let to = (MessageChannel::Scheduler, booking.as_str());
+    queued(random_id()?, kind, to, &Payload::Reminder(order), now)
 }
 
 #[cfg(test)]
@@ -175,22 +184,19 @@ mod tests {
 
         let id = booking_id();
         let at = now() + chrono::Duration::days(1);
-        let order = Payload::Reminder(ReminderOrder {
-            booking_id: id.clone(),
-            at: Some(at),
-        });
-        let schedule = queued(MessageKind::ReminderSchedule, &order, now()).unwrap();
+        let schedule = reminder_order(MessageKind::ReminderSchedule, &id, Some(at), now()).unwrap();
         assert_eq!(
             schedule.payload,
             format!(r#"{{"booking_id":"{id}","at":"2026-12-05T09:00:00Z"}}"#)
         );
         assert_eq!(schedule.channel, MessageChannel::Scheduler);
-        assert_eq!(Payload::read(&schedule).unwrap(), order);
-        let cancel = Payload::Reminder(ReminderOrder {
+        assert_eq!(schedule.recipient, id.as_str());
+        let order = ReminderOrder {
             booking_id: id.clone(),
-            at: None,
-        });
-        let dropped = queued(MessageKind::ReminderCancel, &cancel, now()).unwrap();
+            at: Some(at),
+        };
+        assert_eq!(Payload::read(&schedule).unwrap(), Payload::Reminder(order));
+        let dropped = reminder_order(MessageKind::ReminderCancel, &id, None, now()).unwrap();
         assert_eq!(dropped.payload, format!(r#"{{"booking_id":"{id}"}}"#));
     }
 

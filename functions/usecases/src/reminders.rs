@@ -7,7 +7,7 @@ use prenota_core::{BookingId, BookingState, Token};
 use prenota_notify::compose;
 use prenota_store::{Booking, BookingStore, MessageId, MessageKind, OutboxMessage, OutboxStore, StoreError};
 
-use crate::outbox::{self, Payload, ReminderOrder};
+use crate::outbox;
 use crate::{Context, Failure, facts, links};
 
 /// The order that sets the reminder of a booking confirmed at `now`, when it gets one (none for
@@ -23,26 +23,13 @@ pub fn schedule(
         booking.starts_at,
         now,
     );
-    at.map(|at| order(MessageKind::ReminderSchedule, booking, Some(at), now))
+    at.map(|at| outbox::reminder_order(MessageKind::ReminderSchedule, &booking.id, Some(at), now))
         .transpose()
 }
 
 /// The order that drops the reminder of a cancelled booking (none set is fine).
 pub fn drop_order(booking: &Booking, now: DateTime<Utc>) -> Result<OutboxMessage, Failure> {
-    order(MessageKind::ReminderCancel, booking, None, now)
-}
-
-fn order(
-    kind: MessageKind,
-    booking: &Booking,
-    at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<OutboxMessage, Failure> {
-    let order = ReminderOrder {
-        booking_id: booking.id.clone(),
-        at,
-    };
-    outbox::queued(kind, &Payload::Reminder(order), now)
+    outbox::reminder_order(MessageKind::ReminderCancel, &booking.id, None, now)
 }
 
 /// What firing a reminder did.
@@ -85,12 +72,7 @@ where
     store.issue_page_code(&booking.id, &code.hash()).await?;
     let facts = facts::facts(context, &booking, None, person.lang);
     let message = compose::reminder(&facts, &person.contact, &links::page_url(context, &code));
-    let queued = outbox::queued_as(
-        reminder_id(booking_id),
-        MessageKind::Reminder,
-        &Payload::Citizen(message),
-        now,
-    )?;
+    let queued = outbox::citizen_as(reminder_id(booking_id), MessageKind::Reminder, message, now)?;
     store.enqueue(&queued).await?;
     Ok(Fired::Queued(queued.id))
 }

@@ -129,6 +129,29 @@ impl Body {
         }
     }
 
+    /// The text field `name` parsed by `parse`; missing, not a string or refused by `parse` is
+    /// `code`, naming the field.
+    pub fn parsed<T, E>(
+        &self,
+        name: &'static str,
+        code: Code,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, Problem> {
+        parse(self.text(name, code)?).map_err(|_| Problem::new(code).field(name))
+    }
+
+    /// [`Body::parsed`] for a field that may be left out (or null).
+    pub fn optional_parsed<T, E>(
+        &self,
+        name: &'static str,
+        code: Code,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, Problem> {
+        self.optional_text(name, code)?
+            .map(|raw| parse(raw).map_err(|_| Problem::new(code).field(name)))
+            .transpose()
+    }
+
     pub fn optional_integer(&self, name: &'static str, code: Code) -> Result<Option<i64>, Problem> {
         match self.fields.get(name) {
             None | Some(Value::Null) => Ok(None),

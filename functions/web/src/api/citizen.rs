@@ -38,12 +38,10 @@ pub async fn feedback(context: &Context, store: &dyn FeedbackStore, body: &Body)
         .optional_integer("rating", Code::InvalidRating)?
         .and_then(|value| Rating::new(value).ok())
         .ok_or_else(|| Problem::new(Code::InvalidRating).field("rating"))?;
-    let reason = match body.optional_text("reason", Code::InvalidReason)? {
-        None => None,
-        Some(raw) => {
-            FeedbackReason::parse(raw).map_err(|_| Problem::new(Code::InvalidReason).field("reason"))?
-        }
-    };
+    // An empty reason is no reason.
+    let reason = body
+        .optional_parsed("reason", Code::InvalidReason, FeedbackReason::parse)?
+        .flatten();
     let feedback = Feedback {
         rating,
         reason,

@@ -21,10 +21,8 @@ pub async fn hold(context: &Context, seats: &dyn SeatStore, body: &Body) -> Hand
         body.text("service_id", Code::InvalidField)?,
         body.text("office_id", Code::InvalidField)?,
     )?;
-    let date = parse_date(body.text("date", Code::InvalidDate)?)
-        .map_err(|_| Problem::new(Code::InvalidDate).field("date"))?;
-    let start = parse_time(body.text("start", Code::InvalidTime)?)
-        .map_err(|_| Problem::new(Code::InvalidTime).field("start"))?;
+    let date = body.parsed("date", Code::InvalidDate, parse_date)?;
+    let start = body.parsed("start", Code::InvalidTime, parse_time)?;
     let held = holds::hold(context, seats, offering, date, start).await?;
     Ok(json(
         StatusCode::CREATED,
@@ -51,15 +49,13 @@ pub async fn details(
     body: &Body,
 ) -> Handled {
     let hold = hold_of(incoming)?;
-    let name = PersonName::parse(body.text("name", Code::InvalidName)?)
-        .map_err(|_| Problem::new(Code::InvalidName).field("name"))?;
-    let surname = PersonName::parse(body.text("surname", Code::InvalidSurname)?)
-        .map_err(|_| Problem::new(Code::InvalidSurname).field("surname"))?;
+    let name = body.parsed("name", Code::InvalidName, PersonName::parse)?;
+    let surname = body.parsed("surname", Code::InvalidSurname, PersonName::parse)?;
     let contact = Contact::parse(body.text("contact", Code::InvalidContact)?)?;
-    let details = match body.optional_text("details", Code::InvalidDetails)? {
-        None => None,
-        Some(raw) => Details::parse(raw).map_err(|_| Problem::new(Code::InvalidDetails).field("details"))?,
-    };
+    // An empty note is no note.
+    let details = body
+        .optional_parsed("details", Code::InvalidDetails, Details::parse)?
+        .flatten();
     body.accepted_terms()?;
     let person = Person {
         name,
