@@ -2,8 +2,10 @@
 //! outbox, over the same handlers as the Lambdas, on SQLite. `cargo run` needs no setting.
 
 mod commands;
+mod headers;
 mod outbox;
 mod secrets;
+mod server;
 mod settings;
 
 use std::sync::Arc;
@@ -12,7 +14,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use prenota_core::{Catalogue, SystemClock};
@@ -23,9 +25,9 @@ use prenota_notify::EmailTransport;
 use prenota_store::CatalogueStore;
 use prenota_store::sqlite::{Erased, SqliteStore};
 use prenota_usecases::{App, Context};
-use prenota_web::MAX_BODY_BYTES;
 use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
+use prenota_web::{ClientAddr, Limits, MAX_BODY_BYTES};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
 use tower_http::services::ServeDir;
@@ -37,13 +39,22 @@ use crate::settings::Settings;
 struct Server {
     app: Arc<App>,
     store: SqliteStore,
+    /// The per-client limits of every route of the table.
+    limits: Arc<Limits>,
 }
 
 /// Hands a request of the route table to the shared handlers. Codes in `/c/` and `/p/` paths are
 /// secrets: the log names the route, never the path.
 async fn dispatch(State(server): State<Server>, request: Request) -> Response {
     let started = Instant::now();
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    if let Some(ConnectInfo(peer)) = parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .copied()
+    {
+        parts.extensions.insert(ClientAddr(peer.ip()));
+    }
     let route = match routes::find(&parts.method, parts.uri.path()) {
         Match::Found { route, .. } => route.path,
         _ => "(no route)",
@@ -54,7 +65,12 @@ async fn dispatch(State(server): State<Server>, request: Request) -> Response {
         Err(_) => bytes::Bytes::from(vec![0; MAX_BODY_BYTES + 1]),
     };
     let method = parts.method.clone();
-    let answer = prenota_web::handle(&server.app, http::Request::from_parts(parts, bytes)).await;
+    let answer = prenota_web::handle(
+        &server.app,
+        &server.limits,
+        http::Request::from_parts(parts, bytes),
+    )
+    .await;
     tracing::info!(
         method = %method,
         route,
@@ -91,6 +107,16 @@ async fn outbox_page(State(server): State<Server>) -> Response {
     match outbox::page(&server.store).await {
         Ok(html) => ([(http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(error) => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
+    }
+}
+
+/// Every ten minutes, forgets the limit buckets of clients that have been quiet long enough to be
+/// full again: memory follows the clients of the last minutes, not every address ever seen.
+async fn forget_quiet_clients_forever(limits: Arc<Limits>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        limits.forget_quiet_clients();
     }
 }
 
@@ -155,17 +181,21 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Every address of the one-machine server: the API and the link pages through the shared
-/// handlers, the health check, the development outbox, and the citizen's site from `site`.
-fn router(server: Server, site: &std::path::Path) -> Router {
-    Router::new()
+/// handlers, the health check, the development outbox when `outbox` says so (else `/outbox` is a
+/// path like any other the site lacks: 404), and the citizen's site from `site`.
+fn router(server: Server, site: &std::path::Path, outbox: &outbox::Mode) -> Router {
+    let mut router = Router::new()
         .route(
             "/api/health",
             axum::routing::get(health).fallback(health_wrong_method),
         )
         .route("/api/{*rest}", axum::routing::any(dispatch))
         .route("/c/{*rest}", axum::routing::any(dispatch))
-        .route("/p/{*rest}", axum::routing::any(dispatch))
-        .route("/outbox", axum::routing::get(outbox_page))
+        .route("/p/{*rest}", axum::routing::any(dispatch));
+    if outbox.serves_page() {
+        router = router.route("/outbox", axum::routing::get(outbox_page));
+    }
+    router
         // Site files change with a deploy and have no hashed names: the browser keeps them but
         // asks each time whether they changed (Last-Modified), so a new version is seen at once.
         .fallback_service(
@@ -226,6 +256,7 @@ async fn serve() -> anyhow::Result<()> {
             clock: Arc::new(SystemClock),
             settings: web_settings,
             secrets,
+            pressure: Default::default(),
         },
     });
     let email: Arc<dyn EmailTransport> = match &settings.smtp {
@@ -234,7 +265,7 @@ async fn serve() -> anyhow::Result<()> {
     };
     let transports = Transports {
         email,
-        // One machine has no SMS gateway: SMS stay readable at /outbox.
+        // One machine has no SMS gateway: SMS stay in the local outbox (shown at /outbox in development).
         sms: Arc::new(LocalOutbox),
         reminders: Arc::new(LocalReminders(store.clone())),
     };
@@ -243,13 +274,17 @@ async fn serve() -> anyhow::Result<()> {
         Arc::clone(&app),
         store.clone(),
     ));
-    let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default());
+    let sender = Sender::new(Arc::clone(&app), transports, RetryPolicy::default())
+        .with_sms_per_hour(settings.sms_per_hour);
     tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 
-    let router = router(Server { app, store }, &settings.site);
-    println!("Prenota is running at {url}/ (outbox: {url}/outbox). Ctrl-C stops it.");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let outbox = outbox::Mode::of(&settings);
+    let limits = Arc::new(Limits::new(settings.limits.clone()));
+    tokio::spawn(forget_quiet_clients_forever(Arc::clone(&limits)));
+    let router = router(Server { app, store, limits }, &settings.site, &outbox);
+    let router = server::with_request_timeout(router, settings.connections.request_timeout);
+    let router = headers::SecurityHeaders::for_site(&settings.site)?.apply(router);
+    println!("{}", outbox.startup_line(&url));
+    server::serve(listener, router, &settings.connections, shutdown_signal()).await;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! The `/outbox` page: every message of the outbox, with its links clickable. On one machine without
-//! SMTP this is where messages are "delivered" (`prenota_delivery::local`).
+//! SMTP this is where messages are "delivered" (`prenota_delivery::local`). The page shows
+//! recipients and the links that confirm and cancel their bookings, so it is for development only:
+//! served on a loopback address while messages go nowhere else ([`Mode`]).
 
 use std::fmt::Write as _;
 
@@ -8,6 +10,58 @@ use prenota_notify::message::Message;
 use prenota_store::OutboxEntry;
 use prenota_store::sqlite::SqliteStore;
 use prenota_usecases::outbox::Payload;
+
+use crate::settings::Settings;
+
+/// Where the messages go, and so whether `/outbox` is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Development: messages stay in the local outbox and `/outbox` shows them, to this machine only.
+    Development,
+    /// Messages stay in the local outbox, but the server listens beyond this machine: no page.
+    LocalOnly,
+    /// E-mail leaves by SMTP through `host:port`; no page (SMS stay in the local outbox, unread:
+    /// one machine has no SMS gateway).
+    Smtp { endpoint: String },
+}
+
+impl Mode {
+    pub fn of(settings: &Settings) -> Self {
+        match &settings.smtp {
+            Some(smtp) => Self::Smtp {
+                endpoint: smtp_endpoint(&smtp.url),
+            },
+            None if settings.outbox_page() => Self::Development,
+            None => Self::LocalOnly,
+        }
+    }
+
+    pub fn serves_page(&self) -> bool {
+        *self == Self::Development
+    }
+
+    /// The start-up line: where the server runs (`url`, no trailing slash) and where messages go.
+    pub fn startup_line(&self, url: &str) -> String {
+        let messages = match self {
+            Self::Development => format!("messages go to the development outbox at {url}/outbox"),
+            Self::LocalOnly => "messages stay in the local outbox; no outbox page (it is served only on a \
+                                loopback address)"
+                .to_owned(),
+            Self::Smtp { endpoint } => {
+                format!("e-mail leaves by SMTP through {endpoint}; no outbox page")
+            }
+        };
+        format!("Prenota is running at {url}/ — {messages}. Ctrl-C stops it.")
+    }
+}
+
+/// `host:port` of an SMTP URL, without its scheme, user, password or options.
+fn smtp_endpoint(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    host.to_owned()
+}
 
 /// Text with its http(s) links made clickable, everything escaped.
 fn linkify(text: &str) -> String {
@@ -76,6 +130,16 @@ pub async fn page(store: &SqliteStore) -> Result<String, prenota_store::StoreErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smtp_endpoint_names_no_password() {
+        assert_eq!(
+            smtp_endpoint("smtps://user:p%40ss@mail.example.it:465"),
+            "mail.example.it:465"
+        );
+        assert_eq!(smtp_endpoint("smtp://relay:25?tls=required"), "relay:25");
+        assert_eq!(smtp_endpoint("smtp://relay"), "relay");
+    }
 
     #[test]
     fn links_become_clickable_and_text_is_escaped() {

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use prenota_usecases::settings::env_var as var;
@@ -19,7 +20,75 @@ pub struct Settings {
     pub json_logs: bool,
     /// E-mail by SMTP when PRENOTA_SMTP_URL is set; else the local outbox.
     pub smtp: Option<SmtpSettings>,
+    /// How long a client may take, and how many may be connected at once.
+    pub connections: ConnectionSettings,
+    /// SMS sent per hour across the service at most (`PRENOTA_SMS_PER_HOUR`).
+    pub sms_per_hour: u32,
+    /// The per-client limits (`PRENOTA_LIMITS`, `PRENOTA_TRUSTED_PROXIES`).
+    pub limits: prenota_web::LimitSettings,
 }
+
+/// The limits every connection of the one-machine server lives under (`server.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// PRENOTA_HEADER_TIMEOUT: from when the server is ready for a request (the connection just
+    /// opened, or the previous answer handed over) to the end of its headers. It closes slow
+    /// senders (slowloris) and idle keep-alive connections alike.
+    pub header_timeout: Duration,
+    /// PRENOTA_SEND_TIMEOUT: a connection on which nothing moves for this long while no handler
+    /// runs (a client that stopped reading its answer) is dropped.
+    pub send_timeout: Duration,
+    /// PRENOTA_REQUEST_TIMEOUT: from the end of the headers to the answer's headers, reading the
+    /// body included; past it the client gets 503.
+    pub request_timeout: Duration,
+    /// PRENOTA_MAX_CONNECTIONS: connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+        }
+    }
+}
+
+impl ConnectionSettings {
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let duration = |name: &str, default: Duration| -> anyhow::Result<Duration> {
+            let default = format!("{}s", default.as_secs());
+            Ok(prenota_usecases::settings::duration(&lookup, name, &default)?.to_std()?)
+        };
+        let defaults = Self::default();
+        let max_connections = match lookup("PRENOTA_MAX_CONNECTIONS") {
+            None => defaults.max_connections,
+            Some(raw) => raw
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_CONNECTIONS_CEILING).contains(n))
+                .with_context(|| {
+                    format!(
+                        "PRENOTA_MAX_CONNECTIONS={raw:?} is not a whole number from 1 to \
+                         {MAX_CONNECTIONS_CEILING} (like 1024)"
+                    )
+                })?,
+        };
+        Ok(Self {
+            header_timeout: duration("PRENOTA_HEADER_TIMEOUT", defaults.header_timeout)?,
+            send_timeout: duration("PRENOTA_SEND_TIMEOUT", defaults.send_timeout)?,
+            request_timeout: duration("PRENOTA_REQUEST_TIMEOUT", defaults.request_timeout)?,
+            max_connections,
+        })
+    }
+}
+
+/// More connections than a process may hold files for would only trade the cap for "too many
+/// open files".
+const MAX_CONNECTIONS_CEILING: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct SmtpSettings {
@@ -55,6 +124,56 @@ impl Settings {
             web,
             json_logs: var("PRENOTA_LOG").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             smtp,
+            connections: ConnectionSettings::from_lookup(var)?,
+            limits: prenota_web::LimitSettings::from_lookup(var).map_err(anyhow::Error::msg)?,
+            sms_per_hour: prenota_delivery::sms_per_hour_setting(var).map_err(anyhow::Error::msg)?,
         })
+    }
+
+    /// `/outbox` shows every message with its recipient and its links: it is served only to this
+    /// machine (a loopback address) and only while messages go nowhere else (no SMTP).
+    pub fn outbox_page(&self) -> bool {
+        self.addr.ip().is_loopback() && self.smtp.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connections(pairs: &[(&str, &str)]) -> anyhow::Result<ConnectionSettings> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ConnectionSettings::from_lookup(move |name| {
+            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn connection_settings_have_defaults_and_name_the_variable_when_malformed() {
+        assert_eq!(connections(&[]).unwrap(), ConnectionSettings::default());
+        let set = connections(&[
+            ("PRENOTA_HEADER_TIMEOUT", "500ms"),
+            ("PRENOTA_SEND_TIMEOUT", "2s"),
+            ("PRENOTA_REQUEST_TIMEOUT", "1m"),
+            ("PRENOTA_MAX_CONNECTIONS", "64"),
+        ])
+        .unwrap();
+        assert_eq!(set.header_timeout, Duration::from_millis(500));
+        assert_eq!(set.send_timeout, Duration::from_secs(2));
+        assert_eq!(set.request_timeout, Duration::from_secs(60));
+        assert_eq!(set.max_connections, 64);
+        for (name, value) in [
+            ("PRENOTA_HEADER_TIMEOUT", "soon"),
+            ("PRENOTA_SEND_TIMEOUT", "-1s"),
+            ("PRENOTA_REQUEST_TIMEOUT", "0s"),
+            ("PRENOTA_MAX_CONNECTIONS", "0"),
+            ("PRENOTA_MAX_CONNECTIONS", "lots"),
+        ] {
+            let error = connections(&[(name, value)]).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
+        }
     }
 }

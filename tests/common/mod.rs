@@ -26,8 +26,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// One `prenota` process, listening on its own port with its own data folder.
 pub struct Server {
     child: Child,
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT`, without a trailing slash (also when the server listens on every
+    /// address, `0.0.0.0`: tests talk to it on loopback).
     pub base: String,
+    /// The line the server printed at start, which names its URL and where messages go.
+    pub started: String,
     pub client: reqwest::Client,
     stderr: Arc<Mutex<String>>,
     _data: Option<tempfile::TempDir>,
@@ -56,11 +59,21 @@ impl Server {
             .env("PRENOTA_CATALOGUE", CATALOGUE)
             .env("PRENOTA_SITE", SITE)
             .env("RUST_LOG", "warn")
+            // Every test talks to its server from 127.0.0.1: as one client, a test that books a
+            // dozen times would meet the per-client limits, which `tests/limits.rs` turns on.
+            .env("PRENOTA_LIMITS", "off")
+            .env_remove("PRENOTA_TRUSTED_PROXIES")
+            .env_remove("PRENOTA_CHALLENGE_ABOVE")
+            .env_remove("PRENOTA_SMS_COUNTRIES")
             .env_remove("PRENOTA_PUBLIC_URL")
             .env_remove("PRENOTA_HOLD_TTL")
             .env_remove("PRENOTA_CONFIRM_TTL")
             .env_remove("PRENOTA_SMTP_URL")
             .env_remove("PRENOTA_MAIL_FROM")
+            .env_remove("PRENOTA_HEADER_TIMEOUT")
+            .env_remove("PRENOTA_SEND_TIMEOUT")
+            .env_remove("PRENOTA_REQUEST_TIMEOUT")
+            .env_remove("PRENOTA_MAX_CONNECTIONS")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -71,7 +84,7 @@ impl Server {
 
         // stdout: the first URL line goes to the test; the rest is drained so the pipe never fills.
         let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel::<String>();
+        let (sender, receiver) = mpsc::channel::<(String, String)>();
         std::thread::spawn(move || {
             let mut sender = Some(sender);
             for line in BufReader::new(stdout).lines() {
@@ -80,7 +93,11 @@ impl Server {
                     && let Some(tx) = sender.take()
                 {
                     let url: String = line[start..].chars().take_while(|c| !c.is_whitespace()).collect();
-                    let _ = tx.send(url.trim_end_matches('/').to_owned());
+                    let url = url
+                        .trim_end_matches('/')
+                        .replacen("http://0.0.0.0:", "http://127.0.0.1:", 1)
+                        .replacen("http://[::]:", "http://[::1]:", 1);
+                    let _ = tx.send((url, line));
                 }
             }
         });
@@ -103,8 +120,8 @@ impl Server {
         let url = tokio::task::spawn_blocking(move || receiver.recv_timeout(START_TIMEOUT))
             .await
             .expect("waiting for the URL");
-        let base = match url {
-            Ok(url) => url,
+        let (base, started) = match url {
+            Ok(started) => started,
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -122,6 +139,7 @@ impl Server {
         Self {
             child,
             base,
+            started,
             client,
             stderr: stderr_text,
             _data: None,

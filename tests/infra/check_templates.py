@@ -2,13 +2,21 @@
 the route table (printed by `prenota routes`), the table definition (infra/dynamodb/table.json)
 and the functions and their permissions (infra/functions.json). Least privilege is checked from
 the templates alone: no `*` action or resource except `sns:Publish`, no managed policy. Every
-function has its errors and throttles alarms, and the dead-letter queue and the failed messages
-theirs, each notifying someone. Both stacks take the same parameters.
+function has its errors and throttles alarms, and the dead-letter queue, the failed messages and
+the SMS spend theirs, each notifying someone. The API stage is throttled. Both stacks take the
+same parameters, have the same rules, conditions and outputs, and attach the web ACL given in
+WebAclArn to the distribution.
 
-Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE
+The web ACL stacks (infra/sam/waf.yaml and the CDK app's PrenotaWaf) are both held to
+infra/waf.json: the same parameters, the same rules built from it (names, priorities, limits,
+routes, managed rule groups, custom answers), logging of blocked requests only with the URI path
+redacted, and every write route of the route table under a rate rule.
+
+Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE SAM_WAF_TEMPLATE CDK_WAF_TEMPLATE
 Exits non-zero with one line per problem."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -174,9 +182,43 @@ def check_alarms(template, found, where):
             if (lid, metric) not in watched:
                 problem(f"{where} {name}", f"no alarm on its {metric}")
     metrics = {(alarm.get("Namespace"), alarm.get("MetricName")) for alarm in alarms}
-    for wanted in (("AWS/SQS", "ApproximateNumberOfMessagesVisible"), ("Prenota", "MessagesFailed")):
+    for wanted in (
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+        ("Prenota", "MessagesFailed"),
+        ("AWS/SNS", "SMSMonthToDateSpentUSD"),
+    ):
         if wanted not in metrics:
             problem(where, f"no alarm on {wanted[0]} {wanted[1]}")
+    for alarm in alarms:
+        if (alarm.get("Namespace"), alarm.get("MetricName")) == ("AWS/SNS", "SMSMonthToDateSpentUSD"):
+            if alarm.get("Threshold") != {"Ref": "SmsSpendAlarmThreshold"} or alarm.get("Statistic") != "Maximum":
+                problem(where, "the SMS spend alarm is not the Maximum of the month's spend against SmsSpendAlarmThreshold")
+
+
+def check_web_acl_attached(template, where):
+    """The distribution takes the web ACL of the WebAclArn parameter when it is given."""
+    conditions = template.get("Conditions", {})
+    if conditions.get("HasWebAcl") != {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}:
+        problem(where, "no condition HasWebAcl (WebAclArn given)")
+    distributions = [r["Properties"] for r in template["Resources"].values()
+                     if r.get("Type") == "AWS::CloudFront::Distribution"]
+    for distribution in distributions:
+        acl = distribution.get("DistributionConfig", {}).get("WebACLId")
+        if acl != {"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]}:
+            problem(where, f"the distribution's WebACLId is {acl}, not WebAclArn when given")
+
+
+def check_stage_throttle(template, where):
+    """The HTTP API's stage throttles every route by default, writes included."""
+    settings = []
+    for resource in template["Resources"].values():
+        if resource.get("Type") == "AWS::Serverless::HttpApi":
+            settings.append(resource["Properties"].get("DefaultRouteSettings", {}))
+        elif resource.get("Type") == "AWS::ApiGatewayV2::Stage":
+            settings.append(resource["Properties"].get("DefaultRouteSettings", {}))
+    throttles = [(s.get("ThrottlingRateLimit"), s.get("ThrottlingBurstLimit")) for s in settings]
+    if throttles != [(100, 200)]:
+        problem(where, f"the API stage's default route throttle is {throttles}, not [(100, 200)] (infra/README.md)")
 
 
 def check_sam(template, routes, definition, spec):
@@ -202,6 +244,8 @@ def check_sam(template, routes, definition, spec):
         report_routes(where, served, routes)
     check_table(template, definition, where)
     check_alarms(template, found, where)
+    check_web_acl_attached(template, where)
+    check_stage_throttle(template, where)
 
 
 def check_cdk(template, routes, definition, spec):
@@ -229,16 +273,236 @@ def check_cdk(template, routes, definition, spec):
         report_routes(where, served, routes)
     check_table(template, definition, where)
     check_alarms(template, found, where)
+    check_web_acl_attached(template, where)
+    check_stage_throttle(template, where)
 
 
-def check_same_parameters(sam, cdk):
+def check_same_parameters(sam, cdk, where="SAM and CDK"):
     """The two stacks take the same parameters, with the same defaults, patterns and descriptions,
-    so the deploy guide's table holds for both (CDK adds its own BootstrapVersion)."""
+    so the deploy guide's table holds for both (CDK adds its own BootstrapVersion), the same
+    rules and conditions (CDK adds its CheckBootstrapVersion), and the same outputs, named and
+    described alike."""
     sam_parameters = sam.get("Parameters", {})
     cdk_parameters = {k: v for k, v in cdk.get("Parameters", {}).items() if k != "BootstrapVersion"}
     for name in sorted(set(sam_parameters) | set(cdk_parameters)):
         if sam_parameters.get(name) != cdk_parameters.get(name):
-            problem("SAM and CDK", f"parameter {name} differs: {sam_parameters.get(name)} against {cdk_parameters.get(name)}")
+            problem(where, f"parameter {name} differs: {sam_parameters.get(name)} against {cdk_parameters.get(name)}")
+    sam_rules = sam.get("Rules", {})
+    cdk_rules = {k: v for k, v in cdk.get("Rules", {}).items() if k != "CheckBootstrapVersion"}
+    for name in sorted(set(sam_rules) | set(cdk_rules)):
+        if sam_rules.get(name) != cdk_rules.get(name):
+            problem(where, f"rule {name} differs: {sam_rules.get(name)} against {cdk_rules.get(name)}")
+    for name in sorted(set(sam.get("Conditions", {})) | set(cdk.get("Conditions", {}))):
+        if sam.get("Conditions", {}).get(name) != cdk.get("Conditions", {}).get(name):
+            problem(where, f"condition {name} differs")
+    sam_outputs = {k: v.get("Description") for k, v in sam.get("Outputs", {}).items()}
+    cdk_outputs = {k: v.get("Description") for k, v in cdk.get("Outputs", {}).items()}
+    if sam_outputs != cdk_outputs:
+        problem(where, f"outputs differ: {sam_outputs} against {cdk_outputs}")
+
+
+# --------------------------------------------------------------------------------------------
+# The web ACL (infra/waf.json)
+
+REQUIRED_MANAGED_GROUPS = {
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+LOWEST_RATE_LIMIT = 10
+
+
+def path_regex(path):
+    """A route's path as its rule's expression: the path literally, each {param} one segment
+    (the same as pathRegex in infra/cdk/lib/specs.ts)."""
+    def literal(text):
+        return re.sub(r"([.*+?^${}()|\[\]\\])", r"\\\1", text)
+
+    parts = re.split(r"(\{[^}]+\})", path)
+    return "^" + "".join("[^/]+" if re.fullmatch(r"\{[^}]+\}", part) else literal(part) for part in parts) + "$"
+
+
+def route_statement(route):
+    method, path = route.split(" ", 1)
+    return {"AndStatement": {"Statements": [
+        {"ByteMatchStatement": {
+            "FieldToMatch": {"Method": {}},
+            "PositionalConstraint": "EXACTLY",
+            "SearchString": method,
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+        }},
+        {"RegexMatchStatement": {
+            "FieldToMatch": {"UriPath": {}},
+            "RegexString": path_regex(path),
+            "TextTransformations": [{"Priority": 0, "Type": "URL_DECODE"}],
+        }},
+    ]}}
+
+
+def visibility(metric):
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
+
+
+def expected_rules(waf):
+    """{rule name: rule} as infra/waf.json describes them."""
+    rules = {}
+    for rule in waf["rateRules"]:
+        statements = [route_statement(route) for route in rule["routes"]]
+        rules[rule["name"]] = {
+            "Name": rule["name"],
+            "Priority": rule["priority"],
+            "Action": {"Block": {"CustomResponse": {
+                "ResponseCode": waf["blockedStatus"],
+                "CustomResponseBodyKey": rule["response"],
+                "ResponseHeaders": [{"Name": "Retry-After", "Value": str(waf["evaluationWindowSec"])}],
+            }}},
+            "Statement": {"RateBasedStatement": {
+                "Limit": {"Ref": rule["limit"]},
+                "EvaluationWindowSec": waf["evaluationWindowSec"],
+                "AggregateKeyType": "IP",
+                "ScopeDownStatement": statements[0] if len(statements) == 1 else {"OrStatement": {"Statements": statements}},
+            }},
+            "VisibilityConfig": visibility(rule["name"]),
+        }
+    for group in waf["managedRuleGroups"]:
+        statement = {"VendorName": "AWS", "Name": group["name"]}
+        if group.get("countRules"):
+            statement["RuleActionOverrides"] = [{"Name": name, "ActionToUse": {"Count": {}}}
+                                                for name in group["countRules"]]
+        rules[group["name"]] = {
+            "Name": group["name"],
+            "Priority": group["priority"],
+            "OverrideAction": {"None": {}},
+            "Statement": {"ManagedRuleGroupStatement": statement},
+            "VisibilityConfig": visibility(group["name"]),
+        }
+    return rules
+
+
+def check_waf_spec(waf, routes):
+    """infra/waf.json itself: its routes are the route table's, every write route is rate
+    limited, each managed group the issue asks for is there, each answer is the API's problem."""
+    where = "infra/waf.json"
+    table = {f"{method} {path}" for method, path, _ in routes}
+    limited = set()
+    for rule in waf["rateRules"]:
+        for route in rule["routes"]:
+            if route not in table:
+                problem(where, f"rule {rule['name']}: route {route!r} is not in the route table")
+            limited.add(route)
+        if rule["limit"] not in waf["parameters"] or rule["response"] not in waf["responses"]:
+            problem(where, f"rule {rule['name']}: unknown parameter {rule['limit']} or response {rule['response']}")
+    for method, path, _ in sorted(routes):
+        if method in WRITE_METHODS and f"{method} {path}" not in limited:
+            problem(where, f"write route {(method, path)} is under no rate rule")
+    names = {group["name"] for group in waf["managedRuleGroups"]}
+    for missing in sorted(REQUIRED_MANAGED_GROUPS - names):
+        problem(where, f"managed rule group {missing} is missing")
+    priorities = [r["priority"] for r in waf["rateRules"]] + [g["priority"] for g in waf["managedRuleGroups"]]
+    if len(priorities) != len(set(priorities)):
+        problem(where, f"rule priorities {priorities} are not unique")
+    for name, parameter in waf["parameters"].items():
+        if parameter["default"] < LOWEST_RATE_LIMIT:
+            problem(where, f"parameter {name}: WAF's lowest rate limit is {LOWEST_RATE_LIMIT}")
+    for key, response in waf["responses"].items():
+        if response["contentType"] != "APPLICATION_JSON":
+            continue
+        body = response["json"]
+        expected = {"type": "urn:prenota:problem:too_many_requests", "title": "Too Many Requests",
+                    "status": waf["blockedStatus"], "code": "too_many_requests"}
+        if {k: body.get(k) for k in expected} != expected or not body.get("detail"):
+            problem(where, f"response {key} is not the API's too_many_requests problem: {body}")
+    if waf["logging"]["keep"] != "BLOCK" or "UriPath" not in waf["logging"]["redacted"]:
+        problem(where, "logging must keep blocked requests only and redact the URI path (booking codes)")
+
+
+def resources_of(template, kind):
+    return {lid: r for lid, r in template.get("Resources", {}).items() if r.get("Type") == kind}
+
+
+def check_waf_template(template, waf, where):
+    acls = resources_of(template, "AWS::WAFv2::WebACL")
+    if len(acls) != 1:
+        problem(where, f"{len(acls)} web ACLs; one expected")
+        return
+    acl_id, acl = next(iter(acls.items()))
+    properties = acl["Properties"]
+    fixed = {
+        "Name": {"Ref": "AWS::StackName"},
+        "Description": waf["aclDescription"],
+        "Scope": waf["scope"],
+        "DefaultAction": {"Allow": {}},
+        "VisibilityConfig": visibility(waf["metricName"]),
+    }
+    for key, value in fixed.items():
+        if properties.get(key) != value:
+            problem(where, f"web ACL {key} is {properties.get(key)}, not {value}")
+    bodies = properties.get("CustomResponseBodies", {})
+    if set(bodies) != set(waf["responses"]):
+        problem(where, f"custom response bodies {sorted(bodies)} differ from infra/waf.json {sorted(waf['responses'])}")
+    for key, response in waf["responses"].items():
+        body = bodies.get(key, {})
+        content = body.get("Content", "")
+        if response["contentType"] == "APPLICATION_JSON":
+            try:
+                same = json.loads(content) == response["json"]
+            except ValueError:
+                same = False
+        else:
+            same = content == response["text"]
+        if body.get("ContentType") != response["contentType"] or not same:
+            problem(where, f"custom response body {key} differs from infra/waf.json")
+    found = {rule.get("Name"): rule for rule in properties.get("Rules", [])}
+    wanted = expected_rules(waf)
+    for name in sorted(set(found) | set(wanted)):
+        if name not in found:
+            problem(where, f"WAF rule {name} of infra/waf.json is missing")
+        elif name not in wanted:
+            problem(where, f"WAF rule {name} is not in infra/waf.json")
+        elif found[name] != wanted[name]:
+            problem(where, f"WAF rule {name} differs from infra/waf.json: {json.dumps(found[name])}")
+    parameters = {k: v for k, v in template.get("Parameters", {}).items() if k != "BootstrapVersion"}
+    expected_parameters = {
+        name: {"Type": "Number", "Default": p["default"], "MinValue": LOWEST_RATE_LIMIT, "Description": p["description"]}
+        for name, p in waf["parameters"].items()
+    }
+    if parameters != expected_parameters:
+        problem(where, f"parameters {parameters} differ from infra/waf.json")
+    outputs = template.get("Outputs", {})
+    if outputs.get("WebAclArn", {}).get("Value") != {"Fn::GetAtt": [acl_id, "Arn"]}:
+        problem(where, "no output WebAclArn with the web ACL's ARN")
+    check_waf_logging(template, acl_id, waf, where)
+
+
+def check_waf_logging(template, acl_id, waf, where):
+    configs = list(resources_of(template, "AWS::WAFv2::LoggingConfiguration").values())
+    groups = resources_of(template, "AWS::Logs::LogGroup")
+    if len(configs) != 1 or len(groups) != 1:
+        problem(where, f"{len(configs)} logging configurations and {len(groups)} log groups; one of each expected")
+        return
+    config = configs[0]["Properties"]
+    group_id, group = next(iter(groups.items()))
+    if config.get("ResourceArn") != {"Fn::GetAtt": [acl_id, "Arn"]}:
+        problem(where, "the logging configuration is not the web ACL's")
+    destinations = json.dumps(config.get("LogDestinationConfigs"))
+    if f'{{"Ref": "{group_id}"}}' not in destinations and f"${{{group_id}}}" not in destinations:
+        problem(where, f"the logs do not go to {group_id} by its name (its Arn attribute ends in :*, which WAF refuses)")
+    name = group["Properties"].get("LogGroupName")
+    text = name.get("Fn::Sub", "") if isinstance(name, dict) and "Fn::Sub" in name else (
+        name["Fn::Join"][1][0] if isinstance(name, dict) and "Fn::Join" in name else name)
+    if not isinstance(text, str) or not text.startswith("aws-waf-logs-"):
+        problem(where, f"log group name {name} does not start with aws-waf-logs- (WAF refuses it)")
+    if group["Properties"].get("RetentionInDays") != waf["logging"]["retentionDays"]:
+        problem(where, f"WAF logs kept {group['Properties'].get('RetentionInDays')} days, not {waf['logging']['retentionDays']}")
+    wanted_filter = {"DefaultBehavior": "DROP", "Filters": [{
+        "Behavior": "KEEP", "Requirement": "MEETS_ANY",
+        "Conditions": [{"ActionCondition": {"Action": waf["logging"]["keep"]}}],
+    }]}
+    if config.get("LoggingFilter") != wanted_filter:
+        problem(where, f"the logging filter {config.get('LoggingFilter')} keeps more than {waf['logging']['keep']}")
+    if config.get("RedactedFields") != [{field: {}} for field in waf["logging"]["redacted"]]:
+        problem(where, f"redacted fields {config.get('RedactedFields')} differ from infra/waf.json")
 
 
 def report_routes(where, served, routes):
@@ -249,19 +513,30 @@ def report_routes(where, served, routes):
 
 
 def main():
-    routes_path, sam_path, cdk_path = sys.argv[1:4]
+    if len(sys.argv) != 6:
+        sys.exit(__doc__)
+    routes_path, sam_path, cdk_path, sam_waf_path, cdk_waf_path = sys.argv[1:6]
     routes = {(r["method"], r["path"], r["function"]) for r in json.loads(Path(routes_path).read_text())}
     definition = json.loads((ROOT / "infra/dynamodb/table.json").read_text())
     spec = json.loads((ROOT / "infra/functions.json").read_text())
+    waf = json.loads((ROOT / "infra/waf.json").read_text())
     sam, cdk = load(sam_path), load(cdk_path)
+    sam_waf, cdk_waf = load(sam_waf_path), load(cdk_waf_path)
     check_sam(sam, routes, definition, spec)
     check_cdk(cdk, routes, definition, spec)
     check_same_parameters(sam, cdk)
+    check_waf_spec(waf, routes)
+    check_waf_template(sam_waf, waf, "SAM web ACL")
+    check_waf_template(cdk_waf, waf, "CDK web ACL")
+    check_same_parameters(sam_waf, cdk_waf, "SAM and CDK web ACL")
     for line in problems:
         print(line)
     if problems:
         sys.exit(f"{len(problems)} problem(s) in the templates")
     print(f"SAM and CDK: {len(routes)} routes, the table, {len(spec['functions'])} functions' permissions and alarms as described")
+    print(f"SAM and CDK web ACL: {len(waf['rateRules'])} rate rules over "
+          f"{sum(len(r['routes']) for r in waf['rateRules'])} routes (every write route), "
+          f"{len(waf['managedRuleGroups'])} managed rule groups, answers and logging as infra/waf.json")
 
 
 if __name__ == "__main__":

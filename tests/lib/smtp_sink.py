@@ -1,7 +1,8 @@
-"""A loopback SMTP sink for Prenota's delivery tests: `smtp_sink.py PORT DIR`.
+"""A loopback SMTP sink for Prenota's delivery tests: `smtp_sink.py PORT DIR [--no-smtputf8]`.
 
 Listens on 127.0.0.1:PORT (plain SMTP, no TLS; AUTH PLAIN/LOGIN is offered and any
-credentials are accepted) and keeps every message it accepts as two files in DIR:
+credentials are accepted; SMTPUTF8 is offered unless --no-smtputf8) and keeps every message
+it accepts as two files in DIR:
   <seq>.json  {"mail_from": ..., "rcpt_tos": [...], "auth_login": ... or null}
   <seq>.eml   the raw DATA bytes (dot-unstuffed, as the client sent them)
 <seq> is a 6-digit number counting on from the highest one already in DIR. Each file is
@@ -11,6 +12,11 @@ both files are complete.
 Fault mode: while DIR/fail-next exists and holds a number N (an empty file means 1), the
 next N messages are refused at DATA with `451 4.3.0 try again later`; the number counts
 down and the file is deleted at 0.
+
+Recipients: while DIR/rcpt-rules.json maps an address to {"reply": "550 5.1.1 ...", "times": N
+or null}, `RCPT TO` for it is answered that reply (N more times, then the rule is dropped; null:
+always), as by a server that refuses a mailbox (5xx) or greylists it (450). Every `RCPT TO`
+answer is appended to DIR/rcpt.log as `<code> <address>`.
 """
 
 import asyncio
@@ -49,6 +55,33 @@ class Sink:
             flag.unlink(missing_ok=True)
         return left >= 0
 
+    def rcpt_reply(self, address: str):
+        """The reply a rule gives to `address`, counting it down; None when no rule applies."""
+        path = self.dir / "rcpt-rules.json"
+        try:
+            rules = json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+        rule = rules.get(address)
+        if rule is None:
+            return None
+        if rule.get("times") is not None:
+            rule["times"] -= 1
+            if rule["times"] <= 0:
+                del rules[address]
+            write_atomically(path, json.dumps(rules).encode())
+        return rule["reply"]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.rcpt_reply(address)
+        if reply is None:
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend(rcpt_options)
+            reply = "250 OK"
+        with open(self.dir / "rcpt.log", "a") as log:
+            log.write(f"{reply[:3]} {address}\n")
+        return reply
+
     async def handle_DATA(self, server, session, envelope):
         if self.should_fail():
             print(f"refused a message from {envelope.mail_from} (fail-next)", flush=True)
@@ -67,13 +100,13 @@ def accept_any(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=True, auth_data=auth_data)
 
 
-async def main(port: int, directory: Path) -> None:
+async def main(port: int, directory: Path, smtputf8: bool) -> None:
     # aiosmtpd 1.4 warns on its own use of the deprecated Session.login_data at every AUTH.
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     loop = asyncio.get_running_loop()
     sink = Sink(directory)
     server = await loop.create_server(
-        lambda: SMTP(sink, hostname="localhost", enable_SMTPUTF8=True, authenticator=accept_any,
+        lambda: SMTP(sink, hostname="localhost", enable_SMTPUTF8=smtputf8, authenticator=accept_any,
                      auth_require_tls=False, loop=loop),
         "127.0.0.1", port)
     stop = asyncio.Event()
@@ -85,4 +118,4 @@ async def main(port: int, directory: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), Path(sys.argv[2])))
+    asyncio.run(main(int(sys.argv[1]), Path(sys.argv[2]), "--no-smtputf8" not in sys.argv[3:]))

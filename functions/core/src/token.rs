@@ -75,6 +75,12 @@ impl fmt::Debug for Token {
 pub struct TokenHash([u8; 32]);
 
 impl TokenHash {
+    /// The SHA-256 of any bytes that, like a token, are kept only as their hash (a spent proof
+    /// of work).
+    pub fn of(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }

@@ -3,7 +3,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
 use prenota_core::calendar::{MonthDay, local};
 use prenota_core::catalogue::TimeRange;
-use prenota_core::contact::Contact;
+use prenota_core::contact::{Contact, CountryCode, HmacKey, SmsDestinations};
 use prenota_core::dates::{parse_date, parse_time};
 use prenota_core::testing::{TestCatalogue, TestClosure, TestOffering, TestService};
 use prenota_core::text::{Details, PersonName};
@@ -156,6 +156,10 @@ proptest! {
     #[test]
     fn parsing_never_panics(raw in ".{0,300}") {
         let _ = Contact::parse(&raw);
+        let _ = Contact::parse_with(&raw, &SmsDestinations::default());
+        let _ = SmsDestinations::parse(&raw);
+        let _ = CountryCode::of(&raw);
+        let _ = CountryCode::parse(&raw);
         let _ = PersonName::parse(&raw);
         let _ = Details::parse(&raw);
         let _ = parse_date(&raw);
@@ -183,6 +187,56 @@ proptest! {
         if let Ok(contact) = Contact::parse(&raw) {
             prop_assert_eq!(Contact::parse(contact.address()).unwrap(), contact);
         }
+    }
+
+    #[test]
+    fn by_default_sms_go_to_italian_mobiles_only(raw in "[+0-9 ]{0,20}") {
+        if let Ok(contact) = Contact::parse_with(&raw, &SmsDestinations::default()) {
+            prop_assert!(contact.address().starts_with("+393"), "{}", contact.address());
+        }
+    }
+
+    #[test]
+    fn names_are_composed_and_parse_to_themselves(raw in ".{0,80}") {
+        if let Ok(name) = PersonName::parse(&raw) {
+            prop_assert_eq!(PersonName::parse(name.as_str()), Ok(name.clone()));
+            prop_assert!(unicode_normalization::is_nfc(name.as_str()));
+        }
+    }
+
+    #[test]
+    fn canonical_contacts_are_a_fixed_point(raw in "[a-zA-Z0-9.@_+-]{1,40}") {
+        if let Ok(contact) = Contact::parse(&raw) {
+            let canonical = contact.canonical();
+            prop_assert_eq!(canonical.to_lowercase(), canonical.clone());
+            if let Ok(again) = Contact::parse(&canonical) {
+                prop_assert_eq!(again.canonical(), canonical);
+            }
+        }
+    }
+
+    #[test]
+    fn a_tagged_or_dotted_address_shares_the_key_of_the_plain_one(
+        mailbox in "[a-zA-Z0-9][a-zA-Z0-9_-]{0,15}",
+        tag in "[a-zA-Z0-9_.+-]{0,15}",
+        dots in prop::collection::vec(any::<bool>(), 16),
+        domain in "(esempio\\.it|Example\\.COM|gmail\\.com|GoogleMail\\.com)",
+    ) {
+        let secret = HmacKey::from_bytes([7; 32]);
+        let plain = Contact::parse(&format!("{mailbox}@{domain}")).unwrap();
+        if let Ok(tagged) = Contact::parse(&format!("{mailbox}+{tag}@{domain}")) {
+            prop_assert_eq!(tagged.key(&secret), plain.key(&secret));
+            prop_assert_eq!(tagged.address(), format!("{mailbox}+{tag}@{}", domain.to_lowercase()));
+        }
+        let gmail = format!("{mailbox}@gmail.com");
+        let dotted: String = mailbox
+            .chars()
+            .zip(&dots)
+            .enumerate()
+            .map(|(at, (c, dot))| if *dot && at > 0 { format!(".{c}") } else { c.to_string() })
+            .collect();
+        let dotted = Contact::parse(&format!("{dotted}@googlemail.com")).unwrap();
+        prop_assert_eq!(dotted.key(&secret), Contact::parse(&gmail).unwrap().key(&secret));
     }
 
     #[test]

@@ -64,7 +64,11 @@ async fn run(name: &str, email: Arc<dyn EmailTransport>, count: usize) {
     let started = Instant::now();
     let mut sent = 0;
     loop {
-        let pending = app.store.pending_messages(100).await.unwrap();
+        let pending = app
+            .store
+            .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await
+            .unwrap();
         if pending.is_empty() {
             break;
         }

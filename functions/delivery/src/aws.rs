@@ -9,6 +9,7 @@ use prenota_core::BookingId;
 use prenota_notify::{Email, EmailTransport, SendError, Sms, SmsTransport};
 
 use crate::mail_from::{MailFrom, MailFromError};
+use crate::recipient::Recipient;
 
 /// A failed AWS call as the sender sees it. Only an answer about this message (`permanent`
 /// codes: a refused address, a malformed number) is permanent; throttling, outages, timeouts and
@@ -53,6 +54,14 @@ impl SesTransport {
 #[async_trait]
 impl EmailTransport for SesTransport {
     async fn send_email(&self, email: &Email, outbox_id: &str) -> Result<String, SendError> {
+        // SES takes ASCII addresses only: a domain as punycode, and no SMTPUTF8.
+        let recipient = Recipient::parse(&email.to)?;
+        if !recipient.ascii_local_part {
+            return Err(SendError::Permanent(
+                "SES does not take addresses whose local part is not ASCII (no SMTPUTF8)".to_owned(),
+            ));
+        }
+        let email = recipient.readdress(email);
         let mime = email
             .to_mime(&self.from.header, outbox_id)
             .map_err(|error| SendError::Permanent(error.to_string()))?;

@@ -8,6 +8,7 @@ pub mod aws;
 pub mod local;
 pub mod mail_from;
 pub mod poll;
+pub mod recipient;
 pub mod reminders;
 pub mod sender;
 #[cfg(feature = "smtp")]
@@ -15,4 +16,4 @@ pub mod smtp;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use sender::{Delivered, RetryPolicy, Sender, Transports};
+pub use sender::{DEFAULT_SMS_PER_HOUR, Delivered, RetryPolicy, Sender, Transports, sms_per_hour_setting};

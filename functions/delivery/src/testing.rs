@@ -31,8 +31,21 @@ fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// What the sink answers to `RCPT TO` for one address.
+const RCPT_RULES: &str = "rcpt-rules.json";
+
 impl SmtpSink {
+    /// A sink that speaks SMTPUTF8, as most servers do.
     pub fn start() -> Result<Self, String> {
+        Self::start_with(true)
+    }
+
+    /// A sink that does not offer SMTPUTF8: it cannot take an address whose local part is not ASCII.
+    pub fn start_without_smtputf8() -> Result<Self, String> {
+        Self::start_with(false)
+    }
+
+    fn start_with(smtputf8: bool) -> Result<Self, String> {
         let venv = std::env::var(VENV_VARIABLE).map_err(|_| {
             format!("{VENV_VARIABLE} is not set: run through tests/run, which installs aiosmtpd")
         })?;
@@ -46,6 +59,7 @@ impl SmtpSink {
             .arg(repository_root().join("tests/lib/smtp_sink.py"))
             .arg(port.to_string())
             .arg(dir.path())
+            .args((!smtputf8).then_some("--no-smtputf8"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -75,6 +89,41 @@ impl SmtpSink {
     /// Stops refusing.
     pub fn accept_again(&self) {
         let _ = std::fs::remove_file(self.dir.path().join("fail-next"));
+    }
+
+    /// `RCPT TO:<address>` is answered `reply` (such as `550 5.1.1 mailbox unavailable`) from now
+    /// on, or the next `times` times only.
+    pub fn refuse_recipient(&self, address: &str, reply: &str, times: Option<u32>) {
+        let path = self.dir.path().join(RCPT_RULES);
+        let mut rules: serde_json::Map<String, serde_json::Value> = std::fs::read(&path)
+            .ok()
+            .and_then(|json| serde_json::from_slice(&json).ok())
+            .unwrap_or_default();
+        rules.insert(
+            address.to_owned(),
+            serde_json::json!({ "reply": reply, "times": times }),
+        );
+        let temporary = self.dir.path().join(format!(".{RCPT_RULES}.tmp"));
+        std::fs::write(&temporary, serde_json::Value::Object(rules).to_string())
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .expect("the sink's folder is writable");
+    }
+
+    /// Greylisting: `RCPT TO:<address>` is answered `450 4.2.0` the next `times` times, then taken.
+    pub fn greylist(&self, address: &str, times: u32) {
+        self.refuse_recipient(address, "450 4.2.0 greylisted, try again later", Some(times));
+    }
+
+    /// The reply codes the sink gave to `RCPT TO:<address>`, in order.
+    pub fn rcpt_replies(&self, address: &str) -> Vec<u16> {
+        std::fs::read_to_string(self.dir.path().join("rcpt.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let (code, to) = line.split_once(' ')?;
+                (to == address).then(|| code.parse().ok())?
+            })
+            .collect()
     }
 
     /// Every message accepted so far, in the order received.
@@ -118,11 +167,12 @@ impl Drop for SmtpSink {
     }
 }
 
-/// The code of the first `{public_url}{prefix}` link in the outbox's pending messages of `kind`.
+/// The code of the first `{public_url}{prefix}` link in the outbox's pending messages of `kind`,
+/// due or not.
 pub async fn link_code(app: &prenota_usecases::App, kind: MessageKind, prefix: &str) -> String {
     let entries = app
         .store
-        .pending_messages(100)
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .expect("the outbox is readable");
     let link = format!("{}{prefix}", app.context.settings.public_url);
@@ -149,14 +199,14 @@ pub async fn link_code(app: &prenota_usecases::App, kind: MessageKind, prefix: &
     );
 }
 
-/// The pending outbox messages of `kind`.
+/// The pending outbox messages of `kind`, due or not.
 pub async fn pending_of_kind(
     app: &prenota_usecases::App,
     kind: MessageKind,
 ) -> Vec<prenota_store::OutboxEntry> {
     let pending = app
         .store
-        .pending_messages(100)
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .expect("the outbox is readable");
     pending

@@ -15,7 +15,7 @@ use prenota_delivery::{Delivered, Sender};
 use prenota_notify::sms::segments;
 use prenota_notify::{Message, Sms};
 use prenota_store::{MessageChannel, MessageKind};
-use support::{app, book, book_on, email, queue, quick_sender, start};
+use support::{app, book, book_on, email, queue, queue_email, quick_sender, start};
 
 fn sender(app: Arc<prenota_usecases::App>, email: SesTransport, sms: SnsTransport, tries: u32) -> Sender {
     quick_sender(app, Arc::new(email), Arc::new(sms), tries)
@@ -91,6 +91,36 @@ async fn an_address_ses_refuses_is_a_permanent_failure() {
     assert!(reason.contains("MessageRejected"), "{reason}");
 }
 
+/// SES takes ASCII addresses only: an internationalised domain goes as punycode, a non-ASCII
+/// local part (no SMTPUTF8 at SES) fails at once, without a try.
+#[tokio::test]
+async fn ses_gets_punycode_domains_and_refuses_non_ascii_local_parts_at_once() {
+    let app = app(Arc::new(ManualClock::new(start()))).await;
+    let sender = sender(
+        Arc::clone(&app),
+        ses(&moto::endpoint()).await,
+        sns(&moto::endpoint()),
+        3,
+    );
+    let run = moto::run_tag();
+    let idn = queue_email(&app, &format!("anna.{run}@exämple.it")).await;
+    let Delivered::Sent(ses_id) = sender.deliver(&idn).await.unwrap() else {
+        panic!("SES takes the punycode domain")
+    };
+    let data = moto::data().await;
+    let raw = raw_email(&data, &ses_id).expect("moto keeps the raw e-mail");
+    assert!(
+        raw.contains(&format!("To: anna.{run}@xn--exmple-cua.it")),
+        "{raw}"
+    );
+
+    let unicode_local = queue_email(&app, &format!("ü{run}@exämple.it")).await;
+    let Delivered::Failed(reason) = sender.deliver(&unicode_local).await.unwrap() else {
+        panic!("refused for good")
+    };
+    assert!(reason.contains("SMTPUTF8"), "{reason}");
+}
+
 /// The network to SES and SNS is cut while 20 citizens book, by e-mail and by SMS: every booking
 /// is made, nothing is lost while it is down, and once it is back every message leaves once.
 #[tokio::test]
@@ -129,7 +159,11 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
         };
         holds.push(book(&app, &contact, &format!("Persona {}", char::from(b'A' + n))).await);
     }
-    let pending = app.store.pending_messages(100).await.unwrap();
+    let pending = app
+        .store
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 20, "one confirmation request per booking");
     for entry in &pending {
         let delivered = sender.deliver(&entry.message.id).await.unwrap();
@@ -145,7 +179,11 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
         }
     }
     assert_eq!(
-        app.store.pending_messages(100).await.unwrap().len(),
+        app.store
+            .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await
+            .unwrap()
+            .len(),
         20,
         "nothing lost while down"
     );
@@ -163,7 +201,13 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
             Delivered::AlreadyDone
         );
     }
-    assert!(app.store.pending_messages(100).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let data = moto::data().await;
     for (channel, provider_id) in &provider_ids {

@@ -29,7 +29,12 @@ fn sender(app: &Arc<App>, store: &SqliteStore) -> Sender {
 
 async fn deliver_all(app: &Arc<App>, store: &SqliteStore) {
     let sender = sender(app, store);
-    for entry in app.store.pending_messages(100).await.unwrap() {
+    for entry in app
+        .store
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap()
+    {
         assert!(matches!(
             sender.deliver(&entry.message.id).await.unwrap(),
             Delivered::Sent(_)

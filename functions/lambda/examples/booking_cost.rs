@@ -66,6 +66,7 @@ async fn main() {
                 hmac: HmacKey::generate().unwrap(),
                 checkin: CheckinKey::generate().unwrap(),
             },
+            pressure: Default::default(),
         },
     };
 
@@ -120,7 +121,10 @@ async fn main() {
     .await;
     step("POST details", before, status);
 
-    let pending = store.pending_messages(10).await.unwrap();
+    let pending = store
+        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     let message: Message = serde_json::from_str(&pending[0].message.payload).unwrap();
     let confirm = link(&message, "/c/");
 
@@ -132,7 +136,10 @@ async fn main() {
     let (status, _) = call(&app, "POST", &confirm, None).await;
     step("POST /c/{code} (confirm)", before, status);
 
-    let pending = store.pending_messages(10).await.unwrap();
+    let pending = store
+        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     let confirmed = pending
         .iter()
         .find(|e| e.message.kind == prenota_store::MessageKind::BookingConfirmed)

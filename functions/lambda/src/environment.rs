@@ -204,6 +204,7 @@ pub async fn app_from(
             clock: Arc::new(SystemClock),
             settings,
             secrets,
+            pressure: Default::default(),
         },
     })
 }

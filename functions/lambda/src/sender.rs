@@ -149,15 +149,16 @@ pub async fn run() -> Result<(), lambda_http::Error> {
     crate::init_tracing();
     let config = crate::aws_config().await;
     let transports = transports_from(&config).map_err(|error| crate::start_up_failed("sender", error))?;
+    let sms_per_hour = prenota_delivery::sms_per_hour_setting(var)
+        .map_err(|error| crate::start_up_failed("sender", anyhow::anyhow!(error)))?;
     let build_app = crate::app_builder(config);
     let sender = crate::start("sender", move || {
         let (app, transports) = (build_app(), transports.clone());
         async move {
-            anyhow::Ok(Sender::new(
-                Arc::new(app.await?),
-                transports,
-                RetryPolicy::default(),
-            ))
+            anyhow::Ok(
+                Sender::new(Arc::new(app.await?), transports, RetryPolicy::default())
+                    .with_sms_per_hour(sms_per_hour),
+            )
         }
     })
     .await?;

@@ -173,7 +173,13 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
             );
         }
     }
-    assert!(app.store.pending_messages(10).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Cerca servizio, scegli sede, scegli orario.
     let services = invoke(&app, "services", "", 200).await.json();
@@ -232,6 +238,15 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     invoke(&app, "details", &hold_id, 410).await;
     served.insert("hold-release");
 
+    // The challenge a browser solves when the service is under pressure.
+    let challenge = invoke(&app, "hold-challenge", "", 200).await.json();
+    assert_eq!(challenge["algorithm"], "SHA-256", "{challenge}");
+    assert!(
+        challenge["salt"].as_str().unwrap().contains("expires="),
+        "{challenge}"
+    );
+    served.insert("hold-challenge");
+
     // Details: the booking waits for confirmation; the e-mail carries the link.
     let hold = invoke(&app, "hold", "", 201).await.json();
     let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
@@ -266,7 +281,7 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     let page_code = link_code(&app, BOOKING_CONFIRMED, "/p/").await;
     let confirmations = app
         .store
-        .pending_messages(100)
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .unwrap()
         .into_iter()

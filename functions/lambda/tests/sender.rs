@@ -66,7 +66,11 @@ async fn confirmation_request(app: &App, contact: &str) -> MessageId {
             .status(),
         202
     );
-    let pending = app.store.pending_messages(10).await.unwrap();
+    let pending = app
+        .store
+        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     pending[0].message.id.clone()
 }

@@ -5,11 +5,14 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::Catalogue;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
+use prenota_core::quota::QuotaExceeded;
 use prenota_notify::message::Message;
 use prenota_notify::{BookingFacts, compose, sms};
 
 /// The longest link a message carries: the public host of Bergamo plus a 22-character code.
 const LINK: &str = "https://prenota.comune.bergamo.it/p/AbCdEfGhIjKlMnOpQrStUv";
+/// "Le mie prenotazioni" in English, the longer of the two.
+const MY_BOOKINGS: &str = "https://prenota.comune.bergamo.it/?view=my-bookings&lang=en";
 
 #[test]
 fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
@@ -58,6 +61,8 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 compose::booking_confirmed(&facts, &contact, LINK, "PRN1.x.y"),
                 compose::cancellation_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::reminder(&facts, &contact, LINK),
+                compose::quota_notice(&facts, &contact, QuotaExceeded::Active, 3, MY_BOOKINGS),
+                compose::quota_notice(&facts, &contact, QuotaExceeded::ServiceDay, 3, MY_BOOKINGS),
             ];
             for message in messages {
                 let Message::Sms(sms) = message else {
@@ -76,5 +81,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 4);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 6);
 }

@@ -34,7 +34,9 @@ mod stored;
 pub mod testing;
 
 pub use availability::Availability;
-pub use outbox::{Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage};
+pub use outbox::{
+    Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage, RetryLater, SmsCount,
+};
 pub(crate) use stored::{from_millis, millis, stored_feedback};
 
 /// Active seats per start time of one offering's day. Shared, not copied: the SQLite store hands
@@ -177,8 +179,10 @@ pub trait BookingStore: Send + Sync {
     /// The booking a booking-page link points to.
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
-    /// Another booking-page link for a booking, for the "my bookings" list: the store keeps
-    /// only hashes, so a list sent later needs links of its own.
+    /// Another booking-page link for a booking, for the "my bookings" list and the reminder: the
+    /// store keeps only hashes, so a link sent later needs a code of its own. Issuing the same code
+    /// again for the same booking changes nothing (the code of a reissued link is derived from the
+    /// booking, so that sending it again adds nothing).
     async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()>;
 
     /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
@@ -204,8 +208,10 @@ pub trait OutboxStore: Send + Sync {
     /// already queued under the same id is kept as it is.
     async fn enqueue(&self, message: &OutboxMessage) -> StoreResult<()>;
 
-    /// Messages not yet sent nor failed, oldest first.
-    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>>;
+    /// Messages not yet sent nor failed that are due at `now` (`next_attempt_at <= now`: a new
+    /// message is due when queued), soonest due first, at most `limit`.
+    /// [`DateTime::<Utc>::MAX_UTC`] asks for every pending message, due or not.
+    async fn pending_messages(&self, limit: usize, now: DateTime<Utc>) -> StoreResult<Vec<OutboxEntry>>;
 
     /// One message, whatever its delivery state.
     async fn message(&self, id: &MessageId) -> StoreResult<OutboxEntry>;
@@ -219,6 +225,18 @@ pub trait OutboxStore: Send + Sync {
         detail: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+
+    /// A pending message failed for now: records its attempts, its next attempt (it is not due
+    /// before) and the reason. A message no longer pending is left as it is, without error.
+    async fn retry_later(&self, id: &MessageId, retry: &RetryLater) -> StoreResult<()>;
+
+    /// Counts one more SMS in the hour that starts at `hour`, unless `cap` are already counted
+    /// there: the service-wide hourly cap, exact however many senders count at once, and kept
+    /// across restarts.
+    async fn count_sms(&self, hour: DateTime<Utc>, cap: u32) -> StoreResult<SmsCount>;
+
+    /// Takes back an SMS that [`OutboxStore::count_sms`] counted in `hour` but that did not leave.
+    async fn uncount_sms(&self, hour: DateTime<Utc>) -> StoreResult<()>;
 }
 
 /// How long a rating stays: a year of statistics. The reason is free text a citizen may have
@@ -248,10 +266,56 @@ pub(crate) fn feedback_kept(day: NaiveDate, now: DateTime<Utc>) -> bool {
     day + FEEDBACK_KEEP > now.date_naive()
 }
 
-/// Everything the wizard needs from one store.
-pub trait Store: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore {}
+/// Messages to a contact that no booking of theirs causes — a "my bookings" list, a notice that a
+/// quota stopped a booking — are counted per contact and hour, so that nobody can make the service
+/// flood a stranger's inbox or phone (at most a few a hour, however many requests ask).
+#[async_trait]
+pub trait ContactMessages: Send + Sync {
+    /// Counts one such message to `contact` in the hour of `now` and says whether it may go:
+    /// false once `per_hour` have been counted in that hour. Atomic under races.
+    async fn count_contact_message(
+        &self,
+        contact: &ContactKey,
+        per_hour: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
 
-impl<T: CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore> Store for T {}
+/// Proofs of work (the hold step's challenge under pressure) are good once: a solved challenge
+/// is spent when used, so that one solution cannot be replayed for a thousand holds.
+#[async_trait]
+pub trait OneTimeProofs: Send + Sync {
+    /// Spends `proof` (the hash of a solved challenge), which stays spent until `until` (when the
+    /// challenge itself expires); false when it was spent already. Atomic under races.
+    async fn spend_proof(
+        &self,
+        proof: &TokenHash,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
+
+/// The hour of `now` as counted by [`ContactMessages`]: whole hours since the epoch.
+pub(crate) fn contact_message_hour(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(3600)
+}
+
+/// Everything the wizard needs from one store.
+pub trait Store:
+    CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore + ContactMessages + OneTimeProofs
+{
+}
+
+impl<T> Store for T where
+    T: CatalogueStore
+        + SeatStore
+        + BookingStore
+        + OutboxStore
+        + FeedbackStore
+        + ContactMessages
+        + OneTimeProofs
+{
+}
 
 /// What the store says when the database cannot be reached or refuses a request.
 pub(crate) fn unavailable(error: impl std::fmt::Display) -> StoreError {

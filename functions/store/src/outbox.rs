@@ -25,6 +25,8 @@ stored_names! {
         ReminderCancel = "reminder-cancel",
         /// The reminder itself, the day before the appointment.
         Reminder = "reminder",
+        /// A booking a quota stopped at the details step, told on the contact's own channel.
+        QuotaNotice = "quota-notice",
     }
 }
 
@@ -113,8 +115,34 @@ stored_names! {
 pub struct OutboxEntry {
     pub message: OutboxMessage,
     pub delivery: Delivery,
-    /// The provider's message id once sent, or why it failed.
+    /// The provider's message id once sent, or why it failed; while pending, why the last
+    /// delivery failed for now.
     pub detail: Option<String>,
+    /// Deliveries that failed for now (0 for a message never tried): the backoff's exponent.
+    pub attempts: u32,
+    /// When the message is next due: when it was queued, then after each temporary failure the
+    /// time the sender chose ([`crate::OutboxStore::retry_later`]).
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+/// A temporary failure as the outbox records it: the message stays pending until `next_attempt_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryLater {
+    /// Deliveries that failed for now, this one included (an SMS held back by the hourly cap did
+    /// not fail: it keeps its count).
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// Why: the last error, kept in the entry's `detail`.
+    pub reason: String,
+}
+
+/// What counting one more SMS in an hour answered ([`crate::OutboxStore::count_sms`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsCount {
+    /// Counted: the SMS may leave; the hour's count with it.
+    Counted(u32),
+    /// The hour already counts this many, the cap or more: nothing was counted.
+    CapReached(u32),
 }
 
 #[cfg(test)]
@@ -135,6 +163,7 @@ mod tests {
                 "reminder-schedule",
                 "reminder-cancel",
                 "reminder",
+                "quota-notice",
             ]
         );
         for kind in MessageKind::ALL {

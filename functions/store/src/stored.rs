@@ -82,8 +82,8 @@ pub(crate) fn stored_booking(
 pub(crate) fn stored_person(fields: &impl Fields) -> StoreResult<Person> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("person {what}"));
     Ok(Person {
-        name: PersonName::parse(fields.text("name")?).map_err(|_| corrupt("name"))?,
-        surname: PersonName::parse(fields.text("surname")?).map_err(|_| corrupt("surname"))?,
+        name: PersonName::from_stored(fields.text("name")?).map_err(|_| corrupt("name"))?,
+        surname: PersonName::from_stored(fields.text("surname")?).map_err(|_| corrupt("surname"))?,
         contact: Contact::parse(fields.text("contact")?).map_err(|_| corrupt("contact"))?,
         details: fields
             .optional_text("details")?
@@ -96,10 +96,13 @@ pub(crate) fn stored_person(fields: &impl Fields) -> StoreResult<Person> {
 }
 
 /// An outbox message and its delivery, read back. The recipient and payload are empty once
-/// erased (DynamoDB removes them).
+/// erased (DynamoDB removes them). Items and rows from before messages had their own next
+/// attempt have neither `attempts` nor `next_attempt_at`: never tried, due since queued.
 pub(crate) fn stored_entry(fields: &impl Fields) -> StoreResult<OutboxEntry> {
     let (kind, channel) = (fields.text("kind")?, fields.text("channel")?);
     let delivery = fields.text("delivery")?;
+    let created_at = from_millis(fields.number("created_at")?)?;
+    let attempts = fields.optional_number("attempts")?.unwrap_or(0);
     Ok(OutboxEntry {
         message: OutboxMessage {
             id: MessageId::new(fields.text("id")?),
@@ -107,10 +110,16 @@ pub(crate) fn stored_entry(fields: &impl Fields) -> StoreResult<OutboxEntry> {
             channel: MessageChannel::parse(channel).ok_or_else(|| corrupt("message channel", channel))?,
             recipient: fields.optional_text("recipient")?.unwrap_or_default().to_owned(),
             payload: fields.optional_text("payload")?.unwrap_or_default().to_owned(),
-            created_at: from_millis(fields.number("created_at")?)?,
+            created_at,
         },
         delivery: Delivery::parse(delivery).ok_or_else(|| corrupt("delivery", delivery))?,
         detail: fields.optional_text("detail")?.map(str::to_owned),
+        attempts: u32::try_from(attempts).map_err(|_| corrupt("attempts", &attempts.to_string()))?,
+        // Written before messages had their own next attempt: due since it was queued.
+        next_attempt_at: match fields.optional_number("next_attempt_at")? {
+            Some(next) => from_millis(next)?,
+            None => created_at,
+        },
     })
 }
 

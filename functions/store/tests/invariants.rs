@@ -524,7 +524,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     let (confirm, mut details) = details_request(hold.hash(), "outbox@esempio.it", now());
     details.messages = vec![message(MessageKind::ConfirmationRequest)];
     store.submit_details(&details, now()).await.unwrap();
-    let pending = store.pending_messages(100).await.unwrap();
+    let pending = store.pending_messages(100, now()).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].message, details.messages[0]);
     assert_eq!(pending[0].delivery, Delivery::Pending);
@@ -585,7 +585,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
         (Delivery::Sent, Some("provider-1"))
     );
     let pending: Vec<MessageId> = store
-        .pending_messages(100)
+        .pending_messages(100, now())
         .await
         .unwrap()
         .into_iter()
@@ -617,7 +617,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     };
     store.enqueue(&retried).await.unwrap();
     assert_eq!(store.message(&list.id).await.unwrap().message, list);
-    assert_eq!(store.pending_messages(100).await.unwrap().len(), 3);
+    assert_eq!(store.pending_messages(100, now()).await.unwrap().len(), 3);
 }
 
 async fn a_booking_can_have_more_page_links<S: Store + 'static>(store: Arc<S>) {
@@ -717,6 +717,117 @@ async fn ratings_are_kept_anonymous_for_a_year_then_gone<S: Store + 'static>(sto
     assert!(store.feedback_of_day(day, a_year_on).await.unwrap().is_empty());
 }
 
+/// Each message has its own next attempt: the due ones come soonest due first, a message put
+/// off after a temporary failure waits for its time and holds back none of the others.
+async fn pending_messages_come_due_first_and_each_waits_for_its_next_attempt<S: Store + 'static>(
+    store: Arc<S>,
+) {
+    use prenota_store::{Delivery, OutboxMessage, RetryLater};
+    let second = Duration::seconds(1);
+    let queued_at = |at| OutboxMessage {
+        created_at: at,
+        ..message(MessageKind::ConfirmationRequest)
+    };
+    let (greylisted, next, later) = (
+        queued_at(now()),
+        queued_at(now() + second),
+        queued_at(now() + second * 2),
+    );
+    for queued in [&later, &greylisted, &next] {
+        store.enqueue(queued).await.unwrap();
+    }
+    let due = |at, limit| {
+        let store = Arc::clone(&store);
+        async move {
+            let entries = store.pending_messages(limit, at).await.unwrap();
+            entries
+                .into_iter()
+                .map(|entry| entry.message.id)
+                .collect::<Vec<MessageId>>()
+        }
+    };
+    let ids = |messages: &[&OutboxMessage]| messages.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+    // A new message is due when queued, never tried.
+    assert_eq!(due(now(), 100).await, ids(&[&greylisted]));
+    assert_eq!(
+        due(now() + second * 2, 100).await,
+        ids(&[&greylisted, &next, &later])
+    );
+    let fresh = store.message(&greylisted.id).await.unwrap();
+    assert_eq!(
+        (fresh.attempts, fresh.next_attempt_at),
+        (0, greylisted.created_at)
+    );
+
+    // The first fails for now: put off by 10 s, the others are due before it.
+    let retry = RetryLater {
+        attempts: 1,
+        next_attempt_at: now() + second * 10,
+        reason: "450 4.2.0 greylisted".to_owned(),
+    };
+    store.retry_later(&greylisted.id, &retry).await.unwrap();
+    let put_off = store.message(&greylisted.id).await.unwrap();
+    assert_eq!(put_off.delivery, Delivery::Pending);
+    assert_eq!(put_off.attempts, 1);
+    assert_eq!(put_off.next_attempt_at, now() + second * 10);
+    assert_eq!(put_off.detail.as_deref(), Some("450 4.2.0 greylisted"));
+    assert_eq!(put_off.message, greylisted);
+    assert_eq!(due(now() + second * 2, 100).await, ids(&[&next, &later]));
+    assert_eq!(due(now() + second * 2, 1).await, ids(&[&next]));
+    let just_before = now() + second * 10 - Duration::milliseconds(1);
+    assert_eq!(due(just_before, 100).await, ids(&[&next, &later]));
+    assert_eq!(
+        due(now() + second * 10, 100).await,
+        ids(&[&next, &later, &greylisted])
+    );
+    // Every pending message, due or not.
+    assert_eq!(due(chrono::DateTime::<Utc>::MAX_UTC, 100).await.len(), 3);
+
+    // Sent, a message is no longer pending, and a late "retry later" leaves it so.
+    store
+        .mark_delivery(&next.id, Delivery::Sent, "smtp 250", now() + second * 2)
+        .await
+        .unwrap();
+    store.retry_later(&next.id, &retry).await.unwrap();
+    let sent = store.message(&next.id).await.unwrap();
+    assert_eq!(
+        (sent.delivery, sent.detail.as_deref()),
+        (Delivery::Sent, Some("smtp 250"))
+    );
+    assert_eq!(due(now() + second * 10, 100).await, ids(&[&later, &greylisted]));
+}
+
+/// The SMS of an hour are counted up to the cap, exactly, however many senders count at once;
+/// another hour counts afresh; an SMS that did not leave is given back.
+async fn sms_are_counted_per_hour_up_to_the_cap<S: Store + 'static>(store: Arc<S>) {
+    use prenota_store::SmsCount;
+    let hour = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+    let next_hour = hour + Duration::hours(1);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let store = Arc::clone(&store);
+        tasks.spawn(async move { store.count_sms(hour, 5).await.unwrap() });
+    }
+    let mut counted = Vec::new();
+    while let Some(count) = tasks.join_next().await {
+        match count.unwrap() {
+            SmsCount::Counted(n) => counted.push(n),
+            SmsCount::CapReached(n) => assert_eq!(n, 5),
+        }
+    }
+    counted.sort_unstable();
+    assert_eq!(counted, [1, 2, 3, 4, 5], "five counted, once each");
+    assert_eq!(store.count_sms(hour, 5).await.unwrap(), SmsCount::CapReached(5));
+    assert_eq!(store.count_sms(next_hour, 5).await.unwrap(), SmsCount::Counted(1));
+    store.uncount_sms(hour).await.unwrap();
+    assert_eq!(store.count_sms(hour, 5).await.unwrap(), SmsCount::Counted(5));
+    // A cap of 0 lets none through; taking back what was never counted changes nothing.
+    let quiet = next_hour + Duration::hours(1);
+    assert_eq!(store.count_sms(quiet, 0).await.unwrap(), SmsCount::CapReached(0));
+    store.uncount_sms(quiet).await.unwrap();
+    assert_eq!(store.count_sms(quiet, 1).await.unwrap(), SmsCount::Counted(1));
+}
+
 macro_rules! on_every_store {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -761,6 +872,8 @@ on_every_store!(
     a_booking_can_have_more_page_links,
     availability_follows_every_write_at_once,
     ratings_are_kept_anonymous_for_a_year_then_gone,
+    pending_messages_come_due_first_and_each_waits_for_its_next_attempt,
+    sms_are_counted_per_hour_up_to_the_cap,
 );
 
 /// One machine's periodic erasure deletes the rows: afterwards even a read "before" the erasure
@@ -946,4 +1059,124 @@ async fn dynamodb_refuses_unknown_stored_names() {
             }
         }
     }
+}
+
+/// A SQLite file from before messages had their own next attempt opens: the outbox gains its
+/// columns, each pending message due since it was queued, and is read and put off as any other.
+#[tokio::test]
+async fn sqlite_opens_a_file_whose_outbox_has_no_next_attempt() {
+    use prenota_store::{Delivery, OutboxStore, RetryLater};
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("prenota.sqlite3");
+    let queued = message(MessageKind::ConfirmationRequest);
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "CREATE TABLE outbox (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+                payload TEXT NOT NULL, created_at INTEGER NOT NULL,
+                delivery TEXT NOT NULL DEFAULT 'pending' CHECK (delivery IN ('pending', 'sent', 'failed')),
+                detail TEXT, delivered_at INTEGER
+            );
+            CREATE INDEX outbox_pending ON outbox (created_at) WHERE delivery = 'pending';",
+        )
+        .unwrap();
+        raw.execute(
+            "INSERT INTO outbox (id, kind, channel, recipient, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                queued.id.as_str(),
+                queued.kind.as_str(),
+                queued.channel.as_str(),
+                queued.recipient,
+                queued.payload,
+                queued.created_at.timestamp_millis()
+            ],
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        // Opened twice: the second time finds the columns there.
+        let store = prenota_store::sqlite::SqliteStore::open(&path).unwrap();
+        let entry = store.message(&queued.id).await.unwrap();
+        assert_eq!(entry.message, queued);
+        assert_eq!((entry.delivery, entry.attempts), (Delivery::Pending, 0));
+        assert_eq!(entry.next_attempt_at, queued.created_at);
+        assert_eq!(store.pending_messages(10, now()).await.unwrap().len(), 1);
+    }
+    let store = prenota_store::sqlite::SqliteStore::open(&path).unwrap();
+    let retry = RetryLater {
+        attempts: 1,
+        next_attempt_at: now() + Duration::minutes(1),
+        reason: "451 4.3.0 try again later".to_owned(),
+    };
+    store.retry_later(&queued.id, &retry).await.unwrap();
+    assert!(store.pending_messages(10, now()).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .pending_messages(10, retry.next_attempt_at)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A DynamoDB outbox item written before messages had their own next attempt (no
+/// `next_attempt_at`, `gsi1sk = created_at#id`) is due since it was queued, in due order.
+#[tokio::test]
+async fn dynamodb_reads_outbox_items_written_before_next_attempts() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use prenota_store::{OutboxMessage, OutboxStore};
+    let store = dynamo_store().await;
+    let (old, new) = (
+        message(MessageKind::Cancellation),
+        OutboxMessage {
+            created_at: now() + Duration::seconds(1),
+            ..message(MessageKind::Cancellation)
+        },
+    );
+    store.enqueue(&new).await.unwrap();
+    // The item as the version before wrote it.
+    let created = old.created_at.timestamp_millis();
+    let text = |value: &str| AttributeValue::S(value.to_owned());
+    let item = [
+        ("pk", text(&format!("OUTBOX#{}", old.id))),
+        ("sk", text("OUTBOX")),
+        ("id", text(old.id.as_str())),
+        ("kind", text(old.kind.as_str())),
+        ("channel", text(old.channel.as_str())),
+        ("recipient", text(&old.recipient)),
+        ("payload", text(&old.payload)),
+        ("created_at", AttributeValue::N(created.to_string())),
+        ("delivery", text("pending")),
+        ("gsi1pk", text("OUTBOX#PENDING")),
+        ("gsi1sk", text(&format!("{created:015}#{}", old.id))),
+        (
+            "ttl",
+            AttributeValue::N((old.created_at + Duration::days(30)).timestamp().to_string()),
+        ),
+    ];
+    store
+        .client()
+        .put_item()
+        .table_name(store.table_name())
+        .set_item(Some(
+            item.into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let entry = store.message(&old.id).await.unwrap();
+    assert_eq!((entry.attempts, entry.next_attempt_at), (0, old.created_at));
+    let due: Vec<MessageId> = store
+        .pending_messages(10, now() + Duration::seconds(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.message.id)
+        .collect();
+    assert_eq!(due, [old.id.clone(), new.id.clone()]);
+    assert_eq!(store.pending_messages(10, now()).await.unwrap().len(), 1);
 }

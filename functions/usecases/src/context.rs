@@ -6,6 +6,7 @@ use std::sync::Arc;
 use prenota_core::{Catalogue, Clock};
 use prenota_store::Store;
 
+use crate::pressure::Pressure;
 use crate::settings::{Secrets, Settings};
 
 /// What every use case may read besides the store: the catalogue, the time, the settings and the
@@ -15,6 +16,8 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub secrets: Secrets,
+    /// Holds of the last minute: past a threshold, a hold needs a proof of work.
+    pub pressure: Pressure,
 }
 
 /// A deployment's application: the context and the store its use cases run on. The HTTP adapter,

@@ -1,12 +1,22 @@
 //! "INVIA": the citizen's name, surname, contact and notes turn the hold into a booking that waits
 //! for confirmation, within the contact's quota; the confirmation request (e-mail or SMS with the
 //! `/c/` link) is queued in the same transaction.
+//!
+//! The answer is the same for every valid contact, whatever it has booked: when a quota stops the
+//! booking, the hold is given back and the citizen learns why on their own channel (within the
+//! contact's hourly allowance of such messages), never on the screen, which a stranger may be
+//! looking at to find out what a contact has booked.
 
 use chrono::{DateTime, Utc};
+use prenota_core::catalogue::Lang;
 use prenota_core::contact::Channel;
+use prenota_core::quota::QuotaExceeded;
 use prenota_core::{Token, TokenHash};
 use prenota_notify::compose;
-use prenota_store::{BookingStore, DetailsRequest, MessageKind, Person};
+use prenota_store::{
+    Booking, BookingStore, ContactMessages, DetailsRequest, MessageKind, OutboxStore, Person, SeatStore,
+    StoreError,
+};
 
 use crate::{Context, StepError, facts, links, outbox};
 
@@ -20,14 +30,17 @@ pub struct Submitted {
     pub confirm_by: DateTime<Utc>,
 }
 
-pub async fn submit(
+pub async fn submit<S>(
     context: &Context,
-    bookings: &dyn BookingStore,
+    store: &S,
     hold: &TokenHash,
     person: Person,
-) -> Result<Submitted, StepError> {
+) -> Result<Submitted, StepError>
+where
+    S: SeatStore + BookingStore + OutboxStore + ContactMessages + ?Sized,
+{
     let now = context.clock.now();
-    let booking = bookings.booking_by_hold(hold, now).await?;
+    let booking = store.booking_by_hold(hold, now).await?;
     let confirm = Token::generate()?;
     let confirm_by = now + context.settings.confirm_ttl;
     let facts = facts::facts(context, &booking, Some(&person), person.lang);
@@ -52,6 +65,60 @@ pub async fn submit(
         messages: vec![outbox::citizen(MessageKind::ConfirmationRequest, message, now)?],
         person,
     };
-    bookings.submit_details(&request, now).await?;
-    Ok(submitted)
+    match store.submit_details(&request, now).await {
+        Ok(_) => Ok(submitted),
+        Err(StoreError::Quota(rule)) => {
+            stopped_by_quota(context, store, &booking, &request, rule).await?;
+            Ok(submitted)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The booking was refused by `rule`: its hold goes back, and the contact is told why, on its own
+/// channel and in the language it booked in.
+async fn stopped_by_quota<S>(
+    context: &Context,
+    store: &S,
+    booking: &Booking,
+    request: &DetailsRequest,
+    rule: QuotaExceeded,
+) -> Result<(), StepError>
+where
+    S: SeatStore + OutboxStore + ContactMessages + ?Sized,
+{
+    let now = context.clock.now();
+    let person = &request.person;
+    store.release(&request.hold, now).await?;
+    let allowed = store
+        .count_contact_message(
+            &request.contact_key,
+            context.settings.messages_per_contact_hour,
+            now,
+        )
+        .await?;
+    if !allowed {
+        tracing::info!(?rule, "a quota notice over the contact's hourly limit: not sent");
+        return Ok(());
+    }
+    let facts = facts::facts(context, booking, Some(person), person.lang);
+    let notice = compose::quota_notice(
+        &facts,
+        &person.contact,
+        rule,
+        context.settings.quota.max_active,
+        &my_bookings_url(context, person.lang),
+    );
+    store
+        .enqueue(&outbox::citizen(MessageKind::QuotaNotice, notice, now)?)
+        .await?;
+    Ok(())
+}
+
+/// "Le mie prenotazioni" on the citizen's site, in `lang`.
+fn my_bookings_url(context: &Context, lang: Lang) -> String {
+    match lang {
+        Lang::It => format!("{}?view=my-bookings", links::home_url(context)),
+        Lang::En => format!("{}?view=my-bookings&lang=en", links::home_url(context)),
+    }
 }

@@ -3,7 +3,6 @@
 //! but the service's.
 
 use prenota_core::lifecycle::TransitionError;
-use prenota_core::quota::QuotaExceeded;
 use prenota_core::token::TokenError;
 use prenota_store::StoreError;
 
@@ -50,8 +49,6 @@ pub enum StepError {
     Released,
     #[error("the details were already sent")]
     AlreadySubmitted,
-    #[error(transparent)]
-    Quota(QuotaExceeded),
     #[error("the slot has no free seat")]
     SlotTaken,
     #[error(transparent)]
@@ -65,7 +62,6 @@ impl From<StoreError> for StepError {
             StoreError::Transition(TransitionError::Expired) => Self::Expired,
             StoreError::Transition(TransitionError::Cancelled) => Self::Released,
             StoreError::Transition(_) => Self::AlreadySubmitted,
-            StoreError::Quota(exceeded) => Self::Quota(exceeded),
             StoreError::SlotTaken => Self::SlotTaken,
             other => Self::Failed(other.into()),
         }

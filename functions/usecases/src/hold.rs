@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::slots::SlotError;
 use prenota_core::{Offering, Token, TokenHash};
-use prenota_store::{HoldRequest, SeatStore, StoreError};
+use prenota_store::{HoldRequest, OneTimeProofs, SeatStore, StoreError};
 
+use crate::challenge::{self, ChallengeError};
 use crate::{Context, Failure, StepError};
 
 /// A held seat: the hold id (given to the citizen's browser, stored only as its hash) and when
@@ -24,6 +25,9 @@ pub enum HoldError {
     /// Every seat of the slot is taken.
     #[error("the slot has no free seat")]
     Taken,
+    /// Under pressure, a hold needs a solved challenge; this one came without, or with a bad one.
+    #[error(transparent)]
+    Challenge(ChallengeError),
     #[error(transparent)]
     Failed(#[from] Failure),
 }
@@ -43,15 +47,28 @@ impl From<prenota_core::token::TokenError> for HoldError {
     }
 }
 
-/// Takes a seat of the slot at `start` on `date` until the hold runs out.
-pub async fn hold(
+/// Takes a seat of the slot at `start` on `date` until the hold runs out. Under pressure (more
+/// holds a minute than the setting's `challenge_above`), only with a `proof`: a solved challenge.
+pub async fn hold<S>(
     context: &Context,
-    seats: &dyn SeatStore,
+    store: &S,
     offering: &Offering,
     date: NaiveDate,
     start: NaiveTime,
-) -> Result<Held, HoldError> {
+    proof: Option<&str>,
+) -> Result<Held, HoldError>
+where
+    S: SeatStore + OneTimeProofs + ?Sized,
+{
     let now = context.clock.now();
+    if context.pressure.count(now, context.settings.challenge_above) {
+        challenge::check(context, store, proof)
+            .await
+            .map_err(|error| match error {
+                ChallengeError::Failed(failure) => HoldError::Failed(failure),
+                refused => HoldError::Challenge(refused),
+            })?;
+    }
     let slot = context.catalogue.bookable_slot(offering, date, start, now)?;
     let hold = Token::generate()?;
     let expires_at = now + context.settings.hold_ttl;
@@ -62,7 +79,7 @@ pub async fn hold(
         capacity: offering.desks,
         expires_at,
     };
-    seats.hold(&request, now).await?;
+    store.hold(&request, now).await?;
     Ok(Held { hold, expires_at })
 }
 

@@ -13,6 +13,7 @@
 pub mod booking_page;
 pub mod browse;
 pub mod cancel;
+pub mod challenge;
 pub mod confirm;
 pub mod context;
 pub mod details;
@@ -23,6 +24,7 @@ pub mod hold;
 pub mod links;
 pub mod my_bookings;
 pub mod outbox;
+pub mod pressure;
 pub mod reminders;
 pub mod settings;
 #[cfg(feature = "testing")]

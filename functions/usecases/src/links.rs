@@ -2,8 +2,8 @@
 //! booking page's code derived from the confirmation code, and the signed check-in token of the
 //! QR code.
 
-use prenota_core::Token;
 use prenota_core::checkin::{CheckinClaims, sign};
+use prenota_core::{BookingId, Token};
 use prenota_store::Booking;
 
 use crate::Context;
@@ -34,6 +34,18 @@ pub fn page_code(context: &Context, confirm: &Token) -> Token {
         .hmac
         .derive_token(BOOKING_PAGE_DERIVATION, confirm)
 }
+
+/// The code of a booking's page sent again, in a "my bookings" list or a reminder: derived from
+/// the booking with the installation's key, so each sending reuses it instead of adding a code.
+pub fn reissued_page_code(context: &Context, booking: &BookingId) -> Token {
+    context
+        .secrets
+        .hmac
+        .derive_token_from(REISSUED_PAGE_DERIVATION, booking.as_str().as_bytes())
+}
+
+/// What the reissued page code is derived for.
+const REISSUED_PAGE_DERIVATION: &str = "booking-page-reissued";
 
 /// What the QR code says: signed, checkable offline at the counter, useless for anything else.
 /// `None` before the details step, which gives the booking its short code.

@@ -3,26 +3,36 @@
 //! contact's own channel; so the answer to the request, and the time it takes, are the same
 //! whoever asks and whatever they have booked.
 
+use std::collections::BTreeMap;
+
 use prenota_core::BookingState;
-use prenota_core::Token;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
-use prenota_notify::compose;
-use prenota_store::{BookingStore, MessageId, MessageKind, OutboxStore, StoreError};
+use prenota_notify::{BookingFacts, Message, compose};
+use prenota_store::{BookingStore, ContactMessages, MessageId, MessageKind, OutboxStore, StoreError};
 
 use crate::outbox::{self, ListRequest};
 use crate::{Context, Failure, facts, links};
 
-/// Queues the request of `contact`, to be answered in `lang`.
-pub async fn request(
-    context: &Context,
-    outbox: &dyn OutboxStore,
-    contact: &Contact,
-    lang: Lang,
-) -> Result<(), Failure> {
-    outbox
-        .enqueue(&outbox::list_request(contact, lang, context.clock.now())?)
-        .await?;
+/// Queues the request of `contact`, to be answered in `lang`, unless the contact was sent as
+/// many such messages this hour as it may be ([`Settings::messages_per_contact_hour`]): then
+/// nothing is queued, and the requester is told exactly the same.
+///
+/// [`Settings::messages_per_contact_hour`]: crate::Settings::messages_per_contact_hour
+pub async fn request<S>(context: &Context, store: &S, contact: &Contact, lang: Lang) -> Result<(), Failure>
+where
+    S: OutboxStore + ContactMessages + ?Sized,
+{
+    let now = context.clock.now();
+    let key = contact.key(&context.secrets.hmac);
+    if !store
+        .count_contact_message(&key, context.settings.messages_per_contact_hour, now)
+        .await?
+    {
+        tracing::info!("a \"my bookings\" request over the contact's hourly limit: nothing sent");
+        return Ok(());
+    }
+    store.enqueue(&outbox::list_request(contact, lang, now)?).await?;
     Ok(())
 }
 
@@ -44,10 +54,13 @@ impl From<Failure> for AnswerError {
     }
 }
 
-/// Answers the request `id`: the contact's confirmed future bookings, each with a fresh link of
-/// its own, queued as one e-mail or as SMS. No bookings, no message: the requester was already
-/// told "if there are bookings". The answer's ids derive from the request's, so a retried request
-/// queues nothing twice. Returns how many messages were queued.
+/// Answers the request `id`: the contact's confirmed future bookings, each with its page's link,
+/// queued as one e-mail or as SMS. The bookings are found by the contact's canonical form
+/// (`victim+x@…` finds `victim@…`'s), so the list goes to the address each booking was made with,
+/// never to the address typed in the request. No bookings, no message: the requester was already
+/// told "if there are bookings". The links reuse each booking's reissued page code, and the
+/// answer's ids derive from the request's, so a retried request queues and stores nothing twice.
+/// Returns how many messages were queued.
 pub async fn answer<S>(
     context: &Context,
     store: &S,
@@ -63,19 +76,29 @@ where
     let bookings = store
         .bookings_of_contact(&contact.key(&context.secrets.hmac), now)
         .await?;
-    let mut listed = Vec::new();
+    // By the address each booking was made with, in a stable order.
+    let mut by_address: BTreeMap<String, (Contact, Vec<(BookingFacts, String)>)> = BTreeMap::new();
     for booking in bookings.iter().filter(|b| b.state == BookingState::Confirmed) {
-        let code = Token::generate().map_err(|e| AnswerError::Unanswerable(e.to_string()))?;
+        let Some(person) = booking.person.as_ref() else {
+            continue;
+        };
+        let code = links::reissued_page_code(context, &booking.id);
         store.issue_page_code(&booking.id, &code.hash()).await?;
-        listed.push((
+        let listed = (
             facts::facts(context, booking, None, lang),
             links::page_url(context, &code),
-        ));
+        );
+        by_address
+            .entry(person.contact.address().to_owned())
+            .or_insert_with(|| (person.contact.clone(), Vec::new()))
+            .1
+            .push(listed);
     }
-    if listed.is_empty() {
-        return Ok(0);
-    }
-    let messages = compose::bookings_list_sms_all(lang, &contact, &listed, &links::home_url(context));
+    let home = links::home_url(context);
+    let messages: Vec<Message> = by_address
+        .values()
+        .flat_map(|(contact, listed)| compose::bookings_list_sms_all(lang, contact, listed, &home))
+        .collect();
     let count = messages.len();
     for (index, message) in messages.into_iter().enumerate() {
         let queued = outbox::citizen_as(

@@ -65,7 +65,8 @@ impl Payload {
             | MessageKind::BookingConfirmed
             | MessageKind::Cancellation
             | MessageKind::BookingsList
-            | MessageKind::Reminder => Self::Citizen(serde_json::from_str(payload).map_err(unreadable)?),
+            | MessageKind::Reminder
+            | MessageKind::QuotaNotice => Self::Citizen(serde_json::from_str(payload).map_err(unreadable)?),
             MessageKind::BookingsListRequest => {
                 Self::ListRequest(serde_json::from_str(payload).map_err(unreadable)?)
             }

@@ -3,7 +3,7 @@
 //! when its time comes (the `reminder` Lambda, or the one-machine timer).
 
 use chrono::{DateTime, Utc};
-use prenota_core::{BookingId, BookingState, Token};
+use prenota_core::{BookingId, BookingState};
 use prenota_notify::compose;
 use prenota_store::{Booking, BookingStore, MessageId, MessageKind, OutboxMessage, OutboxStore, StoreError};
 
@@ -67,8 +67,9 @@ where
     if booking.state != BookingState::Confirmed || booking.starts_at <= now {
         return Ok(Fired::NotNeeded);
     }
-    // The store keeps only hashes of page codes: the reminder's link needs a code of its own.
-    let code = Token::generate()?;
+    // The store keeps only hashes of page codes: the reminder's link needs a code of its own,
+    // the booking's reissued one.
+    let code = links::reissued_page_code(context, &booking.id);
     store.issue_page_code(&booking.id, &code.hash()).await?;
     let facts = facts::facts(context, &booking, None, person.lang);
     let message = compose::reminder(&facts, &person.contact, &links::page_url(context, &code));

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use prenota_core::QuotaPolicy;
 use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::HmacKey;
+use prenota_core::contact::{HmacKey, SmsDestinations};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -17,7 +17,30 @@ pub struct Settings {
     pub quota: QuotaPolicy,
     /// Reminders go out the day before the appointment at this Europe/Rome time.
     pub reminder_time: chrono::NaiveTime,
+    /// Messages a contact may be sent per hour that no booking of theirs causes ("my bookings"
+    /// lists, notices that a quota stopped a booking): however many requests ask.
+    pub messages_per_contact_hour: u32,
+    /// The countries whose mobiles get SMS (`PRENOTA_SMS_COUNTRIES`, calling codes, default `39`):
+    /// every SMS is paid for, and numbers of far or international networks are how SMS pumping
+    /// makes money.
+    pub sms_destinations: SmsDestinations,
+    /// Past this many holds a minute, a hold needs a proof of work (`PRENOTA_CHALLENGE_ABOVE`;
+    /// 0: always; `off`: never).
+    pub challenge_above: u32,
+    /// The largest number a browser may have to try to solve a challenge
+    /// (`PRENOTA_CHALLENGE_WORK`): its mean work is half that many SHA-256 hashes.
+    pub challenge_work: u64,
 }
+
+/// The default of [`Settings::challenge_above`]: a city's busiest minute is a few dozen holds.
+pub const CHALLENGE_ABOVE: u32 = 120;
+/// The default of [`Settings::challenge_work`]: about a third of a second on a cheap phone, a
+/// seventh on a laptop (docs/benchmarks.md, "Proof of work").
+pub const CHALLENGE_WORK: u64 = 15_000;
+
+/// The default of [`Settings::messages_per_contact_hour`]: a citizen who lost the link asks once
+/// or twice; a flood is cut at three.
+pub const MESSAGES_PER_CONTACT_HOUR: u32 = 3;
 
 fn default_reminder_time() -> chrono::NaiveTime {
     chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(chrono::NaiveTime::MIN)
@@ -51,6 +74,21 @@ pub fn duration(
     Duration::from_std(parsed).map_err(|_| SettingsError(format!("{name}={raw:?} is too long")))
 }
 
+/// A whole-number setting, `default` when unset; garbage is an error that names the variable.
+fn whole_number<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, SettingsError> {
+    match lookup(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| SettingsError(format!("{name}={raw:?} is not a whole number"))),
+    }
+}
+
 impl Settings {
     /// The settings of docs/design.md's "Configuration" (`PRENOTA_PUBLIC_URL`, `PRENOTA_HOLD_TTL`,
     /// `PRENOTA_CONFIRM_TTL`, `PRENOTA_RETENTION`, `PRENOTA_REMINDER_TIME`), the same for the
@@ -80,6 +118,26 @@ impl Settings {
                     ))
                 })?,
             },
+            sms_destinations: match lookup("PRENOTA_SMS_COUNTRIES") {
+                None => SmsDestinations::default(),
+                Some(raw) => SmsDestinations::parse(&raw).map_err(|error| {
+                    SettingsError(format!(
+                        "PRENOTA_SMS_COUNTRIES={raw:?}: {error} (calling codes, like 39 or 39,41)"
+                    ))
+                })?,
+            },
+            challenge_above: match lookup("PRENOTA_CHALLENGE_ABOVE").as_deref().map(str::trim) {
+                // For load tests and benchmarks, which hold thousands a second on purpose.
+                Some("off") => u32::MAX,
+                _ => whole_number(&lookup, "PRENOTA_CHALLENGE_ABOVE", CHALLENGE_ABOVE)?,
+            },
+            challenge_work: whole_number(&lookup, "PRENOTA_CHALLENGE_WORK", CHALLENGE_WORK)?
+                .clamp(1_000, 1_000_000),
+            messages_per_contact_hour: whole_number(
+                &lookup,
+                "PRENOTA_MESSAGES_PER_CONTACT_HOUR",
+                MESSAGES_PER_CONTACT_HOUR,
+            )?,
         })
     }
 }
@@ -93,6 +151,10 @@ impl Default for Settings {
             retention: Duration::days(2),
             quota: QuotaPolicy::default(),
             reminder_time: default_reminder_time(),
+            messages_per_contact_hour: MESSAGES_PER_CONTACT_HOUR,
+            sms_destinations: SmsDestinations::default(),
+            challenge_above: CHALLENGE_ABOVE,
+            challenge_work: CHALLENGE_WORK,
         }
     }
 }

@@ -10,6 +10,7 @@ use prenota_core::{Catalogue, Clock};
 use prenota_store::CatalogueStore;
 use prenota_store::sqlite::SqliteStore;
 
+use crate::pressure::Pressure;
 use crate::{App, Context, Secrets, Settings};
 
 /// Bergamo's catalogue, as the city ships it.
@@ -44,7 +45,26 @@ pub async fn sqlite_app(
                 hmac: HmacKey::generate().expect("random bytes"),
                 checkin: CheckinKey::generate().expect("random bytes"),
             },
+            pressure: Pressure::default(),
         },
     };
     (app, store)
+}
+
+/// The solution a browser would send to `challenge` (found by brute force, as the browser does).
+pub fn solve(challenge: &crate::challenge::Challenge) -> String {
+    use base64::Engine as _;
+    let number = altcha_lib_rs::solve_challenge(
+        &challenge.challenge,
+        &challenge.salt,
+        None,
+        Some(challenge.maxnumber),
+        0,
+    )
+    .expect("every issued challenge has a solution");
+    let payload = serde_json::json!({
+        "algorithm": challenge.algorithm, "challenge": challenge.challenge, "number": number,
+        "salt": challenge.salt, "signature": challenge.signature,
+    });
+    base64::engine::general_purpose::STANDARD.encode(payload.to_string())
 }

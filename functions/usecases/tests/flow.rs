@@ -6,7 +6,6 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::{Channel, Contact};
-use prenota_core::quota::QuotaExceeded;
 use prenota_core::slots::SlotError;
 use prenota_core::text::PersonName;
 use prenota_core::{BookingState, ManualClock, OfficeId, ServiceId, Token};
@@ -44,7 +43,11 @@ fn person(contact: &str) -> Person {
 
 /// The code of the `{public_url}{prefix}` link in the pending message of `kind`.
 async fn link(app: &App, kind: MessageKind, prefix: &str) -> Token {
-    let pending = app.store.pending_messages(100).await.unwrap();
+    let pending = app
+        .store
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     let entry = pending
         .iter()
         .rev()
@@ -87,7 +90,7 @@ async fn one_booking_from_the_hold_to_the_cancellation() {
     assert_eq!(day.date, Some(wednesday));
     assert!(day.days.contains(&wednesday));
 
-    let held = hold::hold(context, store, offering, slot.date, slot.start)
+    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
         .await
         .unwrap();
     assert_eq!(held.expires_at, start() + context.settings.hold_ttl);
@@ -115,7 +118,7 @@ async fn one_booking_from_the_hold_to_the_cancellation() {
     );
     let kinds: Vec<MessageKind> = app
         .store
-        .pending_messages(100)
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .unwrap()
         .iter()
@@ -178,29 +181,50 @@ async fn refusals_are_typed() {
             store,
             offering,
             slot.date,
-            chrono::NaiveTime::from_hms_opt(3, 7, 0).unwrap()
+            chrono::NaiveTime::from_hms_opt(3, 7, 0).unwrap(),
+            None
         )
         .await,
         Err(HoldError::Slot(SlotError::NoSuchSlot))
     ));
 
-    // One per service and day for a contact: the second booking of the day is refused, named.
-    let first = hold::hold(context, store, offering, slot.date, slot.start)
+    // One per service and day for a contact: the second booking of the day is not made, its seat
+    // goes back, and the contact is told why on its own channel; the answer is the same.
+    let first = hold::hold(context, store, offering, slot.date, slot.start, None)
         .await
         .unwrap();
-    details::submit(context, store, &first.hold.hash(), person("+393331234567"))
+    let booked = details::submit(context, store, &first.hold.hash(), person("+393331234567"))
         .await
         .unwrap();
-    let second = hold::hold(context, store, offering, slot.date, slot.start)
+    let second = hold::hold(context, store, offering, slot.date, slot.start, None)
         .await
         .unwrap();
-    assert!(matches!(
-        details::submit(context, store, &second.hold.hash(), person("+393331234567")).await,
-        Err(StepError::Quota(QuotaExceeded::ServiceDay))
-    ));
+    let stopped = details::submit(context, store, &second.hold.hash(), person("+393331234567"))
+        .await
+        .unwrap();
+    assert_eq!(stopped, booked, "the screen tells a stranger nothing");
+    assert_eq!(
+        store
+            .booking_by_hold(&second.hold.hash(), start())
+            .await
+            .unwrap()
+            .state,
+        BookingState::Cancelled,
+        "the seat is given back"
+    );
+    let notices = app.store.pending_messages(100, start()).await.unwrap();
+    let notice = notices
+        .iter()
+        .find(|entry| entry.message.kind == MessageKind::QuotaNotice)
+        .expect("the contact is told");
+    assert_eq!(notice.message.recipient, "+393331234567");
+    let Ok(Payload::Citizen(prenota_notify::Message::Sms(sms))) = Payload::read(&notice.message) else {
+        panic!("an SMS");
+    };
+    assert!(sms.text.contains("?view=my-bookings"), "{}", sms.text);
 
     // A hold that ran out.
-    let late = hold::hold(context, store, offering, slot.date, slot.start)
+    let late = hold::hold(context, store, offering, slot.date, slot.start, None)
         .await
         .unwrap();
     clock.set(start() + context.settings.hold_ttl + Duration::seconds(1));
@@ -219,7 +243,11 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
     my_bookings::request(context, store, &contact, Lang::En)
         .await
         .unwrap();
-    let pending = app.store.pending_messages(10).await.unwrap();
+    let pending = app
+        .store
+        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     let request = &pending[0].message;
     let Ok(Payload::ListRequest(asked)) = Payload::read(request) else {
@@ -242,7 +270,7 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
     let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
         .slot
         .clone();
-    let held = hold::hold(context, store, offering, slot.date, slot.start)
+    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
         .await
         .unwrap();
     details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
@@ -264,7 +292,7 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
     );
     let lists = app
         .store
-        .pending_messages(100)
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .unwrap()
         .into_iter()

@@ -43,11 +43,24 @@ pub fn no_content() -> Answer {
 
 /// `problem` as `application/problem+json`, its detail in `lang`.
 pub fn problem(problem: &Problem, lang: Lang) -> Answer {
-    respond(
+    let answer = respond(
         problem.code.status(),
         "application/problem+json",
         problem.body(lang),
-    )
+    );
+    with_retry_after(answer, problem)
+}
+
+/// `answer` with the `Retry-After` of `problem`, when it has one: whole seconds, rounded up ("0"
+/// would invite an immediate retry).
+pub fn with_retry_after(mut answer: Answer, problem: &Problem) -> Answer {
+    if let Some(wait) = problem.retry_after {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    answer
 }
 
 /// An HTML page with the security headers of every page: the code is in the URL, so no referrer;

@@ -10,6 +10,7 @@ use prenota_usecases::App;
 
 use crate::answer::{self, Answer, respond};
 use crate::api::{self, Handled};
+use crate::limits::{Caller, ClientAddr, Kind, Limits};
 use crate::links;
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming, accept_language};
@@ -19,7 +20,7 @@ use crate::routes::{self, Endpoint, Match};
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// A request without HTTP, for tools and tests that drive the application directly (benchmarks,
-/// the Lambda tests): `body`, when given, is sent as JSON.
+/// the Lambda tests): `body`, when given, is sent as JSON; no per-client limit applies.
 pub async fn call(app: &App, method: &str, uri: &str, body: Option<&serde_json::Value>) -> Answer {
     let mut request = Request::builder().method(method).uri(uri);
     let bytes = match body {
@@ -30,14 +31,15 @@ pub async fn call(app: &App, method: &str, uri: &str, body: Option<&serde_json::
         None => Bytes::new(),
     };
     match request.body(bytes) {
-        Ok(request) => handle(app, request).await,
+        Ok(request) => handle(app, &Limits::off(), request).await,
         // Not even a request (a path with spaces, a bad method): the caller's mistake.
         Err(_) => answer::problem(&Problem::new(Code::InvalidQuery), Lang::It),
     }
 }
 
-/// Every request of every route, from any front: API Gateway through `lambda_http`, or axum.
-pub async fn handle(app: &App, request: Request<Bytes>) -> Answer {
+/// Every request of every route, from any front: API Gateway through `lambda_http`, or axum. The
+/// front puts the client's address in the request's extensions ([`ClientAddr`]) for `limits`.
+pub async fn handle(app: &App, limits: &Limits, request: Request<Bytes>) -> Answer {
     let (parts, body) = request.into_parts();
     let query: Vec<(String, String)> = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -66,6 +68,22 @@ pub async fn handle(app: &App, request: Request<Bytes>) -> Answer {
     if body.len() > MAX_BODY_BYTES {
         return answer::problem(&Problem::new(Code::BodyTooLarge), lang);
     }
+    let peer = parts
+        .extensions
+        .get::<ClientAddr>()
+        .map(|ClientAddr(address)| *address);
+    let caller = Caller {
+        limits,
+        client: limits.client(&parts.headers, peer),
+    };
+    if let Err(problem) = limits.admit(caller.client, Kind::of(route.endpoint)) {
+        // The pages behind the links answer a page, the API a problem.
+        return if path.starts_with("/c/") || path.starts_with("/p/") {
+            links::refused(&problem, lang)
+        } else {
+            answer::problem(&problem, lang)
+        };
+    }
     let incoming = Incoming {
         method: &parts.method,
         params,
@@ -74,7 +92,7 @@ pub async fn handle(app: &App, request: Request<Bytes>) -> Answer {
         body: &body,
         lang,
     };
-    dispatch(app, route.endpoint, &incoming).await
+    dispatch(app, route.endpoint, &incoming, &caller).await
 }
 
 /// 405 with the methods the address takes.
@@ -87,19 +105,23 @@ fn wrong_method(allowed: &[Method], lang: Lang) -> Answer {
     answer
 }
 
-async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>) -> Answer {
+async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller: &Caller<'_>) -> Answer {
     let (context, store) = (&app.context, &*app.store);
     let handled = match endpoint {
         Endpoint::Services => api::services(context, incoming),
         Endpoint::Offices => api::offices(context, store, incoming).await,
         Endpoint::Slots => api::slots(context, store, incoming).await,
-        Endpoint::Release => api::release(context, store, incoming).await,
+        Endpoint::Challenge => api::challenge(context),
+        Endpoint::Release => api::release(context, store, caller, incoming).await,
         Endpoint::Hold => {
-            return with_json(incoming, async |body| api::hold(context, store, body).await).await;
+            return with_json(incoming, async |body| {
+                api::hold(context, store, caller, body).await
+            })
+            .await;
         }
         Endpoint::Details => {
             return with_json(incoming, async |body| {
-                api::details(context, store, incoming, body).await
+                api::details(context, store, caller, incoming, body).await
             })
             .await;
         }

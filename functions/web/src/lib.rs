@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod api;
 pub mod dispatch;
+pub mod limits;
 pub mod links;
 pub mod pages;
 pub mod problem;
@@ -16,6 +17,7 @@ pub mod request;
 pub mod routes;
 
 pub use dispatch::{MAX_BODY_BYTES, call, handle};
+pub use limits::{ClientAddr, LimitSettings, Limits};
 
 /// The OpenAPI 3.1 description of every route (checked against the route table by a test).
 pub const OPENAPI: &str = include_str!("../openapi.json");

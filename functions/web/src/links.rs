@@ -12,7 +12,7 @@ use prenota_usecases::confirm::{self, Confirmation};
 use prenota_usecases::facts::facts;
 use prenota_usecases::{Context, LinkError, links};
 
-use crate::answer::{Answer, html, respond};
+use crate::answer::{Answer, html, respond, with_retry_after};
 use crate::pages;
 use crate::problem::Problem;
 use crate::request::Incoming;
@@ -27,6 +27,15 @@ fn page_lang(incoming: &Incoming<'_>, form: &[(String, String)]) -> Lang {
 
 pub fn not_found(lang: Lang) -> Answer {
     html(StatusCode::NOT_FOUND, pages::not_found_page(lang))
+}
+
+/// The page of a request refused by a per-client limit, with its `Retry-After`.
+pub fn refused(problem: &Problem, lang: Lang) -> Answer {
+    let page = html(
+        problem.code.status(),
+        pages::unavailable_page(lang, &problem.detail(lang)),
+    );
+    with_retry_after(page, problem)
 }
 
 /// The page that says why a link leads nowhere.

@@ -43,7 +43,8 @@ pub enum Code {
     TermsNotAccepted,
     InvalidRating,
     InvalidReason,
-    QuotaExceeded,
+    TooManyRequests,
+    ChallengeRequired,
     StoreUnavailable,
     InternalError,
 }
@@ -62,7 +63,8 @@ impl Code {
             | TermsNotAccepted | InvalidRating | InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
             SlotTaken | AlreadySubmitted => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
-            QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
+            TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ChallengeRequired => StatusCode::PRECONDITION_REQUIRED,
             StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -109,7 +111,8 @@ impl Code {
             TermsNotAccepted => t.terms_not_accepted,
             InvalidRating => t.invalid_rating,
             InvalidReason => t.invalid_reason,
-            QuotaExceeded => t.quota_exceeded,
+            TooManyRequests => t.too_many_requests,
+            ChallengeRequired => t.challenge_required,
             StoreUnavailable => t.store_unavailable,
             InternalError => t.internal_error,
         }
@@ -125,6 +128,8 @@ pub struct Problem {
     pub field: Option<&'static str>,
     /// A more precise reason than the code's own text.
     reason: Option<ContactError>,
+    /// When trying again makes sense (`Retry-After`).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl Problem {
@@ -133,6 +138,15 @@ impl Problem {
             code,
             field: None,
             reason: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 `too_many_requests`: come back after `wait`.
+    pub fn too_many_requests(wait: std::time::Duration) -> Self {
+        Self {
+            retry_after: Some(wait),
+            ..Self::new(Code::TooManyRequests)
         }
     }
 
@@ -172,6 +186,7 @@ impl From<ContactError> for Problem {
             code: Code::InvalidContact,
             field: Some("contact"),
             reason: Some(error),
+            retry_after: None,
         }
     }
 }
@@ -218,6 +233,7 @@ impl From<HoldError> for Problem {
             }
             HoldError::Slot(SlotError::Started) => Self::new(Code::SlotStarted),
             HoldError::Taken => Self::new(Code::SlotTaken),
+            HoldError::Challenge(_) => Self::new(Code::ChallengeRequired).field("altcha"),
             HoldError::Failed(failure) => failure.into(),
         }
     }
@@ -230,7 +246,6 @@ impl From<StepError> for Problem {
             StepError::Expired => Code::HoldExpired,
             StepError::Released => Code::HoldReleased,
             StepError::AlreadySubmitted => Code::AlreadySubmitted,
-            StepError::Quota(_) => Code::QuotaExceeded,
             StepError::SlotTaken => Code::SlotTaken,
             StepError::Failed(failure) => return failure.into(),
         })
@@ -255,6 +270,8 @@ fn contact_detail(error: &ContactError, lang: Lang) -> &'static str {
         ContactError::Phone(PhoneError::TooLong) => t.contact_phone_too_long,
         ContactError::Phone(PhoneError::NotMobile) => t.contact_phone_not_mobile,
         ContactError::Phone(PhoneError::BadCountryCode) => t.contact_phone_bad_country_code,
+        ContactError::Phone(PhoneError::NotACountry { .. }) => t.contact_phone_not_a_country,
+        ContactError::Phone(PhoneError::CountryNotServed { .. }) => t.contact_phone_country_not_served,
     }
 }
 
@@ -322,8 +339,10 @@ prenota_core::texts! {
         "Choose a rating from 1 to 5.";
     invalid_reason: "Il motivo può avere al massimo 200 caratteri, senza caratteri di controllo.",
         "The reason may have 200 characters at most, without control characters.";
-    quota_exceeded: "Hai già il numero massimo di prenotazioni attive.",
-        "You already have the most active bookings allowed.";
+    too_many_requests: "Troppe richieste da questo indirizzo di rete: attendi qualche minuto e riprova.",
+        "Too many requests from this network address: please wait a few minutes and try again.";
+    challenge_required: "Il servizio è molto richiesto in questo momento: il browser deve prima svolgere un breve calcolo di verifica. Riprova: avviene da solo, senza nulla da fare.",
+        "The service is very busy right now: your browser must first do a short check calculation. Please try again: it happens by itself, with nothing for you to do.";
     store_unavailable: "Il servizio non è disponibile in questo momento: riprova tra poco.",
         "The service is unavailable right now: please try again shortly.";
     internal_error: "Si è verificato un errore imprevisto.",
@@ -354,10 +373,14 @@ prenota_core::texts! {
         "The number has too few digits.";
     contact_phone_too_long: "Il numero ha troppe cifre.",
         "The number has too many digits.";
-    contact_phone_not_mobile: "È un numero fisso: per ricevere l'SMS serve un cellulare (inizia con 3).",
-        "This is a landline: a mobile number (starting with 3) is needed for the SMS.";
-    contact_phone_bad_country_code: "Il prefisso internazionale non è valido.",
-        "The international prefix is not valid.";
+    contact_phone_not_mobile: "Non è un numero di cellulare: un numero fisso o speciale non riceve SMS. Scrivi un cellulare (in Italia inizia con 3) oppure un indirizzo e-mail.",
+        "This is not a mobile number: a landline or special number cannot receive SMS. Please give a mobile number (in Italy it starts with 3) or an e-mail address.";
+    contact_phone_bad_country_code: "Il prefisso internazionale non è valido: controlla il numero, oppure indica un indirizzo e-mail.",
+        "The international prefix is not valid: please check the number, or give an e-mail address instead.";
+    contact_phone_not_a_country: "Non inviamo SMS a numeri di reti internazionali o satellitari (come +882 o +883): indica un cellulare oppure un indirizzo e-mail.",
+        "We do not send SMS to international or satellite network numbers (such as +882 or +883): please give a mobile number or an e-mail address.";
+    contact_phone_country_not_served: "Ci dispiace, non inviamo SMS ai numeri di questo paese: puoi indicare un indirizzo e-mail al suo posto.",
+        "We are sorry, we do not send SMS to numbers of this country: you can give an e-mail address instead.";
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ pub enum Endpoint {
     Offices,
     Slots,
     Hold,
+    /// A proof-of-work challenge, for the holds asked under pressure.
+    Challenge,
     Release,
     Details,
     ConfirmPage,
@@ -64,6 +66,12 @@ pub const ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/holds",
         endpoint: Endpoint::Hold,
+        function: "hold",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/challenge",
+        endpoint: Endpoint::Challenge,
         function: "hold",
     },
     Route {

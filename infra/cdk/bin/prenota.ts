@@ -8,6 +8,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PrenotaStack } from '../lib/prenota-stack';
 import { readSpecs } from '../lib/specs';
+import { PrenotaWafStack } from '../lib/waf-stack';
 
 const app = new App();
 const appDir = path.resolve(__dirname, '..');
@@ -29,10 +30,20 @@ const specs = readSpecs({
   table: path.join(infraDir, 'dynamodb', 'table.json'),
   routes: contextPath('routes', '../../target/routes.json'),
   lambdaDir: contextPath('lambdaDir', '../../target/lambda-zips'),
+  waf: path.join(infraDir, 'waf.json'),
 });
 
-new PrenotaStack(app, contextString('stackName', 'Prenota'), {
+const stackName = contextString('stackName', 'Prenota');
+// The main stack: no fixed Region (the CLI's AWS_DEFAULT_REGION, eu-south-1 in docs/deploy.md).
+new PrenotaStack(app, stackName, {
   specs,
+  analyticsReporting: false,
+});
+// The web ACL: a CLOUDFRONT web ACL can only be created in us-east-1, so its own stack, pinned
+// there; `cdk deploy <stackName>Waf` and its WebAclArn output into the main stack's parameter.
+new PrenotaWafStack(app, `${stackName}Waf`, {
+  waf: specs.waf,
+  env: { region: 'us-east-1' },
   analyticsReporting: false,
 });
 

@@ -89,7 +89,11 @@ interface Parameters {
   /** Names of the two SecureStrings, created by docs/deploy.md's command, never by the stack. */
   readonly hmacKeyParameterName: CfnParameter;
   readonly checkinKeyParameterName: CfnParameter;
+  /** The web ACL of the PrenotaWaf stack (us-east-1), or empty. */
+  readonly webAclArn: CfnParameter;
+  readonly smsSpendAlarmThreshold: CfnParameter;
   readonly hasDomain: CfnCondition;
+  readonly hasWebAcl: CfnCondition;
 }
 
 /** One Lambda with its role and log group. */
@@ -249,12 +253,32 @@ function defineParameters(stack: Stack): Parameters {
     });
   const hmacKeyParameterName = secureString('HmacKeyParameterName', '/prenota/hmac-key', 'HMAC key');
   const checkinKeyParameterName = secureString('CheckinKeyParameterName', '/prenota/checkin-key', 'check-in signing key');
+  const webAclArn = new CfnParameter(stack, 'WebAclArn', {
+    type: 'String',
+    default: '',
+    description:
+      'ARN of the AWS WAF web ACL for the distribution (scope CLOUDFRONT, in us-east-1): the WebAclArn output of ' +
+      'infra/sam/waf.yaml or of the CDK stack PrenotaWaf. Empty: no web ACL.',
+    allowedPattern: '^$|^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]+/[0-9a-f-]+$',
+  });
+  const smsSpendAlarmThreshold = new CfnParameter(stack, 'SmsSpendAlarmThreshold', {
+    type: 'Number',
+    default: 2000,
+    minValue: 1,
+    description:
+      "USD: the alarm SmsSpendAlarm fires when the account's SMS spend this month in this Region " +
+      '(AWS/SNS SMSMonthToDateSpentUSD) reaches it. Keep it below the SMS MonthlySpendLimit, at which SNS stops ' +
+      'sending (docs/deploy.md, 4.1).',
+  });
   const domainSet = Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, ''));
   const certificateSet = Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, ''));
   // Both set (the rules below refuse one without the other); naming CertificateArn here also lets
   // cfn-lint see that the certificate is only used when set.
   const hasDomain = new CfnCondition(stack, 'HasCustomDomain', {
     expression: Fn.conditionAnd(domainSet, certificateSet),
+  });
+  const hasWebAcl = new CfnCondition(stack, 'HasWebAcl', {
+    expression: Fn.conditionNot(Fn.conditionEquals(webAclArn.valueAsString, '')),
   });
   new CfnRule(stack, 'CertificateWithDomain', {
     ruleCondition: domainSet,
@@ -279,7 +303,10 @@ function defineParameters(stack: Stack): Parameters {
     alarmEmail,
     hmacKeyParameterName,
     checkinKeyParameterName,
+    webAclArn,
+    smsSpendAlarmThreshold,
     hasDomain,
+    hasWebAcl,
   };
 }
 
@@ -760,6 +787,9 @@ function createSite(
       compress: true,
     },
     additionalBehaviors: { '/api/*': apiBehavior, '/c/*': apiBehavior, '/p/*': apiBehavior },
+    // The web ACL of the PrenotaWaf stack (us-east-1), when its ARN is given (cdk-nag's CFR2 sees
+    // this conditional id; with WebAclArn empty the distribution has none, docs/deploy.md 5.4).
+    webAclId: Fn.conditionIf(params.hasWebAcl.logicalId, params.webAclArn.valueAsString, Aws.NO_VALUE).toString(),
   });
   setOptionalDomain(distribution, params);
   (distribution.node.defaultChild as cloudfront.CfnDistribution).overrideLogicalId('Distribution');
@@ -777,10 +807,6 @@ function acknowledgeSiteFindings(bucket: s3.Bucket, distribution: cloudfront.Dis
   });
   const findings: Array<[string, string]> = [
     ['CFR1', 'A public service for citizens who may be anywhere (abroad, roaming): no geographic restriction.'],
-    [
-      'CFR2',
-      'No WAF, for cost: the API behind /api, /c, /p is throttled (100 requests/s, burst 200) and the rest is static files.',
-    ],
     [
       'CFR3',
       'No CloudFront access logs: they would store citizens\' IP addresses and the booking codes in /c/ and /p/ URLs ' +
@@ -860,7 +886,7 @@ function alarm(stack: Stack, id: string, metric: cloudwatch.IMetric, description
   created.addAlarmAction(new cwActions.SnsAction(topic));
 }
 
-/** Each function's errors and throttles, the DLQ's visible messages, the failed messages. */
+/** Each function's errors and throttles, the DLQ's visible messages, the failed messages, the SMS spend. */
 function createAlarms(
   stack: Stack,
   params: Parameters,
@@ -909,4 +935,23 @@ function createAlarms(
     'The sender gave up on at least one e-mail or SMS (its "message failed" log lines).',
     topic,
   );
+  // SMS cost money and the spend limit stops them all when reached: warn before. The metric has no
+  // dimension (the account in this Region); an hour without a point (no SMS sent) keeps the state
+  // the alarm had, since the month's total does not fall before the 1st.
+  const smsSpend = new cloudwatch.Alarm(stack, 'SmsSpendAlarm', {
+    metric: new cloudwatch.Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    }),
+    alarmDescription:
+      "The SMS spend of this month reached SmsSpendAlarmThreshold USD; SNS stops sending SMS at the account's MonthlySpendLimit.",
+    threshold: params.smsSpendAlarmThreshold.valueAsNumber,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+  });
+  smsSpend.addAlarmAction(new cwActions.SnsAction(topic));
+  (smsSpend.node.defaultChild as cloudwatch.CfnAlarm).overrideLogicalId('SmsSpendAlarm');
 }

@@ -32,7 +32,34 @@ export interface Route {
   readonly function: string;
 }
 
-/** Everything the stack is built from. */
+/** One rate-based rule of infra/waf.json. */
+export interface WafRateRule {
+  readonly name: string;
+  readonly priority: number;
+  /** The stack parameter holding its limit (requests per evaluation window per IP). */
+  readonly limit: string;
+  /** The key of its answer in `responses`. */
+  readonly response: string;
+  /** Routes of the route table, `METHOD /path`. */
+  readonly routes: string[];
+}
+
+/** infra/waf.json: the web ACL in front of CloudFront (built in us-east-1). */
+export interface WafSpec {
+  readonly scope: string;
+  readonly metricName: string;
+  readonly aclDescription: string;
+  readonly evaluationWindowSec: number;
+  readonly blockedStatus: number;
+  readonly parameters: Record<string, { readonly default: number; readonly description: string }>;
+  readonly responses: Record<string, { readonly contentType: string; readonly json?: unknown; readonly text?: string }>;
+  readonly rateRules: WafRateRule[];
+  /** AWS managed rule groups; `countRules`: rules of the group that only count, never block. */
+  readonly managedRuleGroups: Array<{ readonly name: string; readonly priority: number; readonly countRules?: string[] }>;
+  readonly logging: { readonly retentionDays: number; readonly keep: string; readonly redacted: string[] };
+}
+
+/** Everything the stacks are built from. */
 export interface Specs {
   readonly functions: FunctionsFile;
   /** infra/dynamodb/table.json: CloudFormation AWS::DynamoDB::Table properties. */
@@ -40,6 +67,7 @@ export interface Specs {
   readonly routes: Route[];
   /** The folder holding `<name>/bootstrap.zip` for every function (cargo-lambda's output). */
   readonly lambdaDir: string;
+  readonly waf: WafSpec;
 }
 
 function readJson(file: string, what: string): unknown {
@@ -97,11 +125,57 @@ function readRoutes(file: string, functions: FunctionsFile): Route[] {
   return parsed as Route[];
 }
 
+/**
+ * infra/waf.json, checked against itself and the route table: each rule's parameter and answer
+ * exist, each route is one of the table, and every write route is under a rate rule.
+ */
+function readWaf(file: string, routes: Route[]): WafSpec {
+  const waf = readJson(file, 'waf') as WafSpec;
+  const known = new Set(routes.map((route) => `${route.method} ${route.path}`));
+  const limited = new Set<string>();
+  for (const rule of waf.rateRules ?? []) {
+    if (!(rule.limit in (waf.parameters ?? {})) || !(rule.response in (waf.responses ?? {}))) {
+      throw new Error(`${file}: rule ${rule.name} names an unknown parameter ${rule.limit} or response ${rule.response}`);
+    }
+    for (const route of rule.routes) {
+      if (!known.has(route)) {
+        throw new Error(`${file}: rule ${rule.name}: route ${route} is not in the route table`);
+      }
+      limited.add(route);
+    }
+  }
+  const unlimited = [...known].filter((route) => !route.startsWith('GET ') && !limited.has(route));
+  if (unlimited.length > 0) {
+    throw new Error(`${file}: write routes under no rate rule: ${unlimited.join(', ')}`);
+  }
+  return waf;
+}
+
+/**
+ * A route's path as the regular expression its rule matches on the (URL-decoded) URI path: the
+ * path literally, each `{param}` one segment. AWS WAF takes no capturing groups, none is made.
+ * tests/infra/check_templates.py makes the same expression the same way.
+ */
+export function pathRegex(path: string): string {
+  const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^${path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : literal(part)))
+    .join('')}$`;
+}
+
 /** Reads and checks the descriptions; any problem stops the synth with the file named. */
-export function readSpecs(paths: { functions: string; table: string; routes: string; lambdaDir: string }): Specs {
+export function readSpecs(paths: {
+  functions: string;
+  table: string;
+  routes: string;
+  lambdaDir: string;
+  waf: string;
+}): Specs {
   const functions = readFunctions(paths.functions);
   const table = readJson(paths.table, 'table') as Record<string, unknown>;
   const routes = readRoutes(paths.routes, functions);
+  const waf = readWaf(paths.waf, routes);
   for (const name of Object.keys(functions.functions)) {
     const zip = `${paths.lambdaDir}/${name}/bootstrap.zip`;
     if (!fs.existsSync(zip)) {
@@ -110,7 +184,7 @@ export function readSpecs(paths: { functions: string; table: string; routes: str
       );
     }
   }
-  return { functions, table, routes, lambdaDir: paths.lambdaDir };
+  return { functions, table, routes, lambdaDir: paths.lambdaDir, waf };
 }
 
 /**

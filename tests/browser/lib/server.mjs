@@ -1,6 +1,8 @@
 // Starts one Prenota server (the one-machine binary) for a test file: a free port on 127.0.0.1,
 // a fresh data folder, the repo root as working directory (so it finds infra/catalogue), the
 // built static site. Waits for /api/health; stop() kills it and removes the data folder.
+// The per-client limits are off (PRENOTA_LIMITS=off): every browser of a test file is the one
+// client 127.0.0.1, which would soon exceed a citizen's holds; a test of the limits sets them on.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -39,7 +41,8 @@ async function waitForHealth(url, child, output) {
 
 /**
  * @param {object} [options]
- * @param {Record<string,string>} [options.env] extra settings, e.g. { PRENOTA_HOLD_TTL: '5s' }
+ * @param {Record<string,string>} [options.env] extra settings, e.g. { PRENOTA_HOLD_TTL: '5s' } or
+ *   { PRENOTA_LIMITS: 'on' }
  * @param {string} [options.catalogue] TOML text of a catalogue to load instead of Bergamo's
  */
 export async function startServer({ env = {}, catalogue } = {}) {
@@ -51,6 +54,7 @@ export async function startServer({ env = {}, catalogue } = {}) {
     PRENOTA_ADDR: `127.0.0.1:${port}`,
     PRENOTA_DATA: data,
     PRENOTA_SITE: join(REPO, 'static-site/dist'),
+    PRENOTA_LIMITS: 'off',
     ...env,
   };
   if (catalogue) {

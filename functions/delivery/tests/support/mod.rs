@@ -22,6 +22,16 @@ pub fn quick_sender(
     sms: Arc<dyn SmsTransport>,
     tries: u32,
 ) -> prenota_delivery::Sender {
+    sender_with(app, email, sms, quick_retry(tries))
+}
+
+/// A sender over `app` with `retry`, and reminders that are always set.
+pub fn sender_with(
+    app: Arc<App>,
+    email: Arc<dyn EmailTransport>,
+    sms: Arc<dyn SmsTransport>,
+    retry: prenota_delivery::RetryPolicy,
+) -> prenota_delivery::Sender {
     let reminders = Scripted::answering(vec![]);
     prenota_delivery::Sender::new(
         app,
@@ -30,7 +40,7 @@ pub fn quick_sender(
             sms,
             reminders,
         },
-        quick_retry(tries),
+        retry,
     )
 }
 
@@ -56,6 +66,12 @@ pub async fn app(clock: Arc<ManualClock>) -> Arc<App> {
     app_on(&path, clock).await.0
 }
 
+/// An App on a fresh SQLite store, and its clock, at [`start`].
+pub async fn clocked_app() -> (Arc<ManualClock>, Arc<App>) {
+    let clock = Arc::new(ManualClock::new(start()));
+    (Arc::clone(&clock), app(clock).await)
+}
+
 /// An App on the SQLite file `path` (a second one on the same file is a restart), and its store.
 pub async fn app_on(path: &std::path::Path, clock: Arc<ManualClock>) -> (Arc<App>, SqliteStore) {
     let (app, store) = sqlite_app(path, bergamo(), clock, "https://prenota.comune.bergamo.it").await;
@@ -78,6 +94,26 @@ pub async fn queue(app: &App, kind: MessageKind, message: &Message) -> prenota_s
     let queued = prenota_usecases::outbox::citizen(kind, message.clone(), app.context.clock.now()).unwrap();
     app.store.enqueue(&queued).await.unwrap();
     queued.id
+}
+
+/// Asserts that `entry` is put off by `shortest` to `longest` seconds from `now`.
+pub fn assert_put_off(entry: &prenota_store::OutboxEntry, now: DateTime<Utc>, shortest: i64, longest: i64) {
+    let wait = entry.next_attempt_at - now;
+    assert!(
+        chrono::Duration::seconds(shortest) <= wait && wait <= chrono::Duration::seconds(longest),
+        "after {} failed deliveries, put off by {wait}, not {shortest}–{longest} s",
+        entry.attempts
+    );
+}
+
+/// Queues a confirmation request by e-mail to `to`, and returns its outbox id.
+pub async fn queue_email(app: &App, to: &str) -> prenota_store::MessageId {
+    queue(
+        app,
+        MessageKind::ConfirmationRequest,
+        &Message::Email(email(to, "Conferma")),
+    )
+    .await
 }
 
 /// A transport that answers from a script (then "ok" forever) and remembers every try.
@@ -160,6 +196,61 @@ impl SmsTransport for Scripted {
     }
 }
 
+/// The events logged on this thread while [`Logs::capture`]'s guard lives: each as its level and
+/// a line of its fields (`message="SMS cap reached" count=3 …`).
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<(tracing::Level, String)>>>);
+
+impl Logs {
+    pub fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Self::default();
+        let guard = tracing::subscriber::set_default(logs.clone());
+        (logs, guard)
+    }
+
+    /// The lines logged at `level` that contain `text`.
+    pub fn at(&self, level: tracing::Level, text: &str) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(at, line)| *at == level && line.contains(text))
+            .map(|(_, line)| line.clone())
+            .collect()
+    }
+}
+
+impl tracing::Subscriber for Logs {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Line(String);
+        impl tracing::field::Visit for Line {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                use std::fmt::Write as _;
+                let _ = write!(self.0, "{}={value:?} ", field.name());
+            }
+        }
+        let mut line = Line(String::new());
+        event.record(&mut line);
+        self.0.lock().unwrap().push((*event.metadata().level(), line.0));
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
 /// Books the first free slot of CIE at Ufficio 1 through the use cases, up to the details step:
 /// the booking waits for confirmation and its confirmation request is queued. Returns the hold id.
 pub async fn book(app: &App, contact: &str, name: &str) -> String {
@@ -179,9 +270,16 @@ pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -
         .await
         .expect("the slots of a day");
     let free = day.free.first().expect("a free slot");
-    let held = prenota_usecases::hold::hold(context, &*app.store, offering, free.slot.date, free.slot.start)
-        .await
-        .expect("the slot is held");
+    let held = prenota_usecases::hold::hold(
+        context,
+        &*app.store,
+        offering,
+        free.slot.date,
+        free.slot.start,
+        None,
+    )
+    .await
+    .expect("the slot is held");
     let person = Person {
         name: PersonName::parse(name).unwrap(),
         surname: PersonName::parse("Rossi").unwrap(),

@@ -64,6 +64,7 @@ pub async fn app() -> App {
                 hmac: HmacKey::generate().unwrap(),
                 checkin: CheckinKey::generate().unwrap(),
             },
+            pressure: Default::default(),
         },
     }
 }
@@ -87,5 +88,8 @@ pub async fn cancel_by_link(app: &App, page_code: &str) -> u16 {
         .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(bytes::Bytes::from_static(b"confirm=yes"))
         .expect("a request");
-    prenota_web::handle(app, request).await.status().as_u16()
+    prenota_web::handle(app, &prenota_web::Limits::off(), request)
+        .await
+        .status()
+        .as_u16()
 }

@@ -9,6 +9,7 @@ mod confirmation;
 mod confirmed;
 mod list;
 mod parts;
+mod quota;
 mod reminder;
 mod texts;
 
@@ -23,4 +24,5 @@ pub use cancellation::cancellation_notice;
 pub use confirmation::confirmation_request;
 pub use confirmed::booking_confirmed;
 pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
+pub use quota::quota_notice;
 pub use reminder::reminder;

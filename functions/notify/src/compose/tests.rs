@@ -284,6 +284,37 @@ fn cancellation_notice_in_every_channel_and_language() {
 }
 
 #[test]
+fn a_quota_notice_names_the_rule_and_links_to_my_bookings() {
+    use prenota_core::quota::QuotaExceeded;
+    for (lang, facts, host) in variants() {
+        let url = format!("https://{host}/?view=my-bookings");
+        let active = quota_notice(&facts, &email_contact(), QuotaExceeded::Active, 3, &url);
+        let (subject, rule) = match lang {
+            Lang::It => ("Prenotazione non registrata", "già 3 prenotazioni attive"),
+            Lang::En => ("Booking not made", "already has 3 active bookings"),
+        };
+        let email = assert_email(&active, &[&url, rule, &facts.service_name]);
+        assert!(email.subject.ends_with(subject));
+        let same_day = quota_notice(&facts, &email_contact(), QuotaExceeded::ServiceDay, 3, &url);
+        assert_email(
+            &same_day,
+            &[match lang {
+                Lang::It => "stesso servizio nello stesso giorno",
+                Lang::En => "same service on the same day",
+            }],
+        );
+        let text = assert_sms(
+            &quota_notice(&facts, &sms_contact(), QuotaExceeded::ServiceDay, 3, &url),
+            &[&url],
+        );
+        assert!(text.contains(match lang {
+            Lang::It => "non registrata",
+            Lang::En => "not made",
+        }));
+    }
+}
+
+#[test]
 fn reminder_in_every_channel_and_language() {
     for (lang, facts, host) in variants() {
         let url = link(host, "p", 'R');

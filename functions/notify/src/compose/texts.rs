@@ -84,6 +84,27 @@ prenota_core::texts! {
         "The time slot is available again for other citizens. If you still need the service, you can make a \
          new booking.";
 
+    // quota_notice: details refused by a quota, told on the contact's own channel.
+    quota_sms: "{brand}: prenotazione {service} {when} non registrata, {rule}. Le tue prenotazioni: {url}",
+        "{brand}: booking {service} {when} not made, {rule}. Your bookings: {url}";
+    quota_sms_short: "Prenotazione non registrata, {rule}: {url}", "Booking not made, {rule}: {url}";
+    quota_rule_active_short: "hai già {max} prenotazioni attive", "you already have {max} active bookings";
+    quota_rule_day_short: "hai già questo servizio quel giorno", "you already have this service that day";
+    quota_subject: "Prenotazione non registrata", "Booking not made";
+    quota_intro: "la prenotazione che hai chiesto non è stata registrata e l'orario è stato liberato.",
+        "the booking you asked for was not made, and the time slot has been released.";
+    quota_active: "Con questo indirizzo o numero ci sono già {max} prenotazioni attive, il numero massimo \
+                   consentito. Per prenotarne un'altra, annulla prima una di quelle che non ti servono più.",
+        "This address or number already has {max} active bookings, the most allowed. To book another one, \
+         first cancel one you no longer need.";
+    quota_service_day: "Con questo indirizzo o numero c'è già una prenotazione per lo stesso servizio nello \
+                        stesso giorno: ne è consentita una sola.",
+        "This address or number already has a booking for the same service on the same day: only one is \
+         allowed.";
+    quota_mine: "Le mie prenotazioni", "My bookings";
+    quota_not_you: "Se non hai chiesto tu questa prenotazione, ignora questo messaggio: non è cambiato nulla.",
+        "If you did not ask for this booking, please ignore this message: nothing has changed.";
+
     // reminder: the day before.
     reminder_sms: "{brand}: promemoria {when}, {service}, {office}. Info o disdetta: {url}",
         "{brand}: reminder {when}, {service}, {office}. Details or cancel: {url}";

@@ -10,7 +10,7 @@ use prenota_core::{BookingId, BookingState, ContactKey, TokenHash};
 use super::details::Submit;
 use super::items::{Record, text};
 use super::keys::{CodePurpose, GSI, booking_key, code_item, contact_gsi_pk, epoch_seconds, key, n, s};
-use super::transact::{Change, is_cancelled, put_new, release_quota, release_seat, tx_update};
+use super::transact::{Change, is_cancelled, put_new, release_quota, release_seat, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
 use crate::{
@@ -179,7 +179,8 @@ impl BookingStore for DynamoStore {
                     .condition_check(booking_exists)
                     .build(),
             )
-            .transact_items(put_new(self, code_item(code, booking, CodePurpose::Page))?);
+            // Unconditional: the same code for the same booking is the same item.
+            .transact_items(tx_put(self.put(code_item(code, booking, CodePurpose::Page)))?);
         match self.send(request).await {
             Ok(_) => Ok(()),
             Err(error) if is_cancelled(&error) => Err(StoreError::NotFound),

@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use prenota_core::ContactKey;
 
-use super::keys::{Item, PENDING_MESSAGES, epoch_seconds, key, n, outbox_key, quota_pk, s};
+use super::keys::{Item, PENDING_MESSAGES, epoch_seconds, key, n, outbox_key, pending_sk, quota_pk, s};
 use crate::stored::{Fields, stored_booking, stored_entry, stored_person};
 use crate::{Booking, Delivery, OutboxEntry, OutboxMessage, Person, StoreError, StoreResult, millis};
 
@@ -109,7 +109,8 @@ pub(super) fn record_from_item(
     })
 }
 
-/// A message's item; it sits in the GSI's `OUTBOX#PENDING` partition until delivered.
+/// A message's item, due at once; it sits in the GSI's `OUTBOX#PENDING` partition, sorted by when
+/// it is next due, until delivered.
 pub(super) fn outbox_item(message: &OutboxMessage) -> Item {
     let mut item = outbox_key(&message.id);
     let created = millis(message.created_at);
@@ -121,8 +122,9 @@ pub(super) fn outbox_item(message: &OutboxMessage) -> Item {
         ("payload", s(&message.payload)),
         ("created_at", n(created)),
         ("delivery", s(Delivery::Pending.as_str())),
+        ("next_attempt_at", n(created)),
         ("gsi1pk", s(PENDING_MESSAGES)),
-        ("gsi1sk", s(format!("{created:015}#{}", message.id))),
+        ("gsi1sk", s(pending_sk(message.created_at, &message.id))),
         ("ttl", n(epoch_seconds(message.created_at + OUTBOX_KEEP))),
     ] {
         item.insert(name.into(), value);

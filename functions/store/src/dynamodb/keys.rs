@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::dates::{format_date, format_time};
 use prenota_core::{BookingId, ContactKey, OfferingKey, TokenHash};
 
-use crate::MessageId;
 use crate::names::stored_names;
+use crate::{MessageId, millis};
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
@@ -83,6 +83,27 @@ pub(super) fn outbox_key(id: &MessageId) -> Item {
     key(format!("OUTBOX#{id}"), "OUTBOX")
 }
 
+/// The largest instant a pending message's sort key can hold: 15 digits of milliseconds (the
+/// year 33658). Later instants ("every pending message") are read as this one.
+const LAST_DUE_MILLIS: i64 = 999_999_999_999_999;
+
+/// A pending message's sort key in the GSI's `OUTBOX#PENDING` partition: when it is next due,
+/// then its id, so that the partition reads soonest due first. A message is due when queued, so
+/// items written before messages had their own next attempt (`created_at#id`) read the same.
+pub(super) fn pending_sk(due: DateTime<Utc>, id: &MessageId) -> String {
+    format!("{:015}#{id}", millis(due).clamp(0, LAST_DUE_MILLIS))
+}
+
+/// The sort keys below this one are those of the messages due at `now` (`due <= now`).
+pub(super) fn pending_sk_after(now: DateTime<Utc>) -> String {
+    format!("{:015}", millis(now).saturating_add(1).clamp(0, LAST_DUE_MILLIS))
+}
+
+/// The item that counts the SMS sent in the hour starting at `hour` (see `count_sms`).
+pub(super) fn sms_hour_key(hour: DateTime<Utc>) -> Item {
+    key(format!("SMS#{}", hour.format("%Y-%m-%dT%H")), "SMS")
+}
+
 stored_names! {
     /// What a link code (`CODE#…` item) opens: the confirmation page or the booking page. A code
     /// opens only what it was made for.
@@ -103,6 +124,21 @@ pub(super) fn code_item(code: &TokenHash, booking: &BookingId, purpose: CodePurp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_messages_sort_by_when_they_are_due() {
+        use chrono::TimeZone;
+        let id = MessageId::new("abc");
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        assert_eq!(pending_sk(at, &id), "001795683600000#abc");
+        let ms = chrono::Duration::milliseconds(1);
+        assert!(pending_sk(at, &id) < pending_sk_after(at), "due at `at`");
+        assert!(pending_sk(at + ms, &id) > pending_sk_after(at), "not due yet");
+        assert!(pending_sk(at - ms, &MessageId::new("zzz")) < pending_sk(at, &id));
+        let every = pending_sk_after(DateTime::<Utc>::MAX_UTC);
+        assert!(pending_sk(at + chrono::Duration::days(365 * 100), &id) < every);
+        assert_eq!(sms_hour_key(at)["pk"], s("SMS#2026-11-26T09"));
+    }
 
     #[test]
     fn code_purposes_keep_their_stored_names() {

@@ -29,6 +29,7 @@ use crate::stored::{corrupt, stored_booking_id};
 use crate::{StoreError, StoreResult};
 
 mod bookings;
+mod counters;
 mod details;
 mod feedback;
 mod items;

@@ -119,7 +119,8 @@ fn submit(tx: &Connection, request: &DetailsRequest, now: DateTime<Utc>) -> Stor
 fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
     run(
         tx,
-        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2)",
+        // The same code again is the same link (a reissued code is derived from the booking).
+        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
         params![code, id.as_str()],
     )?;
     Ok(())

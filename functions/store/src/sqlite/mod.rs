@@ -21,6 +21,7 @@ use crate::StoreResult;
 
 mod bookings;
 mod connection;
+mod counters;
 mod feedback;
 mod outbox;
 mod reminders;
@@ -31,7 +32,6 @@ mod seats;
 mod writer;
 
 use connection::{Readers, open_connection};
-use schema::SCHEMA;
 use seat_cache::SeatCache;
 use writer::Writer;
 
@@ -57,10 +57,13 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (and creates, with its schema) the database file.
+    /// Opens (and creates, with its schema) the database file; a file of an earlier version is
+    /// brought up to this one's schema (`schema::create`).
     pub fn open(path: &Path) -> StoreResult<Self> {
         let connection = open_connection(path)?;
-        connection.execute_batch(SCHEMA)?;
+        schema::create(&connection)?;
+        connection.execute_batch(counters::CONTACT_MESSAGES_SCHEMA)?;
+        connection.execute_batch(counters::SPENT_PROOFS_SCHEMA)?;
         Ok(Self {
             writer: Writer::start(connection, path)?,
             seats: Arc::default(),

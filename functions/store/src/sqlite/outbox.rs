@@ -1,5 +1,6 @@
-//! The outbox: messages queued alone, read back and marked delivered; the one-machine outbox
-//! page and health counts; and the erasure pass, which empties delivered messages among the rest.
+//! The outbox: messages queued alone, read back due first, put off after a temporary failure and
+//! marked delivered; the SMS counted per hour; the one-machine outbox page and health counts; and
+//! the erasure pass, which empties delivered messages among the rest.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -11,9 +12,13 @@ use super::rows::{outbox_entries, queue};
 use super::schema::OUTBOX_COLUMNS;
 use super::{DeliveryCounts, Erased, SqliteStore};
 use crate::{
-    Delivery, FEEDBACK_KEEP, MessageId, OutboxEntry, OutboxMessage, OutboxStore, StoreError, StoreResult,
-    millis,
+    Delivery, FEEDBACK_KEEP, MessageId, OutboxEntry, OutboxMessage, OutboxStore, RetryLater, SmsCount,
+    StoreError, StoreResult, millis,
 };
+
+/// How long an hour's SMS count is kept after the hour started: the cap needs only the current
+/// hour; the day before stays for an operator's questions.
+const SMS_HOURS_KEPT: Duration = Duration::days(2);
 
 impl SqliteStore {
     /// The latest messages, newest first, whatever their delivery: the one-machine outbox page.
@@ -74,14 +79,15 @@ impl OutboxStore for SqliteStore {
             .await
     }
 
-    async fn pending_messages(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+    async fn pending_messages(&self, limit: usize, now: DateTime<Utc>) -> StoreResult<Vec<OutboxEntry>> {
         self.read(move |c| {
             outbox_entries(
                 c,
                 &format!(
-                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE delivery = 'pending' ORDER BY created_at, rowid LIMIT ?1"
+                    "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE delivery = 'pending' AND next_attempt_at <= ?2
+                     ORDER BY next_attempt_at, rowid LIMIT ?1"
                 ),
-                params![limit as i64],
+                params![limit as i64, millis(now)],
             )
         })
         .await
@@ -114,6 +120,66 @@ impl OutboxStore for SqliteStore {
                 tx,
                 "UPDATE outbox SET delivery = ?2, detail = ?3, delivered_at = ?4 WHERE id = ?1 AND delivery = 'pending'",
                 params![id.as_str(), delivery.as_str(), detail, millis(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retry_later(&self, id: &MessageId, retry: &RetryLater) -> StoreResult<()> {
+        let (id, retry) = (id.clone(), retry.clone());
+        self.write(move |tx| {
+            run(
+                tx,
+                "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, detail = ?4 WHERE id = ?1 AND delivery = 'pending'",
+                params![
+                    id.as_str(),
+                    retry.attempts,
+                    millis(retry.next_attempt_at),
+                    retry.reason
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn count_sms(&self, hour: DateTime<Utc>, cap: u32) -> StoreResult<SmsCount> {
+        let hour = millis(hour);
+        self.write(move |tx| {
+            run(
+                tx,
+                "DELETE FROM sms_hours WHERE hour < ?1",
+                params![hour - SMS_HOURS_KEPT.num_milliseconds()],
+            )?;
+            // Counted only under the cap: a refused SMS changes nothing (nor does a cap of 0).
+            let counted = run(
+                tx,
+                "INSERT INTO sms_hours (hour, sent) SELECT ?1, 1 WHERE ?2 > 0
+                 ON CONFLICT (hour) DO UPDATE SET sent = sent + 1 WHERE sent < ?2",
+                params![hour, cap],
+            )?;
+            let sent = query_one(
+                tx,
+                "SELECT COALESCE((SELECT sent FROM sms_hours WHERE hour = ?1), 0)",
+                params![hour],
+            )?;
+            Ok(if counted == 1 {
+                SmsCount::Counted(sent)
+            } else {
+                SmsCount::CapReached(sent)
+            })
+        })
+        .await
+    }
+
+    async fn uncount_sms(&self, hour: DateTime<Utc>) -> StoreResult<()> {
+        let hour = millis(hour);
+        self.write(move |tx| {
+            run(
+                tx,
+                "UPDATE sms_hours SET sent = sent - 1 WHERE hour = ?1 AND sent > 0",
+                params![hour],
             )?;
             Ok(())
         })

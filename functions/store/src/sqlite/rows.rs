@@ -94,13 +94,14 @@ pub(super) fn set_state(connection: &Connection, id: &BookingId, state: StoredSt
     Ok(())
 }
 
-/// Queues messages; one already queued under the same id is kept as it is (retries are harmless).
+/// Queues messages, each due at once; one already queued under the same id is kept as it is
+/// (retries are harmless).
 pub(super) fn queue(connection: &Connection, messages: &[OutboxMessage]) -> StoreResult<()> {
     for message in messages {
         run(
             connection,
-            "INSERT OR IGNORE INTO outbox (id, kind, channel, recipient, payload, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO outbox (id, kind, channel, recipient, payload, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![
                 message.id.as_str(),
                 message.kind.as_str(),

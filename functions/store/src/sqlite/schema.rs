@@ -1,6 +1,12 @@
-//! The schema, and the SQL fragments that more than one statement is built from.
+//! The schema (with the upgrade of a file from an earlier version), and the SQL fragments that
+//! more than one statement is built from.
 
-pub(super) const SCHEMA: &str = r#"
+use rusqlite::Connection;
+
+use super::connection::query_all;
+use crate::StoreResult;
+
+const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS catalogue (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     json TEXT NOT NULL,
@@ -41,10 +47,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     delivery TEXT NOT NULL DEFAULT 'pending' CHECK (delivery IN ('pending', 'sent', 'failed')),
-    detail TEXT,
-    delivered_at INTEGER
+    detail TEXT,                         -- the provider's id, why it failed, or the last temporary failure
+    delivered_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0, -- deliveries that failed for now (see `upgrade`)
+    next_attempt_at INTEGER NOT NULL DEFAULT 0 -- ms; not due before; created_at when queued
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at) WHERE delivery = 'pending';
+-- SMS counted per hour across the service (the sender's hourly cap); rows older than two days go.
+CREATE TABLE IF NOT EXISTS sms_hours (
+    hour INTEGER PRIMARY KEY,            -- ms since the epoch of the hour's start (UTC)
+    sent INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feedback (
     id TEXT PRIMARY KEY,
     day TEXT NOT NULL,                   -- YYYY-MM-DD, Europe/Rome; never the time
@@ -69,6 +81,49 @@ CREATE TABLE IF NOT EXISTS people (
 );
 "#;
 
+/// Columns added after the first release, each with what fills it in existing rows: `ALTER TABLE
+/// … ADD COLUMN` when a file from before opens. A new file has them from `SCHEMA`.
+const ADDED_OUTBOX_COLUMNS: [(&str, &str, &str); 2] = [
+    ("attempts", "INTEGER NOT NULL DEFAULT 0", "0"),
+    ("next_attempt_at", "INTEGER NOT NULL DEFAULT 0", "created_at"),
+];
+
+/// Indexes on added columns, made once the columns exist. The due messages, soonest first, are
+/// read from `outbox_due` alone (it replaces `outbox_pending`, on `created_at`).
+const INDEXES: &str = "
+DROP INDEX IF EXISTS outbox_pending;
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE delivery = 'pending';
+";
+
+/// Creates the schema on a new file and brings a file of an earlier version up to it: the
+/// outbox's added columns are added (a guarded `ALTER TABLE … ADD COLUMN`, in one `BEGIN
+/// IMMEDIATE` transaction so that two processes opening the same old file add them once).
+pub(super) fn create(connection: &Connection) -> StoreResult<()> {
+    connection.execute_batch(SCHEMA)?;
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    let upgraded = upgrade(connection);
+    connection.execute_batch(if upgraded.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    upgraded
+}
+
+fn upgrade(connection: &Connection) -> StoreResult<()> {
+    let existing: Vec<String> = query_all(
+        connection,
+        "SELECT name FROM pragma_table_info('outbox')",
+        [],
+        |row| Ok(row.get(0)?),
+    )?;
+    for (column, definition, fill) in ADDED_OUTBOX_COLUMNS {
+        if !existing.iter().any(|name| name == column) {
+            connection.execute_batch(&format!(
+                "ALTER TABLE outbox ADD COLUMN {column} {definition}; UPDATE outbox SET {column} = {fill};"
+            ))?;
+        }
+    }
+    connection.execute_batch(INDEXES)?;
+    Ok(())
+}
+
 /// "Does this row take a seat at :now?" — the SQL form of `BookingState::occupies_seat`.
 pub(super) const ACTIVE: &str =
     "(state = 'confirmed' OR (state IN ('held', 'pending') AND expires_at > :now))";
@@ -81,4 +136,5 @@ pub(super) const BOOKINGS_WITH_PEOPLE: &str =
 pub(super) const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.start, b.end, b.starts_at, b.ends_at, b.state, \
      b.expires_at, b.short_code, p.name, p.surname, p.contact, p.details, p.lang";
 
-pub(super) const OUTBOX_COLUMNS: &str = "id, kind, channel, recipient, payload, created_at, delivery, detail";
+pub(super) const OUTBOX_COLUMNS: &str =
+    "id, kind, channel, recipient, payload, created_at, delivery, detail, attempts, next_attempt_at";

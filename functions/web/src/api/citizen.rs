@@ -3,7 +3,7 @@
 use http::StatusCode;
 use prenota_core::contact::Contact;
 use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
-use prenota_store::{FeedbackStore, OutboxStore};
+use prenota_store::{ContactMessages, FeedbackStore, OutboxStore};
 use prenota_usecases::{Context, feedback as ratings, my_bookings as lists};
 use serde_json::json;
 
@@ -24,10 +24,14 @@ prenota_core::texts! {
 
 /// Always the same answer, whatever the contact: the list is built and sent by the sender, so
 /// neither the body nor the time taken says whether the contact has bookings.
-pub async fn my_bookings(context: &Context, outbox: &dyn OutboxStore, body: &Body) -> Handled {
-    let contact = Contact::parse(body.text("contact", Code::InvalidContact)?)?;
+pub async fn my_bookings<S>(context: &Context, store: &S, body: &Body) -> Handled
+where
+    S: OutboxStore + ContactMessages + ?Sized,
+{
+    let destinations = &context.settings.sms_destinations;
+    let contact = Contact::parse_with(body.text("contact", Code::InvalidContact)?, destinations)?;
     body.accepted_terms()?;
-    lists::request(context, outbox, &contact, body.lang).await?;
+    lists::request(context, store, &contact, body.lang).await?;
     let text = answers(body.lang).list_on_its_way;
     Ok(json(StatusCode::ACCEPTED, &json!({ "message": text })))
 }

@@ -6,16 +6,20 @@ use prenota_core::contact::Contact;
 use prenota_core::dates::{parse_date, parse_time};
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{Token, TokenHash};
-use prenota_store::{BookingStore, Person, SeatStore};
-use prenota_usecases::{Context, details, hold as holds};
+use prenota_store::{BookingStore, ContactMessages, OneTimeProofs, OutboxStore, Person, SeatStore};
+use prenota_usecases::{Context, challenge, details, hold as holds};
 use serde_json::json;
 
 use super::{Handled, instant};
 use crate::answer::{json, no_content};
+use crate::limits::Caller;
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming};
 
-pub async fn hold(context: &Context, seats: &dyn SeatStore, body: &Body) -> Handled {
+pub async fn hold<S>(context: &Context, store: &S, caller: &Caller<'_>, body: &Body) -> Handled
+where
+    S: SeatStore + OneTimeProofs + ?Sized,
+{
     let offering = super::browse::offering(
         context,
         body.text("service_id", Code::InvalidField)?,
@@ -23,11 +27,22 @@ pub async fn hold(context: &Context, seats: &dyn SeatStore, body: &Body) -> Hand
     )?;
     let date = body.parsed("date", Code::InvalidDate, parse_date)?;
     let start = body.parsed("start", Code::InvalidTime, parse_time)?;
-    let held = holds::hold(context, seats, offering, date, start).await?;
+    caller.limits.may_hold(caller.client, context.clock.now())?;
+    let proof = body.optional_text("altcha", Code::ChallengeRequired)?;
+    let held = holds::hold(context, store, offering, date, start, proof).await?;
+    let now = context.clock.now();
+    caller
+        .limits
+        .held(caller.client, held.hold.hash(), held.expires_at, now);
     Ok(json(
         StatusCode::CREATED,
         &json!({ "hold_id": held.hold.encode(), "expires_at": instant(held.expires_at) }),
     ))
+}
+
+/// `GET /api/challenge`: a challenge to solve before holding, when the service asks for one.
+pub fn challenge(context: &Context) -> Handled {
+    Ok(json(StatusCode::OK, &challenge::issue(context)?))
 }
 
 /// The hold id of the path, as the hash the store knows it by.
@@ -37,21 +52,33 @@ fn hold_of(incoming: &Incoming<'_>) -> Result<TokenHash, Problem> {
         .map_err(|_| Problem::new(Code::HoldNotFound))
 }
 
-pub async fn release(context: &Context, seats: &dyn SeatStore, incoming: &Incoming<'_>) -> Handled {
-    holds::release(context, seats, &hold_of(incoming)?).await?;
+pub async fn release(
+    context: &Context,
+    seats: &dyn SeatStore,
+    caller: &Caller<'_>,
+    incoming: &Incoming<'_>,
+) -> Handled {
+    let hold = hold_of(incoming)?;
+    holds::release(context, seats, &hold).await?;
+    caller.limits.ended(caller.client, &hold);
     Ok(no_content())
 }
 
-pub async fn details(
+pub async fn details<S>(
     context: &Context,
-    bookings: &dyn BookingStore,
+    store: &S,
+    caller: &Caller<'_>,
     incoming: &Incoming<'_>,
     body: &Body,
-) -> Handled {
+) -> Handled
+where
+    S: SeatStore + BookingStore + OutboxStore + ContactMessages + ?Sized,
+{
     let hold = hold_of(incoming)?;
     let name = body.parsed("name", Code::InvalidName, PersonName::parse)?;
     let surname = body.parsed("surname", Code::InvalidSurname, PersonName::parse)?;
-    let contact = Contact::parse(body.text("contact", Code::InvalidContact)?)?;
+    let destinations = &context.settings.sms_destinations;
+    let contact = Contact::parse_with(body.text("contact", Code::InvalidContact)?, destinations)?;
     // An empty note is no note.
     let details = body
         .optional_parsed("details", Code::InvalidDetails, Details::parse)?
@@ -64,7 +91,8 @@ pub async fn details(
         details,
         lang: body.lang,
     };
-    let submitted = details::submit(context, bookings, &hold, person).await?;
+    let submitted = details::submit(context, store, &hold, person).await?;
+    caller.limits.ended(caller.client, &hold);
     Ok(json(
         StatusCode::ACCEPTED,
         &json!({

@@ -8,7 +8,7 @@ mod holds;
 
 pub use browse::{offices, services, slots};
 pub use citizen::{feedback, my_bookings};
-pub use holds::{details, hold, release};
+pub use holds::{challenge, details, hold, release};
 
 use crate::answer::Answer;
 use crate::problem::Problem;

@@ -63,6 +63,7 @@ export const api = {
   slots: (serviceId, officeId, date) => request('GET',
     `/api/services/${encodeURIComponent(serviceId)}/offices/${encodeURIComponent(officeId)}/slots${date ? `?date=${date}` : ''}`),
   hold: (slot) => request('POST', '/api/holds', slot),
+  challenge: () => request('GET', '/api/challenge'),
   release: (holdId) => request('DELETE', `/api/holds/${encodeURIComponent(holdId)}`),
   book: (holdId, details) => request('POST', `/api/holds/${encodeURIComponent(holdId)}/booking`, details),
   myBookings: (contact) => request('POST', '/api/my-bookings', { contact, accept_terms: true }),

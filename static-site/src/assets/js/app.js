@@ -2,7 +2,7 @@
 // Scegli orario, Inserisci dati + Riepilogo, Conferma) and "Le mie prenotazioni".
 // Each step has its own address (/?step=…) pushed on the history, so the browser's back button
 // moves between steps; the state is in sessionStorage, so a reload keeps the step.
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { initChrome } from './chrome.js';
 import { esc } from './html.js';
 import { currentLang, formatDate, formatDistance, formatInstant, formatRange, t } from './i18n.js';
@@ -433,11 +433,37 @@ async function changeDay(day) {
   document.getElementById('day-select')?.focus();
 }
 
+/**
+ * Holds a slot. When the service is under pressure the hold answers 428 challenge_required: the
+ * browser then solves a proof of work (challenge.js, in Web Workers, nothing to see or click) and
+ * asks once more with it; a second refusal is shown like any other.
+ */
+async function placeHold(slot) {
+  try {
+    return await api.hold(slot);
+  } catch (error) {
+    if (error.code !== 'challenge_required') throw error;
+    announce(t('checking'));
+    content.setAttribute('aria-busy', 'true');
+    let altcha;
+    try {
+      const [challenge, solver] = await Promise.all([api.challenge(), import('./challenge.js')]);
+      altcha = solver.payload(challenge, await solver.solve(challenge));
+    } catch (failure) {
+      // The challenge could not be fetched or solved: the network's message, else the 428's own.
+      throw failure instanceof ApiError ? failure : error;
+    } finally {
+      content.removeAttribute('aria-busy');
+    }
+    return api.hold({ ...slot, altcha });
+  }
+}
+
 async function holdSlot(date, start, end) {
   for (const button of content.querySelectorAll('[data-action="slot"], [data-action="next-slot"]')) button.disabled = true;
   announce(t('holding'));
   try {
-    const hold = await api.hold({ service_id: state.service.id, office_id: state.office.id, date, start });
+    const hold = await placeHold({ service_id: state.service.id, office_id: state.office.id, date, start });
     state.hold = { id: hold.hold_id, expires_at: hold.expires_at };
     state.slot = { date, start, end };
     state.errors = {};
