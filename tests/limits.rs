@@ -117,3 +117,50 @@ async fn behind_a_trusted_proxy_each_client_counts_on_its_own() {
         "another client behind the same proxy"
     );
 }
+
+#[tokio::test]
+async fn a_flood_of_my_bookings_requests_sends_a_contact_at_most_a_few_messages() {
+    // Limits off: the flood comes from many addresses; what stops it is the contact's allowance.
+    let server = Server::start().await;
+    for n in 0..3_000 {
+        // `victim+N@…` is the same mailbox for quotas and limits.
+        let contact = if n % 2 == 0 {
+            "victim@example.it".to_owned()
+        } else {
+            format!("victim+{n}@example.it")
+        };
+        let reply = server
+            .post_json(
+                "/api/my-bookings",
+                &json!({ "contact": contact, "accept_terms": true }),
+            )
+            .await;
+        assert_eq!(reply.status, 202, "the answer never changes: {}", reply.text());
+    }
+    let queued = server
+        .outbox()
+        .await
+        .iter()
+        .filter(|message| message.kind == "bookings-list-request")
+        .count();
+    assert_eq!(queued, 3, "3,000 requests, 3 messages in the hour");
+}
+
+#[tokio::test]
+async fn numbers_that_pump_sms_are_refused() {
+    let server = Server::start().await;
+    let slot = first_slot(&server, "cie", "ufficio-1").await;
+    let hold_id = server.hold_ok(&slot).await;
+    for number in [
+        "+882 1234 5678",
+        "+999999999999999",
+        "+252 61 1234567",
+        "+1 202 555 0143",
+        "035 399111",
+    ] {
+        let reply = server.details(&hold_id, number).await;
+        assert_eq!(reply.status, 422, "{number}: {}", reply.text());
+        assert_eq!(reply.problem_code(), "invalid_contact", "{number}");
+    }
+    assert_eq!(server.details(&hold_id, "333 123 4567").await.status, 202);
+}
