@@ -5,6 +5,7 @@
 //!   credentials, region and endpoint come from the usual AWS variables and profiles.
 //! - `prenota routes`: the route table as JSON, which the infrastructure checks compare with the
 //!   SAM and CDK templates.
+//! - `prenota staff add|list|disable …`: the staff accounts (`crate::staff`).
 
 use std::path::PathBuf;
 
@@ -16,13 +17,20 @@ use prenota_store::dynamodb::DynamoStore;
 pub const USAGE: &str =
     "usage: prenota                                      serve (settings: PRENOTA_* variables)
        prenota catalogue import --table NAME FILE   load FILE (TOML) into the DynamoDB table NAME
-       prenota routes                               print the route table as JSON";
+       prenota routes                               print the route table as JSON
+       prenota staff add EMAIL --role ROLE [--office ID]... [--password-stdin]
+                                                    add a staff account (ROLE: operator, manager,
+                                                    admin); without a password, print a link to
+                                                    choose it (valid 24 hours)
+       prenota staff list                           the staff accounts
+       prenota staff disable EMAIL                  disable an account and end its sessions";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
     ImportCatalogue { table: String, file: PathBuf },
     Routes,
+    Staff(crate::staff::StaffCommand),
 }
 
 impl Command {
@@ -36,6 +44,10 @@ impl Command {
             | ["catalogue", "import", file, "--table", table] => Self::ImportCatalogue {
                 table: (*table).to_owned(),
                 file: PathBuf::from(file),
+            },
+            ["staff", rest @ ..] => match crate::staff::StaffCommand::parse(rest) {
+                Some(command) => Self::Staff(command),
+                None => bail!("unknown staff command {:?}\n{USAGE}", rest.join(" ")),
             },
             ["help" | "--help" | "-h"] => bail!("{USAGE}"),
             _ => bail!("unknown command {:?}\n{USAGE}", words.join(" ")),

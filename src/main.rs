@@ -2,11 +2,13 @@
 //! outbox, over the same handlers as the Lambdas, on SQLite. `cargo run` needs no setting.
 
 mod commands;
+mod display;
 mod headers;
 mod outbox;
 mod secrets;
 mod server;
 mod settings;
+mod staff;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,7 +19,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use prenota_core::{Catalogue, SystemClock};
+use prenota_core::{Catalogue, Clock, ShiftedClock, SystemClock};
 use prenota_delivery::local::{LocalOutbox, LocalReminders};
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::{RetryPolicy, Sender, Transports};
@@ -36,8 +38,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::settings::Settings;
 
 #[derive(Clone)]
-struct Server {
-    app: Arc<App>,
+pub(crate) struct Server {
+    pub(crate) app: Arc<App>,
     store: SqliteStore,
     /// The per-client limits of every route of the table.
     limits: Arc<Limits>,
@@ -177,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
         commands::Command::Serve => serve().await,
         commands::Command::Routes => commands::print_routes(),
         commands::Command::ImportCatalogue { table, file } => commands::import_catalogue(&table, &file).await,
+        commands::Command::Staff(command) => staff::run(command).await,
     }
 }
 
@@ -189,12 +192,21 @@ fn router(server: Server, site: &std::path::Path, outbox: &outbox::Mode) -> Rout
             "/api/health",
             axum::routing::get(health).fallback(health_wrong_method),
         )
+        .route(
+            "/api/offices/{office_id}/display/events",
+            axum::routing::get(display::events),
+        )
         .route("/api/{*rest}", axum::routing::any(dispatch))
         .route("/c/{*rest}", axum::routing::any(dispatch))
         .route("/p/{*rest}", axum::routing::any(dispatch));
     if outbox.serves_page() {
         router = router.route("/outbox", axum::routing::get(outbox_page));
     }
+    // The kiosk page of every office's display is one file; the page reads the office from its path.
+    router = router.route_service(
+        "/display/{office_id}",
+        tower_http::services::ServeFile::new(site.join("display/index.html")),
+    );
     router
         // Site files change with a deploy and have no hashed names: the browser keeps them but
         // asks each time whether they changed (Last-Modified), so a new version is seen at once.
@@ -249,11 +261,24 @@ async fn serve() -> anyhow::Result<()> {
     if web_settings.public_url.is_empty() {
         web_settings.public_url = url.clone();
     }
+    let outbox = outbox::Mode::of(&settings);
+    let clock: Arc<dyn Clock> = match settings.dev_now {
+        None => Arc::new(SystemClock),
+        // A development convenience: only where the development outbox is (this machine only).
+        Some(_) if !outbox.serves_page() => anyhow::bail!(
+            "PRENOTA_DEV_NOW is for development only: it needs a loopback PRENOTA_ADDR and no PRENOTA_SMTP_URL"
+        ),
+        Some(start) => {
+            tracing::warn!(%start, "development clock: the server's time starts at PRENOTA_DEV_NOW");
+            Arc::new(ShiftedClock::starting_at(start))
+        }
+    };
     let app = Arc::new(App {
         store: Arc::new(store.clone()),
+        accounts: Some(Arc::new(store.clone())),
         context: Context {
             catalogue: Arc::new(catalogue),
-            clock: Arc::new(SystemClock),
+            clock,
             settings: web_settings,
             secrets,
             pressure: Default::default(),
@@ -278,7 +303,6 @@ async fn serve() -> anyhow::Result<()> {
         .with_sms_per_hour(settings.sms_per_hour);
     tokio::spawn(prenota_delivery::poll::deliver_forever(sender));
 
-    let outbox = outbox::Mode::of(&settings);
     let limits = Arc::new(Limits::new(settings.limits.clone()));
     tokio::spawn(forget_quiet_clients_forever(Arc::clone(&limits)));
     let router = router(Server { app, store, limits }, &settings.site, &outbox);

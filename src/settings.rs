@@ -24,6 +24,8 @@ pub struct Settings {
     pub connections: ConnectionSettings,
     /// SMS sent per hour across the service at most (`PRENOTA_SMS_PER_HOUR`).
     pub sms_per_hour: u32,
+    /// Development only: the server's clock starts at this instant (`PRENOTA_DEV_NOW`).
+    pub dev_now: Option<chrono::DateTime<chrono::Utc>>,
     /// The per-client limits (`PRENOTA_LIMITS`, `PRENOTA_TRUSTED_PROXIES`).
     pub limits: prenota_web::LimitSettings,
 }
@@ -127,6 +129,18 @@ impl Settings {
             connections: ConnectionSettings::from_lookup(var)?,
             limits: prenota_web::LimitSettings::from_lookup(var).map_err(anyhow::Error::msg)?,
             sms_per_hour: prenota_delivery::sms_per_hour_setting(var).map_err(anyhow::Error::msg)?,
+            dev_now: match var("PRENOTA_DEV_NOW") {
+                None => None,
+                Some(raw) => Some(
+                    chrono::DateTime::parse_from_rfc3339(raw.trim())
+                        .with_context(|| {
+                            format!(
+                                "PRENOTA_DEV_NOW={raw:?} is not an instant like 2026-12-07T08:30:00+01:00"
+                            )
+                        })?
+                        .with_timezone(&chrono::Utc),
+                ),
+            },
         })
     }
 

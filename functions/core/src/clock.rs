@@ -47,3 +47,26 @@ impl Clock for ManualClock {
         *self.lock()
     }
 }
+
+/// The machine's clock moved to another instant, and running from there: a development server
+/// that shows a chosen day (`PRENOTA_DEV_NOW`), so that a browser test can book and check in on
+/// the same weekday whatever day it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock {
+    offset: Duration,
+}
+
+impl ShiftedClock {
+    /// A clock that reads `start` now.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self {
+            offset: start - Utc::now(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}

@@ -3,11 +3,13 @@
 //! No I/O and no async here (the one exception is the OS random source behind [`token`]):
 //! stores, senders and handlers call into this crate, never the other way round.
 
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod checkin;
 pub mod clock;
 pub mod contact;
+pub mod counter;
 pub mod dates;
 pub mod feedback;
 pub mod geo;
@@ -18,6 +20,7 @@ pub mod reminder;
 pub mod search;
 pub mod slot;
 pub mod slots;
+pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
@@ -26,7 +29,7 @@ pub mod token;
 
 pub use calendar::Calendar;
 pub use catalogue::{Catalogue, Offering, OfferingKey};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use contact::{Contact, ContactKey};
 pub use ids::{BookingId, OfficeId, ServiceId};
 pub use lifecycle::{BookingState, StoredState};

@@ -52,6 +52,8 @@ async fn main() {
     let catalogue = Catalogue::from_toml("bergamo.toml", text).unwrap();
     store.put_catalogue(&catalogue).await.unwrap();
     let app = App {
+        // Cognito keeps the staff accounts on AWS.
+        accounts: None,
         store: Arc::new(store.clone()),
         context: Context {
             catalogue: Arc::new(catalogue),

@@ -198,6 +198,8 @@ pub async fn app_from(
         settings
     )?;
     Ok(App {
+        // Cognito keeps the staff accounts on AWS.
+        accounts: None,
         store: Arc::new(store),
         context: Context {
             catalogue: Arc::new(catalogue),

@@ -25,18 +25,22 @@ use prenota_core::{
 };
 
 mod availability;
+mod counter;
 pub mod dynamodb;
 mod names;
 mod outbox;
 pub mod sqlite;
+mod staff;
 mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use availability::Availability;
+pub use counter::{AgendaEntry, AuditLog, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit};
 pub use outbox::{
     Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage, RetryLater, SmsCount,
 };
+pub use staff::{StaffAccount, StaffAccounts};
 pub(crate) use stored::{from_millis, millis, stored_feedback};
 
 /// Active seats per start time of one offering's day. Shared, not copied: the SQLite store hands
@@ -53,6 +57,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error(transparent)]
     Quota(#[from] QuotaExceeded),
+    #[error(transparent)]
+    Counter(#[from] prenota_core::counter::CounterError),
     /// The database could not be reached or refused the request: worth retrying later.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
@@ -300,9 +306,17 @@ pub(crate) fn contact_message_hour(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(3600)
 }
 
-/// Everything the wizard needs from one store.
+/// Everything the wizard and the counter need from one store.
 pub trait Store:
-    CatalogueStore + SeatStore + BookingStore + OutboxStore + FeedbackStore + ContactMessages + OneTimeProofs
+    CatalogueStore
+    + SeatStore
+    + BookingStore
+    + OutboxStore
+    + FeedbackStore
+    + ContactMessages
+    + OneTimeProofs
+    + CounterStore
+    + AuditLog
 {
 }
 
@@ -314,6 +328,8 @@ impl<T> Store for T where
         + FeedbackStore
         + ContactMessages
         + OneTimeProofs
+        + CounterStore
+        + AuditLog
 {
 }
 

@@ -136,3 +136,36 @@ pub(crate) fn stored_feedback(rating: i64, reason: Option<&str>, lang: &str) -> 
         lang: Lang::parse(lang).ok_or_else(|| corrupt("lang"))?,
     })
 }
+
+/// A booking's visit, read from the fields both stores name alike (`visit_state`, `ticket`,
+/// `desk`, `checked_in_at`, `called_at`); `None` before check-in.
+pub(crate) fn stored_visit(fields: &impl Fields) -> StoreResult<Option<crate::Visit>> {
+    use prenota_core::counter::{Desk, Ticket, VisitState};
+    let Some(state) = fields.optional_text("visit_state")? else {
+        return Ok(None);
+    };
+    let state = VisitState::parse(state).ok_or_else(|| corrupt("visit state", state))?;
+    let ticket = match fields.optional_text("ticket")? {
+        Some(raw) => Some(Ticket::parse(raw).ok_or_else(|| corrupt("ticket", raw))?),
+        None => None,
+    };
+    let desk = match fields.optional_text("desk")? {
+        Some(raw) => Some(Desk::parse(raw).ok_or_else(|| corrupt("desk", raw))?),
+        None => None,
+    };
+    let walk_in = ticket.as_ref().is_some_and(|t| t.as_str().starts_with('S'));
+    Ok(Some(crate::Visit {
+        state,
+        ticket,
+        desk,
+        checked_in_at: fields
+            .optional_number("checked_in_at")?
+            .map(from_millis)
+            .transpose()?,
+        called_at: fields
+            .optional_number("called_at")?
+            .map(from_millis)
+            .transpose()?,
+        walk_in,
+    }))
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use prenota_core::{Catalogue, Clock};
-use prenota_store::Store;
+use prenota_store::{StaffAccounts, Store};
 
 use crate::pressure::Pressure;
 use crate::settings::{Secrets, Settings};
@@ -26,4 +26,7 @@ pub struct Context {
 pub struct App {
     pub context: Context,
     pub store: Arc<dyn Store>,
+    /// Staff accounts and sessions, where this deployment keeps them (one machine); `None` where
+    /// an identity provider does (Cognito on AWS).
+    pub accounts: Option<Arc<dyn StaffAccounts>>,
 }

@@ -7,8 +7,9 @@
 //! This crate owns what a message says and when it is queued ([`outbox`]); it knows nothing of
 //! HTTP, HTML, problem codes or Lambda. Its callers are the HTTP adapter (`prenota-web`), which
 //! parses, calls and renders, and the sender (`prenota-delivery`), which answers "my bookings"
-//! requests and fires reminders through it. The counter (check-in, agenda) and office management
-//! (closures) come as modules of their own beside these.
+//! requests and fires reminders through it. The office's side has modules of its own: `staff`
+//! (accounts, passwords, sessions on one machine) and `counter` (agenda, check-in, calls,
+//! outcomes, the waiting-room display, the audit log).
 
 pub mod booking_page;
 pub mod browse;
@@ -16,6 +17,7 @@ pub mod cancel;
 pub mod challenge;
 pub mod confirm;
 pub mod context;
+pub mod counter;
 pub mod details;
 pub mod error;
 pub mod facts;
@@ -27,9 +29,10 @@ pub mod outbox;
 pub mod pressure;
 pub mod reminders;
 pub mod settings;
+pub mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use context::{App, Context};
 pub use error::{Failure, LinkError, StepError};
-pub use settings::{Secrets, Settings};
+pub use settings::{Secrets, Settings, StaffSignIn};

@@ -5,6 +5,7 @@ use chrono::Duration;
 use prenota_core::QuotaPolicy;
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::{HmacKey, SmsDestinations};
+use prenota_core::counter::CounterRules;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -30,7 +31,30 @@ pub struct Settings {
     /// The largest number a browser may have to try to solve a challenge
     /// (`PRENOTA_CHALLENGE_WORK`): its mean work is half that many SHA-256 hashes.
     pub challenge_work: u64,
+    /// When check-in opens and closes, and when a citizen may be marked as not come
+    /// (`PRENOTA_CHECKIN_EARLY`, `PRENOTA_CHECKIN_LATE`, `PRENOTA_NO_SHOW_AFTER`).
+    pub counter_rules: CounterRules,
+    /// How long the audit log keeps an entry (`PRENOTA_AUDIT_RETENTION`, the city's rule).
+    pub audit_retention: Duration,
+    /// Personal data is shown on the agenda for today and this many working days after
+    /// (`PRENOTA_AGENDA_DAYS`).
+    pub agenda_days: u32,
+    /// How staff sign in: a password on one machine, Cognito's hosted login on AWS.
+    pub staff_sign_in: StaffSignIn,
 }
+
+/// How the counter page signs staff in (`GET /api/staff/config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffSignIn {
+    /// Accounts in the store, e-mail and password (one machine).
+    Password,
+    /// Cognito's hosted login, authorization code with PKCE (`PRENOTA_COGNITO_DOMAIN`, the
+    /// hosted login's base URL, and `PRENOTA_COGNITO_CLIENT_ID`).
+    Cognito { domain: String, client_id: String },
+}
+
+/// The default of [`Settings::agenda_days`]: today and the next two working days.
+pub const AGENDA_DAYS: u32 = 2;
 
 /// The default of [`Settings::challenge_above`]: a city's busiest minute is a few dozen holds.
 pub const CHALLENGE_ABOVE: u32 = 120;
@@ -138,6 +162,29 @@ impl Settings {
                 "PRENOTA_MESSAGES_PER_CONTACT_HOUR",
                 MESSAGES_PER_CONTACT_HOUR,
             )?,
+            counter_rules: CounterRules {
+                early: duration(&lookup, "PRENOTA_CHECKIN_EARLY", "60m")?,
+                late: duration(&lookup, "PRENOTA_CHECKIN_LATE", "15m")?,
+                no_show_after: duration(&lookup, "PRENOTA_NO_SHOW_AFTER", "10m")?,
+            },
+            audit_retention: duration(&lookup, "PRENOTA_AUDIT_RETENTION", "365d")?,
+            agenda_days: whole_number(&lookup, "PRENOTA_AGENDA_DAYS", AGENDA_DAYS)?.min(30),
+            staff_sign_in: match (
+                lookup("PRENOTA_COGNITO_DOMAIN"),
+                lookup("PRENOTA_COGNITO_CLIENT_ID"),
+            ) {
+                (Some(domain), Some(client_id)) => StaffSignIn::Cognito {
+                    domain: domain.trim().trim_end_matches('/').to_owned(),
+                    client_id: client_id.trim().to_owned(),
+                },
+                (None, None) => StaffSignIn::Password,
+                _ => {
+                    return Err(SettingsError(
+                        "PRENOTA_COGNITO_DOMAIN and PRENOTA_COGNITO_CLIENT_ID go together: set both or neither"
+                            .into(),
+                    ));
+                }
+            },
         })
     }
 }
@@ -155,6 +202,10 @@ impl Default for Settings {
             sms_destinations: SmsDestinations::default(),
             challenge_above: CHALLENGE_ABOVE,
             challenge_work: CHALLENGE_WORK,
+            counter_rules: CounterRules::default(),
+            audit_retention: prenota_core::audit::DEFAULT_RETENTION,
+            agenda_days: AGENDA_DAYS,
+            staff_sign_in: StaffSignIn::Password,
         }
     }
 }

@@ -34,6 +34,7 @@ pub async fn sqlite_app(
         .expect("the catalogue is stored");
     let app = App {
         store: Arc::new(store.clone()),
+        accounts: Some(Arc::new(store.clone())),
         context: Context {
             catalogue: Arc::new(catalogue),
             clock,

@@ -15,6 +15,7 @@ use crate::links;
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming, accept_language};
 use crate::routes::{self, Endpoint, Match};
+use crate::staff_auth::{VerifiedIdentity, same_origin, staff_identity};
 
 /// Requests larger than this are refused before they are read further.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -92,7 +93,72 @@ pub async fn handle(app: &App, limits: &Limits, request: Request<Bytes>) -> Answ
         body: &body,
         lang,
     };
+    if route.endpoint.needs_staff() {
+        let verified = parts.extensions.get::<VerifiedIdentity>();
+        return staff_dispatch(app, route.endpoint, &incoming, verified)
+            .await
+            .unwrap_or_else(|problem| answer::problem(&problem, lang));
+    }
     dispatch(app, route.endpoint, &incoming, &caller).await
+}
+
+/// The routes of signed-in staff: a state change must come from our own pages (`Origin`), then
+/// the request must have a member of staff behind it; each use case checks the office and role.
+async fn staff_dispatch(
+    app: &App,
+    endpoint: Endpoint,
+    incoming: &Incoming<'_>,
+    verified: Option<&VerifiedIdentity>,
+) -> api::Handled {
+    use api::counter;
+    use prenota_core::counter::CounterEvent;
+    let (context, store) = (&app.context, &*app.store);
+    if *incoming.method != Method::GET {
+        same_origin(context, incoming)?;
+    }
+    let identity = staff_identity(app, incoming, verified).await?;
+    let identity = &identity;
+    let body = || Body::parse(incoming);
+    match endpoint {
+        Endpoint::StaffMe => api::staff::me(context, identity),
+        Endpoint::Agenda => counter::agenda(context, store, identity, incoming).await,
+        Endpoint::AuditLog => counter::audit(context, store, identity, incoming).await,
+        Endpoint::CheckIn => counter::check_in(context, store, identity, &body()?).await,
+        Endpoint::CallNext => counter::call_next(context, store, identity, incoming, &body()?).await,
+        Endpoint::Recall => {
+            let body = optional_body(incoming)?;
+            counter::step(
+                context,
+                store,
+                identity,
+                incoming,
+                body.as_ref(),
+                Some(CounterEvent::Recall),
+            )
+            .await
+        }
+        Endpoint::PutBack => {
+            counter::step(
+                context,
+                store,
+                identity,
+                incoming,
+                None,
+                Some(CounterEvent::PutBack),
+            )
+            .await
+        }
+        Endpoint::Outcome => counter::step(context, store, identity, incoming, Some(&body()?), None).await,
+        _ => Err(Problem::new(Code::NotFound)),
+    }
+}
+
+/// A JSON body that may be absent (an empty request body).
+fn optional_body(incoming: &Incoming<'_>) -> Result<Option<Body>, Problem> {
+    if incoming.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Body::parse(incoming).map(Some)
 }
 
 /// 405 with the methods the address takes.
@@ -141,6 +207,33 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         Endpoint::Cancel => return links::cancel(context, store, incoming).await,
         Endpoint::CancelRedirect => return links::back_to_page(incoming),
         Endpoint::OpenApi => Ok(respond(StatusCode::OK, "application/json", crate::OPENAPI)),
+        Endpoint::StaffConfig => api::staff::config(context),
+        Endpoint::CheckinKey => api::counter::checkin_key(context),
+        Endpoint::Display => api::counter::display(context, store, incoming).await,
+        Endpoint::SignIn => {
+            return with_json(incoming, async |body| {
+                api::staff::sign_in(app, incoming, body).await
+            })
+            .await;
+        }
+        Endpoint::SignOut => api::staff::sign_out(app, incoming).await,
+        Endpoint::SetPassword => {
+            return with_json(incoming, async |body| {
+                api::staff::set_password(app, incoming, body).await
+            })
+            .await;
+        }
+        // Streamed by the one-machine server itself, which answers this path before `handle`;
+        // any other front has no stream to give.
+        Endpoint::DisplayEvents => Err(Problem::new(Code::NotFound)),
+        Endpoint::StaffMe
+        | Endpoint::Agenda
+        | Endpoint::AuditLog
+        | Endpoint::CheckIn
+        | Endpoint::CallNext
+        | Endpoint::Recall
+        | Endpoint::PutBack
+        | Endpoint::Outcome => Err(Problem::new(Code::NotFound)),
     };
     handled.unwrap_or_else(|problem| answer::problem(&problem, incoming.lang))
 }

@@ -15,6 +15,7 @@ pub mod pages;
 pub mod problem;
 pub mod request;
 pub mod routes;
+pub mod staff_auth;
 
 pub use dispatch::{MAX_BODY_BYTES, call, handle};
 pub use limits::{ClientAddr, LimitSettings, Limits};

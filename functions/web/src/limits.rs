@@ -67,6 +67,9 @@ pub enum Kind {
     Links,
     MyBookings,
     Feedback,
+    /// Signing in and choosing a password: guesses, from one address, across e-mails (each
+    /// e-mail has its own lock besides).
+    SignIn,
 }
 
 impl Kind {
@@ -81,6 +84,11 @@ impl Kind {
             Confirm | Cancel => Some(Self::Links),
             MyBookings => Some(Self::MyBookings),
             Feedback => Some(Self::Feedback),
+            SignIn | SetPassword => Some(Self::SignIn),
+            // Staff routes need a session; the display and the key are cheap and public (a
+            // hundred screens poll the display), and the events are one stream per screen.
+            StaffConfig | SignOut | StaffMe | Agenda | AuditLog | CheckinKey | CheckIn | CallNext
+            | Recall | PutBack | Outcome | Display | DisplayEvents => None,
         }
     }
 
@@ -96,16 +104,18 @@ impl Kind {
             Self::Links => (20, minutes(10)),
             Self::MyBookings => (10, minutes(10)),
             Self::Feedback => (10, minutes(10)),
+            Self::SignIn => (20, minutes(10)),
         }
     }
 
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::Reads,
         Self::Holds,
         Self::Steps,
         Self::Links,
         Self::MyBookings,
         Self::Feedback,
+        Self::SignIn,
     ];
 }
 

@@ -4,8 +4,10 @@
 use http::StatusCode;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::{ContactError, EmailError, PhoneError};
+use prenota_core::counter::CounterError;
 use prenota_core::slots::SlotError;
 use prenota_usecases::browse::{BrowseError, NotInCatalogue};
+use prenota_usecases::counter::CounterRefusal;
 use prenota_usecases::hold::HoldError;
 use prenota_usecases::{Failure, StepError};
 use serde::Serialize;
@@ -47,6 +49,25 @@ pub enum Code {
     ChallengeRequired,
     StoreUnavailable,
     InternalError,
+    Unauthenticated,
+    Forbidden,
+    CrossOrigin,
+    BadCredentials,
+    TooManyAttempts,
+    UnknownCode,
+    WeakPassword,
+    InvalidToken,
+    UnknownBooking,
+    WrongOffice,
+    NotToday,
+    Cancelled,
+    TooEarly,
+    TooLate,
+    NotCalled,
+    TooSoon,
+    OutcomeRecorded,
+    InvalidDesk,
+    InvalidOutcome,
 }
 
 impl Code {
@@ -67,6 +88,14 @@ impl Code {
             ChallengeRequired => StatusCode::PRECONDITION_REQUIRED,
             StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            Unauthenticated | BadCredentials => StatusCode::UNAUTHORIZED,
+            Forbidden | CrossOrigin => StatusCode::FORBIDDEN,
+            TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            UnknownCode | UnknownBooking => StatusCode::NOT_FOUND,
+            WeakPassword | InvalidDesk | InvalidOutcome => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidToken => StatusCode::BAD_REQUEST,
+            WrongOffice | NotToday | Cancelled | TooEarly | TooLate | NotCalled | TooSoon
+            | OutcomeRecorded => StatusCode::CONFLICT,
         }
     }
 
@@ -115,6 +144,25 @@ impl Code {
             ChallengeRequired => t.challenge_required,
             StoreUnavailable => t.store_unavailable,
             InternalError => t.internal_error,
+            Unauthenticated => t.unauthenticated,
+            Forbidden => t.forbidden,
+            CrossOrigin => t.cross_origin,
+            BadCredentials => t.bad_credentials,
+            TooManyAttempts => t.too_many_attempts,
+            UnknownCode => t.unknown_code,
+            WeakPassword => t.weak_password,
+            InvalidToken => t.invalid_token,
+            UnknownBooking => t.unknown_booking,
+            WrongOffice => t.wrong_office,
+            NotToday => t.not_today,
+            Cancelled => t.cancelled,
+            TooEarly => t.too_early,
+            TooLate => t.too_late,
+            NotCalled => t.not_called,
+            TooSoon => t.too_soon,
+            OutcomeRecorded => t.outcome_recorded,
+            InvalidDesk => t.invalid_desk,
+            InvalidOutcome => t.invalid_outcome,
         }
     }
 }
@@ -148,6 +196,12 @@ impl Problem {
             retry_after: Some(wait),
             ..Self::new(Code::TooManyRequests)
         }
+    }
+
+    /// The problem, with when trying again makes sense.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn field(mut self, field: &'static str) -> Self {
@@ -252,6 +306,28 @@ impl From<StepError> for Problem {
     }
 }
 
+impl From<CounterRefusal> for Problem {
+    fn from(refusal: CounterRefusal) -> Self {
+        Self::new(match refusal {
+            CounterRefusal::Forbidden => Code::Forbidden,
+            CounterRefusal::UnknownOffice => Code::UnknownOffice,
+            CounterRefusal::UnknownBooking => Code::UnknownBooking,
+            CounterRefusal::InvalidToken => Code::InvalidToken,
+            CounterRefusal::WrongOffice => Code::WrongOffice,
+            CounterRefusal::NotToday => Code::NotToday,
+            CounterRefusal::Step(step) => match step {
+                CounterError::Cancelled => Code::Cancelled,
+                CounterError::TooEarly => Code::TooEarly,
+                CounterError::TooLate => Code::TooLate,
+                CounterError::NotCalled | CounterError::NobodyWaiting => Code::NotCalled,
+                CounterError::TooSoon => Code::TooSoon,
+                CounterError::OutcomeRecorded => Code::OutcomeRecorded,
+            },
+            CounterRefusal::Failed(failure) => return failure.into(),
+        })
+    }
+}
+
 /// Why a contact was refused, said precisely, in the citizen's language.
 fn contact_detail(error: &ContactError, lang: Lang) -> &'static str {
     let t = details(lang);
@@ -347,6 +423,46 @@ prenota_core::texts! {
         "The service is unavailable right now: please try again shortly.";
     internal_error: "Si è verificato un errore imprevisto.",
         "An unexpected error occurred.";
+
+    // The counter's staff.
+    unauthenticated: "Accedi per continuare: la sessione è scaduta o manca.",
+        "Sign in to continue: the session has ended or is missing.";
+    forbidden: "Non hai accesso a questa sede o a questa funzione.",
+        "You have no access to this office or this function.";
+    cross_origin: "Richiesta rifiutata: non proviene dalle pagine di Prenota.",
+        "Request refused: it does not come from Prenota's pages.";
+    bad_credentials: "E-mail o password errate.",
+        "Wrong e-mail or password.";
+    too_many_attempts: "Troppi tentativi non riusciti: attendi prima di riprovare.",
+        "Too many failed attempts: please wait before trying again.";
+    unknown_code: "Il collegamento non è valido, è già stato usato o è scaduto: chiedine uno nuovo.",
+        "The link is not valid, was already used or has expired: please ask for a new one.";
+    weak_password: "La password deve avere almeno 12 caratteri (al massimo 256).",
+        "The password needs at least 12 characters (256 at most).";
+    invalid_token: "Questo non è un codice QR di Prenota valido: verifica il codice breve della prenotazione.",
+        "This is not a valid Prenota QR code: check the booking's short code instead.";
+    unknown_booking: "Nessuna prenotazione confermata ha questo codice.",
+        "No confirmed booking has this code.";
+    wrong_office: "La prenotazione è per un'altra sede.",
+        "The booking is for another office.";
+    not_today: "La prenotazione è per un altro giorno.",
+        "The booking is for another day.";
+    cancelled: "La prenotazione è stata annullata.",
+        "The booking was cancelled.";
+    too_early: "È troppo presto per registrare l'arrivo a questo appuntamento.",
+        "It is too early to check in for this appointment.";
+    too_late: "È troppo tardi per registrare l'arrivo: l'appuntamento è passato. Si può prenotare un accesso senza prenotazione.",
+        "It is too late to check in: the appointment has passed. A walk-in can be booked instead.";
+    not_called: "Il cittadino non è stato chiamato.",
+        "The citizen has not been called.";
+    too_soon: "È presto per segnare come non presentato: attendi il periodo di tolleranza dopo l'inizio.",
+        "It is too soon to mark as not come: wait for the grace period after the start.";
+    outcome_recorded: "Per questa prenotazione è già stato registrato l'altro esito.",
+        "The other outcome was already recorded for this booking.";
+    invalid_desk: "Lo sportello si indica con al massimo 12 lettere, cifre, spazi o trattini.",
+        "The desk is named with at most 12 letters, digits, spaces or hyphens.";
+    invalid_outcome: "L'esito deve essere served oppure no_show.",
+        "The outcome must be served or no_show.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

@@ -26,7 +26,42 @@ pub enum Endpoint {
     MyBookings,
     Feedback,
     OpenApi,
+    /// How staff sign in here (password or Cognito).
+    StaffConfig,
+    SignIn,
+    SignOut,
+    /// Choosing a password through the one-time link.
+    SetPassword,
+    StaffMe,
+    Agenda,
+    AuditLog,
+    /// The public key that verifies the QR codes.
+    CheckinKey,
+    CheckIn,
+    CallNext,
+    Recall,
+    PutBack,
+    Outcome,
+    Display,
+    /// The display's server-sent events: streamed by the one-machine server itself.
+    DisplayEvents,
 }
+
+impl Endpoint {
+    /// Whether the route needs a signed-in member of staff.
+    pub fn needs_staff(self) -> bool {
+        use Endpoint::*;
+        matches!(
+            self,
+            StaffMe | Agenda | AuditLog | CheckIn | CallNext | Recall | PutBack | Outcome
+        )
+    }
+}
+
+/// The `function` of the routes that only the one-machine server serves: staff accounts live in
+/// its store (on AWS, Cognito signs staff in), and it streams the display's events (on AWS the
+/// display polls its CDN-cached answer). No Lambda and no API Gateway route exist for them.
+pub const ONE_MACHINE_ONLY: &str = "server";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {
@@ -139,6 +174,96 @@ pub const ROUTES: &[Route] = &[
         path: "/api/openapi.json",
         endpoint: Endpoint::OpenApi,
         function: "services",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/config",
+        endpoint: Endpoint::StaffConfig,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/session",
+        endpoint: Endpoint::SignIn,
+        function: ONE_MACHINE_ONLY,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/staff/session",
+        endpoint: Endpoint::SignOut,
+        function: ONE_MACHINE_ONLY,
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/password",
+        endpoint: Endpoint::SetPassword,
+        function: ONE_MACHINE_ONLY,
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/me",
+        endpoint: Endpoint::StaffMe,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/offices/{office_id}/agenda",
+        endpoint: Endpoint::Agenda,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/offices/{office_id}/audit",
+        endpoint: Endpoint::AuditLog,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/checkin-key",
+        endpoint: Endpoint::CheckinKey,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/check-ins",
+        endpoint: Endpoint::CheckIn,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/offices/{office_id}/calls",
+        endpoint: Endpoint::CallNext,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/bookings/{short_code}/recall",
+        endpoint: Endpoint::Recall,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/bookings/{short_code}/put-back",
+        endpoint: Endpoint::PutBack,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/bookings/{short_code}/outcome",
+        endpoint: Endpoint::Outcome,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/offices/{office_id}/display",
+        endpoint: Endpoint::Display,
+        function: "display",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/offices/{office_id}/display/events",
+        endpoint: Endpoint::DisplayEvents,
+        function: ONE_MACHINE_ONLY,
     },
 ];
 

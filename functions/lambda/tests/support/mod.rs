@@ -50,6 +50,8 @@ pub async fn app() -> App {
         .await
         .expect("the catalogue is read back");
     App {
+        // Cognito keeps the staff accounts on AWS.
+        accounts: None,
         store: Arc::new(store),
         context: Context {
             catalogue: Arc::new(catalogue),

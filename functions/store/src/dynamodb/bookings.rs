@@ -7,6 +7,7 @@ use prenota_core::dates::format_date;
 use prenota_core::lifecycle::{Event, StoredState};
 use prenota_core::{BookingId, BookingState, ContactKey, TokenHash};
 
+use super::counter::agenda_item;
 use super::details::Submit;
 use super::items::{Record, text};
 use super::keys::{CodePurpose, GSI, booking_key, code_item, contact_gsi_pk, epoch_seconds, key, n, s};
@@ -73,6 +74,8 @@ fn confirm_writes(
         )?);
     }
     items.push(put_new(store, code_item(page_code, id, CodePurpose::Page))?);
+    // The booking joins its office's agenda of the day, where the counter writes its visit.
+    items.push(tx_put(store.put(agenda_item(&record.booking)))?);
     Ok(items)
 }
 

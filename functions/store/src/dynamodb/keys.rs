@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::dates::{format_date, format_time};
-use prenota_core::{BookingId, ContactKey, OfferingKey, TokenHash};
+use prenota_core::{BookingId, ContactKey, OfferingKey, OfficeId, TokenHash};
 
 use crate::names::stored_names;
 use crate::{MessageId, millis};
@@ -97,6 +97,37 @@ pub(super) fn pending_sk(due: DateTime<Utc>, id: &MessageId) -> String {
 /// The sort keys below this one are those of the messages due at `now` (`due <= now`).
 pub(super) fn pending_sk_after(now: DateTime<Utc>) -> String {
     format!("{:015}", millis(now).saturating_add(1).clamp(0, LAST_DUE_MILLIS))
+}
+
+/// The partition of an office's agenda of a day: an item per confirmed booking, carrying its
+/// visit at the counter.
+pub(super) fn agenda_pk(office: &OfficeId, date: NaiveDate) -> String {
+    format!("AGENDA#{office}#{}", format_date(date))
+}
+
+/// A booking's item in its agenda partition: start time first, so the partition reads in order.
+pub(super) fn agenda_key(booking: &crate::Booking) -> Item {
+    key(
+        agenda_pk(&booking.offering.office, booking.date),
+        &format!("{}#{}", format_time(booking.start), booking.id),
+    )
+}
+
+/// The ticket counter of an office's day, per series (`A`, `S`).
+pub(super) fn tickets_key(office: &OfficeId, date: NaiveDate, series: char) -> Item {
+    key(
+        format!("TICKETS#{office}#{}", format_date(date)),
+        &series.to_string(),
+    )
+}
+
+/// The partition of an office's audit entries of a day (`-` for actions of no office).
+pub(super) fn audit_pk(office: Option<&OfficeId>, day: NaiveDate) -> String {
+    format!(
+        "AUDIT#{}#{}",
+        office.map_or("-", OfficeId::as_str),
+        format_date(day)
+    )
 }
 
 /// The item that counts the SMS sent in the hour starting at `hour` (see `count_sms`).

@@ -28,7 +28,9 @@ use prenota_core::{BookingId, TokenHash};
 use crate::stored::{corrupt, stored_booking_id};
 use crate::{StoreError, StoreResult};
 
+mod audit;
 mod bookings;
+mod counter;
 mod counters;
 mod details;
 mod feedback;

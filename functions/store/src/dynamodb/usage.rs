@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::batch_get_item::builders::BatchGetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::batch_get_item::{BatchGetItemError, BatchGetItemOutput};
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::operation::get_item::{GetItemError, GetItemOutput};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
@@ -68,6 +70,7 @@ macro_rules! metered {
 
 metered! {
     GetItemFluentBuilder => GetItemOutput, GetItemError, record;
+    BatchGetItemFluentBuilder => BatchGetItemOutput, BatchGetItemError, record;
     QueryFluentBuilder => QueryOutput, QueryError, record;
     PutItemFluentBuilder => PutItemOutput, PutItemError, record_write;
     UpdateItemFluentBuilder => UpdateItemOutput, UpdateItemError, record_write;

@@ -19,8 +19,10 @@ use rusqlite::Connection;
 
 use crate::StoreResult;
 
+mod audit;
 mod bookings;
 mod connection;
+mod counter;
 mod counters;
 mod feedback;
 mod outbox;
@@ -29,6 +31,7 @@ mod rows;
 mod schema;
 mod seat_cache;
 mod seats;
+mod staff;
 mod writer;
 
 use connection::{Readers, open_connection};
@@ -64,6 +67,9 @@ impl SqliteStore {
         schema::create(&connection)?;
         connection.execute_batch(counters::CONTACT_MESSAGES_SCHEMA)?;
         connection.execute_batch(counters::SPENT_PROOFS_SCHEMA)?;
+        connection.execute_batch(counter::VISITS_SCHEMA)?;
+        connection.execute_batch(audit::AUDIT_SCHEMA)?;
+        connection.execute_batch(staff::STAFF_SCHEMA)?;
         Ok(Self {
             writer: Writer::start(connection, path)?,
             seats: Arc::default(),

@@ -29,7 +29,7 @@ impl Fields for rusqlite::Row<'_> {
 }
 
 /// A booking row with its personal data's columns, which are null without any.
-fn booking_from_row(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> StoreResult<Booking> {
+pub(super) fn booking_from_row(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> StoreResult<Booking> {
     let person = match row.optional_text("name")? {
         None => None,
         Some(_) => Some(stored_person(row)?),

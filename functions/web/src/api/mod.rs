@@ -4,7 +4,9 @@
 
 mod browse;
 mod citizen;
+pub mod counter;
 mod holds;
+pub mod staff;
 
 pub use browse::{offices, services, slots};
 pub use citizen::{feedback, my_bookings};
