@@ -526,3 +526,108 @@ async fn a_day_at_the_counter() {
     );
     assert!(!audit.to_string().contains("Maria"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walk_ins_take_the_desks_kept_from_online_booking() {
+    // One desk of two is kept for the counter: online, each slot has one seat.
+    let catalogue = std::fs::read_to_string(common::CATALOGUE).unwrap().replacen(
+        "office = \"ufficio-1\"\nservice = \"spid\"\nslot_minutes = 30\ndesks = 1",
+        "office = \"ufficio-1\"\nservice = \"spid\"\nslot_minutes = 30\ndesks = 2\ndesks_online = 1",
+        1,
+    );
+    assert!(catalogue.contains("desks_online = 1"));
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("catalogue.toml");
+    std::fs::write(&file, catalogue).unwrap();
+    add_staff(data.path(), "op1@comune.bergamo.it", "operator", &["ufficio-1"]);
+    let file = file.to_str().unwrap();
+    // Monday 14:20 in Rome: SPID at Ufficio 1 runs 14:15–17:45 in 30-minute slots.
+    let server = Server::start_in(
+        data.path(),
+        &[
+            ("PRENOTA_CATALOGUE", file),
+            ("PRENOTA_DEV_NOW", "2026-12-07T14:20:00+01:00"),
+        ],
+    )
+    .await;
+    let slot = Slot {
+        service: "spid".into(),
+        office: "ufficio-1".into(),
+        date: "2026-12-09".into(),
+        start: "14:15".into(),
+    };
+    server.hold_ok(&slot).await;
+    let second = server
+        .hold(&slot.service, &slot.office, &slot.date, &slot.start)
+        .await;
+    assert_eq!(second.status, 409, "online, one desk of two: {}", second.text());
+
+    let operator = Staff::sign_in(&server, "op1@comune.bergamo.it").await;
+    let path = "/api/staff/offices/ufficio-1/walk-ins";
+    // The same slot from the counter: the kept desk.
+    let phone = operator
+        .post(
+            path,
+            &json!({ "service_id": "spid", "date": "2026-12-09", "start": "14:15", "check_in": false,
+                      "name": "Luigi", "surname": "Bianchi", "contact": "luigi@esempio.it" }),
+        )
+        .await;
+    assert_eq!(phone.status, 201, "{}", phone.text());
+    assert_eq!(
+        (phone.json()["state"].clone(), phone.json()["ticket"].clone()),
+        (json!("confirmed"), Value::Null)
+    );
+    let full = operator
+        .post(
+            path,
+            &json!({ "service_id": "spid", "date": "2026-12-09", "start": "14:15" }),
+        )
+        .await;
+    assert_eq!((full.status, full.problem_code()), (409, "slot_taken".into()));
+    // The phone booking got its booking page by e-mail, like an online one.
+    let confirmed = server.message("booking-confirmed", "luigi@esempio.it").await;
+    assert!(confirmed.link_path("/p/").is_some());
+
+    // Someone at the counter now, anonymous: the current slot (14:15, still running), an S ticket.
+    let now = operator.post(path, &json!({ "service_id": "spid" })).await;
+    assert_eq!(now.status, 201, "{}", now.text());
+    let walk_in = now.json();
+    assert_eq!(walk_in["start"], "14:15");
+    assert_eq!(walk_in["state"], "checked_in");
+    assert_eq!(walk_in["ticket"], "S001");
+    assert_eq!(walk_in["walk_in"], true);
+    assert_eq!(walk_in["name"], Value::Null);
+    let next = operator.post(path, &json!({ "service_id": "spid" })).await.json();
+    let later = operator.post(path, &json!({ "service_id": "spid" })).await.json();
+    assert_eq!(
+        (next["start"].clone(), next["ticket"].clone()),
+        (json!("14:15"), json!("S002")),
+        "two desks"
+    );
+    assert_eq!(
+        (later["start"].clone(), later["ticket"].clone()),
+        (json!("14:45"), json!("S003"))
+    );
+
+    // A name without a contact is refused: personal data only with a reason to keep it.
+    let nameless = operator
+        .post(
+            path,
+            &json!({ "service_id": "spid", "name": "Anna", "surname": "Verdi" }),
+        )
+        .await;
+    assert_eq!(
+        (nameless.status, nameless.problem_code()),
+        (422, "invalid_contact".into())
+    );
+    let not_offered = operator.post(path, &json!({ "service_id": "matrimoni" })).await;
+    assert_eq!(not_offered.status, 404, "{}", not_offered.text());
+    let called = operator
+        .post("/api/staff/offices/ufficio-1/calls", &json!({ "desk": "1" }))
+        .await;
+    assert_eq!(
+        called.json()["ticket"],
+        "S001",
+        "the walk-ins wait their slot's turn"
+    );
+}

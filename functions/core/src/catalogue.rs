@@ -150,8 +150,11 @@ pub struct OfferingKey {
 pub struct Offering {
     pub key: OfferingKey,
     pub slot_minutes: u32,
-    /// Citizens served in the same slot: the slot's capacity.
+    /// Citizens served in the same slot: the slot's capacity at the counter.
     pub desks: u32,
+    /// Of those, the seats citizens may book online (`desks_online`, default all); the others
+    /// are kept for walk-ins and phone bookings made by staff.
+    pub desks_online: u32,
     pub hours: WeeklyHours,
     /// 1 = the next working day is the first bookable one; 0 = today, for slots not yet started.
     pub earliest_working_days: u32,

@@ -149,7 +149,7 @@ impl Catalogue {
         }
         self.slots_of_day(offering, date).iter().any(|slot| {
             let used = taken.and_then(|t| t.get(&slot.start)).copied().unwrap_or(0);
-            slot.starts_at > now && used < offering.desks
+            slot.starts_at > now && used < offering.desks_online
         })
     }
 
@@ -347,7 +347,7 @@ mod tests {
                 let listed = !free_slots(
                     c.bookable_slots(offering, date, now),
                     taken.unwrap_or(&BTreeMap::new()),
-                    offering.desks,
+                    offering.desks_online,
                 )
                 .is_empty();
                 assert_eq!(
@@ -369,7 +369,7 @@ mod tests {
             (NaiveTime::from_hms_opt(9, 0, 0).unwrap(), 1),
             (NaiveTime::from_hms_opt(9, 30, 0).unwrap(), 5),
         ]);
-        let free = free_slots(slots, &taken, offering.desks);
+        let free = free_slots(slots, &taken, offering.desks_online);
         assert_eq!(
             free.iter()
                 .map(|f| (f.slot.start.format("%H:%M").to_string(), f.free_seats))

@@ -364,6 +364,7 @@ pub struct TestOffering {
     service: String,
     slot_minutes: u32,
     desks: u32,
+    desks_online: Option<u32>,
     earliest_working_days: Option<u32>,
     latest_days: Option<u32>,
     hours: Vec<(String, Vec<String>)>,
@@ -379,6 +380,7 @@ impl TestOffering {
             service: service.into(),
             slot_minutes: 30,
             desks: 1,
+            desks_online: None,
             earliest_working_days: None,
             latest_days: None,
             hours: Vec::new(),
@@ -392,6 +394,12 @@ impl TestOffering {
 
     pub fn desks(mut self, desks: u32) -> Self {
         self.desks = desks;
+        self
+    }
+
+    /// Desks bookable online; the others only at the counter (walk-ins, phone bookings).
+    pub fn desks_online(mut self, desks: u32) -> Self {
+        self.desks_online = Some(desks);
         self
     }
 
@@ -436,6 +444,9 @@ impl fmt::Display for TestOffering {
             self.slot_minutes,
             self.desks
         )?;
+        if let Some(desks) = self.desks_online {
+            writeln!(f, "desks_online = {desks}")?;
+        }
         if let Some(days) = self.earliest_working_days {
             writeln!(f, "earliest_working_days = {days}")?;
         }

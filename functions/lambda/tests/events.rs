@@ -139,8 +139,12 @@ fn every_event_names_its_function_and_a_route_of_it() {
             "events/{name}.json"
         );
     }
-    // Every function has an event for each of its routes.
-    for route in ROUTES {
+    // Every function has an event for each of its routes (the one machine's own routes have no
+    // function).
+    for route in ROUTES
+        .iter()
+        .filter(|route| route.function != routes::ONE_MACHINE_ONLY)
+    {
         let covered = names.iter().any(|name| {
             let event: Value = serde_json::from_str(&read_event(name, PLACEHOLDER)).unwrap();
             event["routeKey"] == format!("{} {}", route.method, route.path).as_str()

@@ -26,7 +26,7 @@ pub trait Availability: SeatStore {
         Ok(free_slots(
             slots,
             &taken.get(&date).cloned().unwrap_or_default(),
-            offering.desks,
+            offering.desks_online,
         ))
     }
 
@@ -113,7 +113,7 @@ pub trait Availability: SeatStore {
                 let free = free_slots(
                     slots,
                     &taken.get(&date).cloned().unwrap_or_default(),
-                    offering.desks,
+                    offering.desks_online,
                 );
                 if !free.is_empty() && !visit(free) {
                     return Ok(());

@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use prenota_core::audit::AuditEntry;
 use prenota_core::counter::{CounterEvent, CounterRules, Desk, Ticket, TicketSeries, VisitState};
 use prenota_core::lifecycle::BookingState;
-use prenota_core::{OfficeId, ShortCode};
+use prenota_core::{ContactKey, OfficeId, ShortCode, TokenHash};
 
-use crate::{Booking, StoreResult};
+use crate::{Booking, OutboxMessage, Person, StoreResult};
 
 /// What happened at the counter to a checked-in booking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +68,29 @@ pub struct DisplayBoard {
     pub waiting: u32,
 }
 
+/// A seat the counter just held becomes a confirmed booking at once (a walk-in, a phone
+/// booking): no confirmation link, no quota (staff decide), personal data only with a contact.
+#[derive(Debug, Clone)]
+pub struct CounterBooking {
+    /// The hold the counter made, with the offering's full `desks` as capacity.
+    pub hold: TokenHash,
+    /// Chosen by the caller, whose messages carry it (the QR code): unique among bookings.
+    pub short_code: ShortCode,
+    pub person: Option<Person>,
+    /// The contact's key, for "my bookings"; with `person`.
+    pub contact_key: Option<ContactKey>,
+    /// The booking page's code, when a message will carry its link.
+    pub page_code: Option<TokenHash>,
+    pub erase_after: DateTime<Utc>,
+    pub messages: Vec<OutboxMessage>,
+}
+
 #[async_trait]
 pub trait CounterStore: Send + Sync {
+    /// Held → confirmed for a booking made at the counter, under the request's short code;
+    /// `NotFound` or `Transition(Expired)` when the hold is gone.
+    async fn book_at_counter(&self, request: &CounterBooking, now: DateTime<Utc>) -> StoreResult<Booking>;
+
     /// The confirmed bookings of `office` on `date` (and those cancelled after confirming), with
     /// their visits and personal data, by start time. The use case decides what of it is shown.
     async fn agenda(

@@ -36,7 +36,9 @@ mod stored;
 pub mod testing;
 
 pub use availability::Availability;
-pub use counter::{AgendaEntry, AuditLog, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit};
+pub use counter::{
+    AgendaEntry, AuditLog, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit,
+};
 pub use outbox::{
     Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage, RetryLater, SmsCount,
 };

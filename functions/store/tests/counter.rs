@@ -11,8 +11,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::audit::{AuditAction, AuditEntry};
 use prenota_core::counter::{CounterError, CounterEvent, CounterRules, Desk, TicketSeries, VisitState};
-use prenota_core::{OfficeId, ShortCode, Token};
-use prenota_store::{Booking, Store, StoreError};
+use prenota_core::{BookingState, OfficeId, ShortCode, Token};
+use prenota_store::{Booking, CounterBooking, Store, StoreError};
 use support::{details_request, dynamo_store, hold_request, monday, now, sqlite_store};
 
 fn u1() -> OfficeId {
@@ -367,6 +367,107 @@ async fn the_audit_log_reads_by_office_and_day_and_forgets<S: Store>(store: Arc<
         "gone after its time"
     );
     let _: NaiveDate = next_day;
+}
+
+/// A seat held at the counter becomes a confirmed booking at once, with or without personal data;
+/// it joins the agenda and is checked in like any other.
+async fn a_booking_made_at_the_counter<S: Store>(store: Arc<S>) {
+    let rules = CounterRules::default();
+    let (hold, request) = hold_request("spid", monday(), "09:00", now());
+    store.hold(&request, now()).await.unwrap();
+    let code = ShortCode::generate().unwrap();
+    let booking = store
+        .book_at_counter(
+            &CounterBooking {
+                hold: hold.hash(),
+                short_code: code.clone(),
+                person: None,
+                contact_key: None,
+                page_code: None,
+                erase_after: now() + Duration::days(10),
+                messages: Vec::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (booking.state, booking.short_code.clone()),
+        (BookingState::Confirmed, Some(code.clone()))
+    );
+    assert!(booking.person.is_none(), "anonymous");
+    let again = store
+        .book_at_counter(
+            &CounterBooking {
+                hold: hold.hash(),
+                short_code: ShortCode::generate().unwrap(),
+                person: None,
+                contact_key: None,
+                page_code: None,
+                erase_after: now() + Duration::days(10),
+                messages: Vec::new(),
+            },
+            now(),
+        )
+        .await;
+    assert!(again.is_err(), "a hold becomes one booking");
+    // With a person and a page code: the page opens it.
+    let (hold2, request2) = hold_request("spid", monday(), "09:15", now());
+    store.hold(&request2, now()).await.unwrap();
+    let (_, details) = details_request(hold2.hash(), "luigi@esempio.it", now());
+    let page = Token::generate().unwrap();
+    store
+        .book_at_counter(
+            &CounterBooking {
+                hold: hold2.hash(),
+                short_code: ShortCode::generate().unwrap(),
+                person: Some(details.person.clone()),
+                contact_key: Some(details.contact_key.clone()),
+                page_code: Some(page.hash()),
+                erase_after: now() + Duration::days(10),
+                messages: Vec::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let opened = store.booking_by_page_code(&page.hash(), now()).await.unwrap();
+    assert_eq!(opened.person.as_ref().map(|p| p.name.as_str()), Some("Maria"));
+    let agenda = store.agenda(&u1(), monday(), now()).await.unwrap();
+    assert_eq!(agenda.len(), 2);
+    let walk_in = store
+        .check_in(&code, TicketSeries::WalkIn, &rules, on_monday(8, 30))
+        .await
+        .unwrap();
+    assert_eq!(walk_in.entry.visit.unwrap().ticket.unwrap().as_str(), "S001");
+    // An expired hold cannot be booked.
+    let (hold3, request3) = hold_request("spid", monday(), "09:30", now());
+    store.hold(&request3, now()).await.unwrap();
+    let late = store
+        .book_at_counter(
+            &CounterBooking {
+                hold: hold3.hash(),
+                short_code: ShortCode::generate().unwrap(),
+                person: None,
+                contact_key: None,
+                page_code: None,
+                erase_after: now() + Duration::days(10),
+                messages: Vec::new(),
+            },
+            request3.expires_at,
+        )
+        .await;
+    assert!(late.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_books_at_the_counter() {
+    a_booking_made_at_the_counter(sqlite_store().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_books_at_the_counter() {
+    a_booking_made_at_the_counter(dynamo_store().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -78,7 +78,7 @@ pub async fn confirm(
 }
 
 /// The "booking confirmed" message, in the language the citizen booked in.
-fn confirmed_message(
+pub(crate) fn confirmed_message(
     context: &Context,
     booking: &Booking,
     page_code: &Token,

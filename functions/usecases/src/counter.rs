@@ -56,12 +56,12 @@ impl From<StoreError> for CounterRefusal {
 pub trait CounterStores: CounterStore + AuditLog {}
 impl<T: CounterStore + AuditLog + ?Sized> CounterStores for T {}
 
-fn today(context: &Context) -> (DateTime<Utc>, NaiveDate) {
+pub(crate) fn today(context: &Context) -> (DateTime<Utc>, NaiveDate) {
     let now = context.clock.now();
     (now, local(now).date())
 }
 
-fn allow(
+pub(crate) fn allow(
     identity: &StaffIdentity,
     action: StaffAction,
     office: &OfficeId,
@@ -92,14 +92,14 @@ fn shows_personal_data(context: &Context, date: NaiveDate, today: NaiveDate) -> 
     today <= date && date <= last
 }
 
-fn shown(context: &Context, mut entry: AgendaEntry, today: NaiveDate) -> AgendaEntry {
+pub(crate) fn shown(context: &Context, mut entry: AgendaEntry, today: NaiveDate) -> AgendaEntry {
     if !shows_personal_data(context, entry.booking.date, today) {
         entry.booking.person = None;
     }
     entry
 }
 
-async fn audit(
+pub(crate) async fn audit(
     context: &Context,
     log: &(impl AuditLog + ?Sized),
     identity: &StaffIdentity,

@@ -76,7 +76,8 @@ where
         hold: hold.hash(),
         offering: offering.key.clone(),
         slot,
-        capacity: offering.desks,
+        // Online, only the desks not kept for the counter.
+        capacity: offering.desks_online,
         expires_at,
     };
     store.hold(&request, now).await?;

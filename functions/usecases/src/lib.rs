@@ -32,6 +32,7 @@ pub mod settings;
 pub mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod walk_in;
 
 pub use context::{App, Context};
 pub use error::{Failure, LinkError, StepError};

@@ -149,6 +149,7 @@ async fn staff_dispatch(
             .await
         }
         Endpoint::Outcome => counter::step(context, store, identity, incoming, Some(&body()?), None).await,
+        Endpoint::WalkIn => counter::walk_in(context, store, identity, incoming, &body()?).await,
         _ => Err(Problem::new(Code::NotFound)),
     }
 }
@@ -233,7 +234,8 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         | Endpoint::CallNext
         | Endpoint::Recall
         | Endpoint::PutBack
-        | Endpoint::Outcome => Err(Problem::new(Code::NotFound)),
+        | Endpoint::Outcome
+        | Endpoint::WalkIn => Err(Problem::new(Code::NotFound)),
     };
     handled.unwrap_or_else(|problem| answer::problem(&problem, incoming.lang))
 }

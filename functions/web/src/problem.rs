@@ -9,6 +9,7 @@ use prenota_core::slots::SlotError;
 use prenota_usecases::browse::{BrowseError, NotInCatalogue};
 use prenota_usecases::counter::CounterRefusal;
 use prenota_usecases::hold::HoldError;
+use prenota_usecases::walk_in::WalkInError;
 use prenota_usecases::{Failure, StepError};
 use serde::Serialize;
 
@@ -68,6 +69,7 @@ pub enum Code {
     OutcomeRecorded,
     InvalidDesk,
     InvalidOutcome,
+    NoFreeSlot,
 }
 
 impl Code {
@@ -95,7 +97,7 @@ impl Code {
             WeakPassword | InvalidDesk | InvalidOutcome => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidToken => StatusCode::BAD_REQUEST,
             WrongOffice | NotToday | Cancelled | TooEarly | TooLate | NotCalled | TooSoon
-            | OutcomeRecorded => StatusCode::CONFLICT,
+            | OutcomeRecorded | NoFreeSlot => StatusCode::CONFLICT,
         }
     }
 
@@ -163,6 +165,7 @@ impl Code {
             OutcomeRecorded => t.outcome_recorded,
             InvalidDesk => t.invalid_desk,
             InvalidOutcome => t.invalid_outcome,
+            NoFreeSlot => t.no_free_slot,
         }
     }
 }
@@ -328,6 +331,18 @@ impl From<CounterRefusal> for Problem {
     }
 }
 
+impl From<WalkInError> for Problem {
+    fn from(error: WalkInError) -> Self {
+        match error {
+            WalkInError::NotOffered => Self::new(Code::NotOffered),
+            WalkInError::NoSuchSlot => Self::new(Code::NoSuchSlot).field("start"),
+            WalkInError::SlotTaken => Self::new(Code::SlotTaken),
+            WalkInError::NoFreeSlot => Self::new(Code::NoFreeSlot),
+            WalkInError::Counter(refusal) => refusal.into(),
+        }
+    }
+}
+
 /// Why a contact was refused, said precisely, in the citizen's language.
 fn contact_detail(error: &ContactError, lang: Lang) -> &'static str {
     let t = details(lang);
@@ -463,6 +478,8 @@ prenota_core::texts! {
         "The desk is named with at most 12 letters, digits, spaces or hyphens.";
     invalid_outcome: "L'esito deve essere served oppure no_show.",
         "The outcome must be served or no_show.";
+    no_free_slot: "Per oggi non resta nessun orario libero per questo servizio: scegli un altro giorno.",
+        "No free time is left today for this service: choose another day.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

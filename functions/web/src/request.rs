@@ -162,6 +162,15 @@ impl Body {
         }
     }
 
+    /// The boolean field `name` when given (null counts as not given).
+    pub fn optional_bool(&self, name: &'static str, code: Code) -> Result<Option<bool>, Problem> {
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(_) => Err(Problem::new(code).field(name)),
+        }
+    }
+
     /// `accept_terms` must be `true`.
     pub fn accepted_terms(&self) -> Result<(), Problem> {
         match self.fields.get("accept_terms") {

@@ -42,6 +42,8 @@ pub enum Endpoint {
     Recall,
     PutBack,
     Outcome,
+    /// A booking made by staff: a walk-in or a phone booking.
+    WalkIn,
     Display,
     /// The display's server-sent events: streamed by the one-machine server itself.
     DisplayEvents,
@@ -53,7 +55,7 @@ impl Endpoint {
         use Endpoint::*;
         matches!(
             self,
-            StaffMe | Agenda | AuditLog | CheckIn | CallNext | Recall | PutBack | Outcome
+            StaffMe | Agenda | AuditLog | CheckIn | CallNext | Recall | PutBack | Outcome | WalkIn
         )
     }
 }
@@ -251,6 +253,12 @@ pub const ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/staff/bookings/{short_code}/outcome",
         endpoint: Endpoint::Outcome,
+        function: "staff-counter",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/offices/{office_id}/walk-ins",
+        endpoint: Endpoint::WalkIn,
         function: "staff-counter",
     },
     Route {

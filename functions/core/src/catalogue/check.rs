@@ -58,6 +58,8 @@ struct RawOffering {
     service: String,
     slot_minutes: u32,
     desks: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    desks_online: Option<u32>,
     #[serde(default)]
     earliest_working_days: Option<u32>,
     #[serde(default)]
@@ -312,6 +314,7 @@ fn check_offerings(
                 key,
                 slot_minutes: offering.slot_minutes,
                 desks: offering.desks,
+                desks_online: offering.desks_online.unwrap_or(offering.desks),
                 hours,
                 earliest_working_days,
                 latest_days,
@@ -374,6 +377,16 @@ fn check_sizes(offering: &RawOffering, item: &str, issues: &mut Issues) -> (u32,
             item,
             "desks",
             format!("must be between {} and {}", DESKS.start(), DESKS.end()),
+        );
+    }
+    if offering
+        .desks_online
+        .is_some_and(|online| online > offering.desks)
+    {
+        issues.add(
+            item,
+            "desks_online",
+            "is more than desks: only some of the desks can be kept from online booking",
         );
     }
     let latest_days = offering.latest_days.unwrap_or(DEFAULT_LATEST_DAYS);

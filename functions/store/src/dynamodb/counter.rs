@@ -24,8 +24,8 @@ use super::transact::{is_cancelled, tx_update};
 use super::{DynamoStore, sdk_unavailable};
 use crate::stored::{stored_booking, stored_booking_id, stored_visit};
 use crate::{
-    AgendaEntry, Booking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, StoreError, StoreResult,
-    from_millis, millis, unavailable,
+    AgendaEntry, Booking, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall,
+    StoreError, StoreResult, from_millis, millis, unavailable,
 };
 
 /// How long the agenda's items (visits, no personal data) and ticket counters stay: the
@@ -232,6 +232,10 @@ fn too_many_races() -> StoreError {
 
 #[async_trait]
 impl CounterStore for DynamoStore {
+    async fn book_at_counter(&self, request: &CounterBooking, now: DateTime<Utc>) -> StoreResult<Booking> {
+        self.confirm_at_counter(request, now).await
+    }
+
     async fn agenda(
         &self,
         office: &OfficeId,

@@ -37,6 +37,20 @@ fn free_quota_seat(
     Ok(None)
 }
 
+/// The item of a booking's personal data, gone (TTL) at `erase_after`.
+pub(super) fn person_item(id: &BookingId, person: &crate::Person, erase_after: DateTime<Utc>) -> Item {
+    let mut item = person_key(id);
+    item.insert("name".into(), s(person.name.as_str()));
+    item.insert("surname".into(), s(person.surname.as_str()));
+    item.insert("contact".into(), s(person.contact.address()));
+    item.insert("lang".into(), s(person.lang.as_str()));
+    item.insert("ttl".into(), n(epoch_seconds(erase_after)));
+    if let Some(details) = &person.details {
+        item.insert("details".into(), s(details.as_str()));
+    }
+    item
+}
+
 /// What the details step decided for a held booking, and the items it writes: held → pending,
 /// the seat's deadline moved, two quota seats claimed, the confirmation code and the short code
 /// made unique, the personal data stored apart.
@@ -141,17 +155,7 @@ impl Submission<'_> {
     }
 
     fn person_item(&self) -> Item {
-        let person = &self.request.person;
-        let mut person_item = person_key(self.id());
-        person_item.insert("name".into(), s(person.name.as_str()));
-        person_item.insert("surname".into(), s(person.surname.as_str()));
-        person_item.insert("contact".into(), s(person.contact.address()));
-        person_item.insert("lang".into(), s(person.lang.as_str()));
-        person_item.insert("ttl".into(), n(epoch_seconds(self.request.erase_after)));
-        if let Some(details) = &person.details {
-            person_item.insert("details".into(), s(details.as_str()));
-        }
-        person_item
+        person_item(self.id(), &self.request.person, self.request.erase_after)
     }
 }
 

@@ -41,6 +41,7 @@ mod seats;
 mod table;
 mod transact;
 mod usage;
+mod walk_in;
 
 pub use keys::GSI;
 pub use table::{

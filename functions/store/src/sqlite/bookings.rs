@@ -97,7 +97,18 @@ fn submit(tx: &Connection, request: &DetailsRequest, now: DateTime<Utc>) -> Stor
             request.contact_key.as_str(),
         ],
     )?;
-    let person = &request.person;
+    insert_person(tx, &id, &request.person, request.erase_after)?;
+    queue(tx, &request.messages)?;
+    booking_by_id(tx, &id, now)
+}
+
+/// Stores who a booking is for, apart from the booking, until `erase_after`.
+pub(super) fn insert_person(
+    tx: &Connection,
+    id: &BookingId,
+    person: &crate::Person,
+    erase_after: DateTime<Utc>,
+) -> StoreResult<()> {
     run(
         tx,
         "INSERT INTO people (booking_id, name, surname, contact, details, lang, erase_after)
@@ -109,14 +120,13 @@ fn submit(tx: &Connection, request: &DetailsRequest, now: DateTime<Utc>) -> Stor
             person.contact.address(),
             person.details.as_ref().map(Details::as_str),
             person.lang.as_str(),
-            millis(request.erase_after),
+            millis(erase_after),
         ],
     )?;
-    queue(tx, &request.messages)?;
-    booking_by_id(tx, &id, now)
+    Ok(())
 }
 
-fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
+pub(super) fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
     run(
         tx,
         // The same code again is the same link (a reissued code is derived from the booking).

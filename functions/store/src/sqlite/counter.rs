@@ -8,17 +8,19 @@ use prenota_core::counter::{
     self, CounterEvent, CounterRules, CounterStep, Desk, Ticket, TicketSeries, VisitState,
 };
 use prenota_core::dates::format_date;
-use prenota_core::{OfficeId, ShortCode};
+use prenota_core::lifecycle::TransitionError;
+use prenota_core::{BookingId, BookingState, ContactKey, OfficeId, ShortCode};
 use rusqlite::{Connection, named_params, params};
 
 use super::SqliteStore;
+use super::bookings::{add_page_code, insert_person};
 use super::connection::{query_all, query_one, run};
-use super::rows::booking_from_row;
+use super::rows::{booking_by_id, booking_from_row, queue};
 use super::schema::{BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::stored::stored_visit;
 use crate::{
-    AgendaEntry, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, StoreError, StoreResult,
-    from_millis, millis,
+    AgendaEntry, Booking, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall,
+    StoreError, StoreResult, from_millis, millis,
 };
 
 pub(super) const VISITS_SCHEMA: &str = "
@@ -211,8 +213,42 @@ fn step_now(
     })
 }
 
+fn book_now(tx: &Connection, request: &CounterBooking, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let id = BookingId::of_hold(&request.hold);
+    let booking = booking_by_id(tx, &id, now)?;
+    match booking.state {
+        BookingState::Held => {}
+        BookingState::Expired => return Err(TransitionError::Expired.into()),
+        _ => return Err(TransitionError::AlreadySubmitted.into()),
+    }
+    let short_code = &request.short_code;
+    run(
+        tx,
+        "UPDATE bookings SET state = 'confirmed', expires_at = NULL, short_code = ?2, contact_key = ?3
+         WHERE id = ?1",
+        params![
+            id.as_str(),
+            short_code.as_str(),
+            request.contact_key.as_ref().map(ContactKey::as_str)
+        ],
+    )?;
+    if let Some(person) = &request.person {
+        insert_person(tx, &id, person, request.erase_after)?;
+    }
+    if let Some(code) = &request.page_code {
+        add_page_code(tx, &id, &code.to_hex())?;
+    }
+    queue(tx, &request.messages)?;
+    booking_by_id(tx, &id, now)
+}
+
 #[async_trait]
 impl CounterStore for SqliteStore {
+    async fn book_at_counter(&self, request: &CounterBooking, now: DateTime<Utc>) -> StoreResult<Booking> {
+        let request = request.clone();
+        self.write(move |tx| book_now(tx, &request, now)).await
+    }
+
     async fn agenda(
         &self,
         office: &OfficeId,

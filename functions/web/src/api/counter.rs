@@ -5,13 +5,16 @@
 use chrono::{DateTime, Utc};
 use http::StatusCode;
 use http::header::{self, HeaderValue};
+use prenota_core::contact::Contact;
 use prenota_core::counter::{CounterEvent, Desk};
-use prenota_core::dates::{format_date, format_time, parse_date};
+use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
 use prenota_core::staff::StaffIdentity;
-use prenota_core::{OfficeId, ShortCode};
-use prenota_store::{AgendaEntry, DisplayBoard, Store};
+use prenota_core::text::{Details, PersonName};
+use prenota_core::{OfficeId, ServiceId, ShortCode};
+use prenota_store::{AgendaEntry, DisplayBoard, Person, Store};
 use prenota_usecases::Context;
 use prenota_usecases::counter::{self, CheckInBy};
+use prenota_usecases::walk_in::{self, WalkIn};
 use serde_json::{Value, json};
 
 use super::{Handled, instant};
@@ -196,4 +199,49 @@ pub async fn display(context: &Context, store: &dyn Store, incoming: &Incoming<'
         HeaderValue::from_static("public, max-age=1"),
     );
     Ok(answer)
+}
+
+/// `POST /api/staff/offices/{office_id}/walk-ins`: a booking made by the clerk. Name, surname
+/// and contact come together or not at all: without a contact the walk-in is anonymous.
+pub async fn walk_in(
+    context: &Context,
+    store: &dyn Store,
+    identity: &StaffIdentity,
+    incoming: &Incoming<'_>,
+    body: &Body,
+) -> Handled {
+    let office = office_param(incoming)?;
+    let service = body.parsed("service_id", Code::UnknownService, ServiceId::parse)?;
+    let date = body.optional_parsed("date", Code::InvalidDate, parse_date)?;
+    let start = body.optional_parsed("start", Code::InvalidTime, parse_time)?;
+    let check_in = body.optional_bool("check_in", Code::InvalidField)?.unwrap_or(true);
+    let named = ["name", "surname", "contact"].iter().any(|field| {
+        body.optional_text(field, Code::InvalidField)
+            .ok()
+            .flatten()
+            .is_some()
+    });
+    let person = if named {
+        let destinations = &context.settings.sms_destinations;
+        Some(Person {
+            name: body.parsed("name", Code::InvalidName, PersonName::parse)?,
+            surname: body.parsed("surname", Code::InvalidSurname, PersonName::parse)?,
+            contact: Contact::parse_with(body.text("contact", Code::InvalidContact)?, destinations)?,
+            details: body
+                .optional_parsed("details", Code::InvalidDetails, Details::parse)?
+                .flatten(),
+            lang: body.lang,
+        })
+    } else {
+        None
+    };
+    let request = WalkIn {
+        service,
+        date,
+        start,
+        person,
+        check_in,
+    };
+    let entry = walk_in::walk_in(context, store, identity, &office, request).await?;
+    Ok(json(StatusCode::CREATED, &entry_json(&entry)))
 }
