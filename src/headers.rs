@@ -20,6 +20,30 @@ pub const MAP_TILES: &str = "https://tile.openstreetmap.org";
 /// me" on "Scegli sede" asks for it).
 pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(self), payment=(), usb=()";
 
+/// The counter's page (`/sportello/`) reads the booking's QR code with the device's camera: the
+/// camera for our own origin there, and there only.
+pub const COUNTER_PERMISSIONS_POLICY: &str =
+    "camera=(self), microphone=(), geolocation=(self), payment=(), usb=()";
+
+/// The path under which the counter's pages are.
+const COUNTER_PAGES: &str = "/sportello/";
+
+/// Gives the counter's pages their camera permission; every other answer keeps the site's.
+async fn counter_camera(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let counter = request.uri().path().starts_with(COUNTER_PAGES);
+    let mut response = next.run(request).await;
+    if counter {
+        response.headers_mut().insert(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(COUNTER_PERMISSIONS_POLICY),
+        );
+    }
+    response
+}
+
 /// The headers the server adds to an answer that lacks them.
 #[derive(Debug, Clone)]
 pub struct SecurityHeaders {
@@ -51,7 +75,7 @@ impl SecurityHeaders {
     pub fn apply(self, router: Router) -> Router {
         let missing =
             |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::if_not_present(name, value);
-        router.layer(
+        router.layer(axum::middleware::from_fn(counter_camera)).layer(
             tower::ServiceBuilder::new()
                 .layer(missing(header::CONTENT_SECURITY_POLICY, self.csp))
                 .layer(missing(

@@ -390,3 +390,28 @@ async fn the_link_pages_keep_their_own_headers() {
     assert_eq!(page.header("x-frame-options").as_deref(), Some("DENY"));
     assert!(page.header("permissions-policy").is_some());
 }
+
+/// The counter's page reads QR codes with the camera: the camera for our own origin there, and
+/// nowhere else (the citizen's site, the display, the API keep `camera=()`).
+#[tokio::test]
+async fn only_the_counter_page_may_use_the_camera() {
+    let server = Server::start().await;
+    for path in ["/sportello/", "/sportello/password.html"] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let permissions = reply.header("permissions-policy").unwrap_or_default();
+        assert!(permissions.contains("camera=(self)"), "{path}: {permissions}");
+        assert!(permissions.contains("microphone=()"), "{path}: {permissions}");
+    }
+    for path in [
+        "/",
+        "/display/ufficio-1",
+        "/api/offices/ufficio-1/display",
+        "/api/staff/config",
+    ] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        let permissions = reply.header("permissions-policy").unwrap_or_default();
+        assert!(permissions.contains("camera=()"), "{path}: {permissions}");
+    }
+}

@@ -277,3 +277,20 @@ pub async fn add(
         code.encode()
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_decoy_costs_what_a_real_hash_costs() {
+        // It must parse with the same parameters, or a missing account would answer faster.
+        let decoy = PasswordHash::new(DECOY_HASH).expect("the decoy is a PHC string");
+        let real_hash = hash_password(&NewPassword::parse("una password lunga").unwrap()).unwrap();
+        let real = PasswordHash::new(&real_hash).unwrap();
+        assert_eq!(decoy.algorithm, real.algorithm);
+        assert_eq!(decoy.params, real.params);
+        assert!(!password_matches(DECOY_HASH, "una password lunga"));
+        assert!(password_matches(&real_hash, "una password lunga"));
+    }
+}

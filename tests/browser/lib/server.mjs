@@ -44,8 +44,12 @@ async function waitForHealth(url, child, output) {
  * @param {Record<string,string>} [options.env] extra settings, e.g. { PRENOTA_HOLD_TTL: '5s' } or
  *   { PRENOTA_LIMITS: 'on' }
  * @param {string} [options.catalogue] TOML text of a catalogue to load instead of Bergamo's
+ * @param {{args: string[], input?: string}[]} [options.commands] commands of the server binary to
+ *   run first, in order, with the server's settings (its PRENOTA_DATA, catalogue…), e.g.
+ *   { args: ['staff', 'add', 'op@comune.bergamo.it', '--role', 'operator', '--password-stdin'], input: 'secret\n' };
+ *   a command that fails stops the start. The answer's run(args, input) runs one more later.
  */
-export async function startServer({ env = {}, catalogue } = {}) {
+export async function startServer({ env = {}, catalogue, commands = [] } = {}) {
   const data = await mkdtemp(join(tmpdir(), 'prenota-browser-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -61,6 +65,7 @@ export async function startServer({ env = {}, catalogue } = {}) {
     settings.PRENOTA_CATALOGUE = join(data, 'catalogue.toml');
     await writeFile(settings.PRENOTA_CATALOGUE, catalogue);
   }
+  for (const command of commands) await runCommand(settings, command.args, command.input);
   const child = spawn(BINARY, [], { cwd: REPO, env: settings, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   child.stdout.on('data', (chunk) => output.push(chunk.toString()));
@@ -69,6 +74,8 @@ export async function startServer({ env = {}, catalogue } = {}) {
   return {
     url,
     output,
+    /** Runs the server binary with these arguments and the server's settings; answers its stdout. */
+    run: (args, input) => runCommand(settings, args, input),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -79,4 +86,22 @@ export async function startServer({ env = {}, catalogue } = {}) {
       await rm(data, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the binary with `args` and `settings` as its environment, `input` on its stdin. */
+function runCommand(settings, args, input = '') {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(BINARY, args, { cwd: REPO, env: settings, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => err.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolveRun(Buffer.concat(out).toString());
+      else reject(new Error(`prenota ${args.join(' ')} exited with ${code}:\n${Buffer.concat(err)}${Buffer.concat(out)}`));
+    });
+    child.stdin.on('error', () => {}); // a command that exits without reading: its exit code tells
+    child.stdin.end(input);
+  });
 }

@@ -202,7 +202,8 @@ pub async fn display(context: &Context, store: &dyn Store, incoming: &Incoming<'
 }
 
 /// `POST /api/staff/offices/{office_id}/walk-ins`: a booking made by the clerk. Name, surname
-/// and contact come together or not at all: without a contact the walk-in is anonymous.
+/// and contact (and notes) come together or not at all: without a contact the walk-in is
+/// anonymous.
 pub async fn walk_in(
     context: &Context,
     store: &dyn Store,
@@ -214,8 +215,11 @@ pub async fn walk_in(
     let service = body.parsed("service_id", Code::UnknownService, ServiceId::parse)?;
     let date = body.optional_parsed("date", Code::InvalidDate, parse_date)?;
     let start = body.optional_parsed("start", Code::InvalidTime, parse_time)?;
-    let check_in = body.optional_bool("check_in", Code::InvalidField)?.unwrap_or(true);
-    let named = ["name", "surname", "contact"].iter().any(|field| {
+    let check_in = body
+        .optional_bool("check_in", Code::InvalidField)?
+        .unwrap_or(true);
+    // Notes are personal data too: they come with a name and a contact, or not at all.
+    let named = ["name", "surname", "contact", "details"].iter().any(|field| {
         body.optional_text(field, Code::InvalidField)
             .ok()
             .flatten()
