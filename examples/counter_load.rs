@@ -47,7 +47,10 @@ async fn main() {
         panic!("usage: counter_load BASE_URL COOKIE");
     };
     let client = std::sync::Arc::new(Client {
-        http: reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap(),
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .unwrap(),
         base,
         cookie,
     });
@@ -61,7 +64,10 @@ async fn main() {
                 let client = client.clone();
                 tokio::spawn(async move {
                     client
-                        .post("/api/staff/offices/u1/walk-ins", json!({ "service_id": "s", "check_in": false }))
+                        .post(
+                            "/api/staff/offices/u1/walk-ins",
+                            json!({ "service_id": "s", "check_in": false }),
+                        )
                         .await
                 })
             })
@@ -72,7 +78,11 @@ async fn main() {
             codes.push(body["short_code"].as_str().unwrap().to_owned());
         }
     }
-    println!("setup: {} bookings in {:.1} s", codes.len(), started.elapsed().as_secs_f64());
+    println!(
+        "setup: {} bookings in {:.1} s",
+        codes.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     // The load: every 1/RATE s one request, check-ins and calls in turn.
     let total = (RATE_PER_SECOND * SECONDS) as usize;
@@ -88,9 +98,25 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             let sent = Instant::now();
             let (kind, (status, _)) = if n % 2 == 0 {
-                ("check-in", client.post("/api/staff/check-ins", json!({ "office_id": "u1", "short_code": code })).await)
+                (
+                    "check-in",
+                    client
+                        .post(
+                            "/api/staff/check-ins",
+                            json!({ "office_id": "u1", "short_code": code }),
+                        )
+                        .await,
+                )
             } else {
-                ("call", client.post("/api/staff/offices/u1/calls", json!({ "desk": format!("{}", n % 20) })).await)
+                (
+                    "call",
+                    client
+                        .post(
+                            "/api/staff/offices/u1/calls",
+                            json!({ "desk": format!("{}", n % 20) }),
+                        )
+                        .await,
+                )
             };
             (kind, status, sent.elapsed())
         }));

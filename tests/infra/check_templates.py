@@ -12,6 +12,14 @@ infra/waf.json: the same parameters, the same rules built from it (names, priori
 routes, managed rule groups, custom answers), logging of blocked requests only with the URI path
 redacted, and every write route of the route table under a rate rule.
 
+The staff's half (docs/counter.md): the routes of the one-machine server (function "server",
+infra/functions.json "routes") have no integration; every route under /api/staff/ but the public
+ones needs the JWT authorizer of the staff user pool and its app client, every other route none;
+each route has its own invoke permission; the user pool, its groups, domain and app client are
+as docs/deploy.md says, the same in both; the functions marked "cognito" get the pool's issuer,
+client and domain, and no function any cognito-idp permission; CloudFront caches the display's
+answer a second, serves /display/* as /display/index.html and never caches the counter page.
+
 Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE SAM_WAF_TEMPLATE CDK_WAF_TEMPLATE
 Exits non-zero with one line per problem."""
 
@@ -113,6 +121,8 @@ def check_statements(statements, spec, where):
             problem(where, f"resource * for {actions} (only sns:Publish may have it)")
         for action in actions:
             service = action.split(":")[0] if isinstance(action, str) else ""
+            if service == "cognito-idp":
+                problem(where, f"{action} granted: the JWT authorizer hands the staff functions their claims")
             if service in {"ses", "sns", "scheduler", "iam"} and not spec.get(
                 {"ses": "ses", "sns": "sns", "scheduler": "scheduler", "iam": "scheduler"}[service]
             ):
@@ -228,11 +238,12 @@ def check_sam(template, routes, definition, spec):
     global_function = template.get("Globals", {}).get("Function", {})
     merged = {name: (lid, {**global_function, **props}) for name, (lid, props) in found.items()}
     check_functions(merged, spec, where)
-    served = set()
+    served = served_routes(template, {lid: name for name, (lid, _) in found.items()}, spec, where)
     for name, (lid, properties) in found.items():
         for event in properties.get("Events", {}).values():
             if event.get("Type") == "HttpApi":
-                served.add((event["Properties"]["Method"].upper(), event["Properties"]["Path"], name))
+                problem(f"{where} {name}", "an HttpApi event: SAM would write it into the API's body (infra/sam/routes.py "
+                                           "writes the routes, the staff authorizer needs them apart)")
         if "Policies" in properties:
             problem(f"{where} {name}", "SAM's Policies give the role AWSLambdaBasicExecutionRole (logs on *): "
                                        "give the function an explicit Role")
@@ -242,10 +253,12 @@ def check_sam(template, routes, definition, spec):
                              spec["functions"].get(name, {"dynamodb": []}), f"{where} {name}")
     if served != routes:
         report_routes(where, served, routes)
+        problem(where, "its routes are not the route table's: run infra/sam/routes.py (it rewrites them from the table)")
     check_table(template, definition, where)
     check_alarms(template, found, where)
     check_web_acl_attached(template, where)
     check_stage_throttle(template, where)
+    check_staff(template, merged, spec, where)
 
 
 def check_cdk(template, routes, definition, spec):
@@ -258,23 +271,228 @@ def check_cdk(template, routes, definition, spec):
         role_id = logical_id(properties.get("Role"))
         check_statements(statements_of_role(template, role_id, f"{where} {name}"),
                          spec["functions"].get(name, {"dynamodb": []}), f"{where} {name}")
-    served = set()
-    for lid, resource in resources.items():
-        if resource.get("Type") != "AWS::ApiGatewayV2::Route":
-            continue
-        method, path = resource["Properties"]["RouteKey"].split(" ", 1)
-        target = json.dumps(resource["Properties"].get("Target"))
-        integration = next((i for i, r in resources.items()
-                            if r.get("Type") == "AWS::ApiGatewayV2::Integration" and f'"{i}"' in target), None)
-        uri = json.dumps(resources.get(integration, {}).get("Properties", {}).get("IntegrationUri"))
-        function = next((name for flid, name in name_of_logical.items() if f'"{flid}' in uri), None)
-        served.add((method, path, function))
+    served = served_routes(template, name_of_logical, spec, where)
     if served != routes:
         report_routes(where, served, routes)
     check_table(template, definition, where)
     check_alarms(template, found, where)
     check_web_acl_attached(template, where)
     check_stage_throttle(template, where)
+    check_staff(template, found, spec, where)
+
+
+def references(value):
+    """Every logical id a value names: Ref, GetAtt, and ${Id} or ${Id.Attr} inside Fn::Sub."""
+    found = set()
+    if isinstance(value, dict):
+        if "Ref" in value:
+            found.add(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            found.add(target[0] if isinstance(target, list) else target.split(".")[0])
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+            found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text)}
+        for inner in value.values():
+            found |= references(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= references(inner)
+    return found
+
+
+def needs_token(method, path, spec):
+    rules = spec["routes"]
+    return path.startswith(rules["jwtPrefix"]) and f"{method} {path}" not in rules["public"]
+
+
+def served_routes(template, name_of_logical, spec, where):
+    """{(method, path, function)} of the template's AWS::ApiGatewayV2::Route resources, each checked
+    for its authorization (the staff authorizer exactly where needed) and its own invoke
+    permission (this method and path only, path parameters as *)."""
+    resources = template["Resources"]
+    permissions = [r["Properties"] for r in resources.values() if r.get("Type") == "AWS::Lambda::Permission"]
+    served = set()
+    for resource in resources.values():
+        if resource.get("Type") != "AWS::ApiGatewayV2::Route":
+            continue
+        properties = resource["Properties"]
+        method, path = properties["RouteKey"].split(" ", 1)
+        integrations = [i for i in references(properties.get("Target"))
+                        if resources.get(i, {}).get("Type") == "AWS::ApiGatewayV2::Integration"]
+        function_ids = references(resources[integrations[0]]["Properties"].get("IntegrationUri")) if integrations else set()
+        function = next((name_of_logical[f] for f in function_ids if f in name_of_logical), None)
+        served.add((method, path, function))
+        here = f"{where} route {method} {path}"
+        if needs_token(method, path, spec):
+            authorizers = [a for a in references(properties.get("AuthorizerId"))
+                           if resources.get(a, {}).get("Type") == "AWS::ApiGatewayV2::Authorizer"]
+            if properties.get("AuthorizationType") != "JWT" or len(authorizers) != 1:
+                problem(here, "a staff route without the JWT authorizer")
+            else:
+                check_authorizer(template, resources[authorizers[0]]["Properties"], f"{where} authorizer")
+        elif properties.get("AuthorizationType", "NONE") != "NONE" or properties.get("AuthorizerId"):
+            problem(here, f"authorization {properties.get('AuthorizationType')} on a public route")
+        function_id = next((f for f in function_ids if f in name_of_logical), None)
+        arn_tail = f"/*/{method}{re.sub(r'{[^}]+}', '*', path)}"
+        if not any(function_id in references(p.get("FunctionName")) and f'{arn_tail}"' in json.dumps(p.get("SourceArn"))
+                   for p in permissions):
+            problem(here, f"no invoke permission of its function limited to {arn_tail}")
+    return served
+
+
+def check_authorizer(template, authorizer, where):
+    resources = template["Resources"]
+    config = authorizer.get("JwtConfiguration", {})
+    pools = {lid for lid, r in resources.items() if r.get("Type") == "AWS::Cognito::UserPool"}
+    clients = {lid for lid, r in resources.items() if r.get("Type") == "AWS::Cognito::UserPoolClient"}
+    issuer = json.dumps(config.get("Issuer"))
+    if (authorizer.get("AuthorizerType") != "JWT" or not references(config.get("Issuer")) & pools
+            or "https://cognito-idp." not in issuer):
+        problem(where, f"issuer {config.get('Issuer')} is not the staff user pool's")
+    if {c for a in config.get("Audience", []) for c in references(a)} != clients or len(config.get("Audience", [])) != 1:
+        problem(where, f"audience {config.get('Audience')} is not the counter's app client")
+    if authorizer.get("IdentitySource") != ["$request.header.Authorization"]:
+        problem(where, f"identity source {authorizer.get('IdentitySource')}")
+
+
+# What docs/deploy.md ("Staff sign-in on AWS") promises of the pool and its client, in both stacks.
+USER_POOL = {
+    "UsernameAttributes": ["email"],
+    "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+    "MfaConfiguration": "OPTIONAL",
+    "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+    "UserPoolTier": "ESSENTIALS",
+}
+USER_POOL_CLIENT = {
+    "GenerateSecret": False,
+    "AllowedOAuthFlowsUserPoolClient": True,
+    "AllowedOAuthFlows": ["code"],
+    "AllowedOAuthScopes": ["openid", "email", "profile"],
+    "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
+    "IdTokenValidity": 1,
+    "RefreshTokenValidity": 10,
+    "SupportedIdentityProviders": ["COGNITO"],
+}
+COGNITO_VARIABLES = {"PRENOTA_COGNITO_ISSUER", "PRENOTA_COGNITO_CLIENT_ID", "PRENOTA_COGNITO_DOMAIN"}
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+
+def only(template, kind, where):
+    found = resources_of(template, kind)
+    if len(found) != 1:
+        problem(where, f"{len(found)} {kind}; one expected")
+        return None, {}
+    lid, resource = next(iter(found.items()))
+    return lid, resource.get("Properties", {})
+
+
+def check_staff(template, found, spec, where):
+    """The user pool, its groups, domain and client; the staff functions' variables; CloudFront."""
+    pool_id, pool = only(template, "AWS::Cognito::UserPool", where)
+    for key, value in USER_POOL.items():
+        if pool.get(key) != value:
+            problem(where, f"user pool {key} is {pool.get(key)}, not {value}")
+    password = pool.get("Policies", {}).get("PasswordPolicy", {})
+    if password.get("MinimumLength", 0) < 12:
+        problem(where, f"user pool passwords of {password.get('MinimumLength')} characters: 12 at least")
+    offices = [a for a in pool.get("Schema", []) if a.get("Name") == "offices"]
+    if len(offices) != 1 or offices[0].get("AttributeDataType") != "String":
+        problem(where, "user pool without the string attribute custom:offices")
+    groups = {g["Properties"].get("GroupName") for g in resources_of(template, "AWS::Cognito::UserPoolGroup").values()
+              if pool_id in references(g["Properties"].get("UserPoolId"))}
+    if groups != {"operator", "manager", "admin"}:
+        problem(where, f"user pool groups {sorted(groups)}, not admin, manager, operator")
+    _, domain = only(template, "AWS::Cognito::UserPoolDomain", where)
+    if domain.get("Domain") != {"Ref": "StaffLoginDomainPrefix"}:
+        problem(where, f"hosted sign-in domain {domain.get('Domain')}, not the parameter StaffLoginDomainPrefix")
+    client_id, client = only(template, "AWS::Cognito::UserPoolClient", where)
+    for key, value in USER_POOL_CLIENT.items():
+        if client.get(key) != value:
+            problem(where, f"app client {key} is {client.get(key)}, not {value}")
+    if client.get("TokenValidityUnits", {}).get("IdToken") != "hours" or client.get("TokenValidityUnits", {}).get("RefreshToken") != "hours":
+        problem(where, f"app client token validity units {client.get('TokenValidityUnits')}, not hours")
+    if "custom:offices" in client.get("WriteAttributes", ["custom:offices"]) or "custom:offices" not in client.get("ReadAttributes", []):
+        problem(where, "the app client must read custom:offices and not write it (WriteAttributes, absent: all)")
+    for key in ("CallbackURLs", "LogoutURLs"):
+        urls = client.get(key)
+        if (not isinstance(urls, list) or len(urls) != 1 or "/sportello/" not in json.dumps(urls)
+                or not {"Distribution", "DomainName"} <= references(urls)):
+            problem(where, f"app client {key} {client.get(key)} are not https://<site>/sportello/")
+    for name, (_, properties) in found.items():
+        variables = set(properties.get("Environment", {}).get("Variables", {}))
+        wanted = bool(spec["functions"].get(name, {}).get("cognito"))
+        if wanted and not COGNITO_VARIABLES <= variables:
+            problem(f"{where} {name}", f"lacks {sorted(COGNITO_VARIABLES - variables)}")
+        if not wanted and COGNITO_VARIABLES & variables:
+            problem(f"{where} {name}", "has the Cognito variables but is not marked cognito in functions.json")
+        if wanted:
+            client_ref = properties["Environment"]["Variables"]["PRENOTA_COGNITO_CLIENT_ID"]
+            if client_id not in references(client_ref):
+                problem(f"{where} {name}", f"PRENOTA_COGNITO_CLIENT_ID {client_ref} is not the app client")
+    check_cloudfront(template, where)
+
+
+def rust_const(name):
+    """A string constant of src/headers.rs: the one-machine server's headers, which the stacks'
+    CloudFront policies must match."""
+    found = re.search(rf'pub const {name}: &str =\s*"([^"]*)";', (ROOT / "src/headers.rs").read_text())
+    if not found:
+        sys.exit(f"src/headers.rs has no string constant {name}")
+    return found.group(1)
+
+
+def header_value(policy, name):
+    """The value of a custom header of a response headers policy, or None."""
+    items = policy.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("CustomHeadersConfig", {})
+    return next((item.get("Value") for item in items.get("Items", []) if item.get("Header") == name), None)
+
+
+def check_cloudfront(template, where):
+    _, distribution = only(template, "AWS::CloudFront::Distribution", where)
+    behaviors = distribution.get("DistributionConfig", {}).get("CacheBehaviors", [])
+    patterns = [b.get("PathPattern") for b in behaviors]
+    by_pattern = dict(zip(patterns, behaviors))
+    resources = template["Resources"]
+    display = by_pattern.get("/api/offices/*/display")
+    if display is None or "/api/*" not in patterns or patterns.index("/api/offices/*/display") > patterns.index("/api/*"):
+        problem(where, f"no behaviour /api/offices/*/display before /api/* (behaviours {patterns})")
+    else:
+        policy = resources.get(next(iter(references(display.get("CachePolicyId"))), ""), {})
+        config = policy.get("Properties", {}).get("CachePolicyConfig", {})
+        ttls = (config.get("MinTTL"), config.get("DefaultTTL"), config.get("MaxTTL"))
+        if ttls != (0, 1, 2):
+            problem(where, f"the display's cache policy TTLs (min, default, max) are {ttls}, not (0, 1, 2)")
+        if display.get("AllowedMethods") not in (["GET", "HEAD"], None):
+            problem(where, "the display's behaviour allows more than GET and HEAD")
+    for pattern in ("/display/*", "/sportello/*"):
+        behavior = by_pattern.get(pattern)
+        if behavior is None:
+            problem(where, f"no behaviour {pattern}")
+            continue
+        functions = [references(a.get("FunctionARN")) for a in behavior.get("FunctionAssociations", [])
+                     if a.get("EventType") == "viewer-request"]
+        code = "".join(resources.get(f, {}).get("Properties", {}).get("FunctionCode", "")
+                       for ids in functions for f in ids)
+        if "'/display/index.html'" not in code:
+            problem(where, f"{pattern}: no viewer-request function rewriting /display/* to /display/index.html")
+    sportello = by_pattern.get("/sportello/*", {})
+    if sportello and sportello.get("CachePolicyId") != CACHING_DISABLED:
+        problem(where, f"/sportello/* cached ({sportello.get('CachePolicyId')})")
+    headers = resources.get(next(iter(references(sportello.get("ResponseHeadersPolicyId"))), ""), {})
+    custom = headers.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("CustomHeadersConfig", {})
+    if sportello and {"Header": "Cache-Control", "Value": "no-store", "Override": True} not in custom.get("Items", []):
+        problem(where, "/sportello/* answers without Cache-Control: no-store")
+    if sportello and header_value(headers, "Permissions-Policy") != rust_const("COUNTER_PERMISSIONS_POLICY"):
+        problem(where, "/sportello/*: the Permissions-Policy is not src/headers.rs's COUNTER_PERMISSIONS_POLICY")
+    site = resources.get(next(iter(references(distribution.get("DistributionConfig", {}).get("DefaultCacheBehavior", {})
+                                                   .get("ResponseHeadersPolicyId"))), ""), {})
+    if header_value(site, "Permissions-Policy") != rust_const("PERMISSIONS_POLICY"):
+        problem(where, "the site's Permissions-Policy is not src/headers.rs's PERMISSIONS_POLICY")
+    csp = json.dumps(headers.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("SecurityHeadersConfig", {})
+                     .get("ContentSecurityPolicy", {}))
+    if sportello and "amazoncognito.com" not in csp:
+        problem(where, "/sportello/*: the CSP does not let the page reach the hosted sign-in's token endpoint")
 
 
 def check_same_parameters(sam, cdk, where="SAM and CDK"):
@@ -299,6 +517,23 @@ def check_same_parameters(sam, cdk, where="SAM and CDK"):
     cdk_outputs = {k: v.get("Description") for k, v in cdk.get("Outputs", {}).items()}
     if sam_outputs != cdk_outputs:
         problem(where, f"outputs differ: {sam_outputs} against {cdk_outputs}")
+
+
+def check_same_staff(sam, cdk, where="SAM and CDK"):
+    """The user pool, its groups and the app client are the same in both stacks (but for the
+    intrinsic functions that name the stack, the pool and the site)."""
+    def props(template, kind, drop):
+        return [{k: v for k, v in r.get("Properties", {}).items() if k not in drop}
+                for r in resources_of(template, kind).values()]
+    for kind, drop in (("AWS::Cognito::UserPool", {"UserPoolName"}),
+                       ("AWS::Cognito::UserPoolClient", {"UserPoolId", "CallbackURLs", "LogoutURLs"}),
+                       ("AWS::Cognito::UserPoolGroup", {"UserPoolId"}),
+                       ("AWS::Cognito::UserPoolDomain", {"UserPoolId"})):
+        ours, theirs = props(sam, kind, drop), props(cdk, kind, drop)
+        def canonical(items):
+            return sorted(json.dumps(item, sort_keys=True) for item in items)
+        if canonical(ours) != canonical(theirs):
+            problem(where, f"{kind} differs: {ours} against {theirs}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,6 +650,8 @@ def check_waf_spec(waf, routes):
             problem(where, f"response {key} is not the API's too_many_requests problem: {body}")
     if waf["logging"]["keep"] != "BLOCK" or "UriPath" not in waf["logging"]["redacted"]:
         problem(where, "logging must keep blocked requests only and redact the URI path (booking codes)")
+    if {"SingleHeader": {"Name": "authorization"}} not in waf["logging"]["redacted"]:
+        problem(where, "logging must redact the authorization header (the staff's ID tokens)")
 
 
 def resources_of(template, kind):
@@ -501,7 +738,7 @@ def check_waf_logging(template, acl_id, waf, where):
     }]}
     if config.get("LoggingFilter") != wanted_filter:
         problem(where, f"the logging filter {config.get('LoggingFilter')} keeps more than {waf['logging']['keep']}")
-    if config.get("RedactedFields") != [{field: {}} for field in waf["logging"]["redacted"]]:
+    if config.get("RedactedFields") != [{field: {}} if isinstance(field, str) else field for field in waf["logging"]["redacted"]]:
         problem(where, f"redacted fields {config.get('RedactedFields')} differ from infra/waf.json")
 
 
@@ -516,15 +753,20 @@ def main():
     if len(sys.argv) != 6:
         sys.exit(__doc__)
     routes_path, sam_path, cdk_path, sam_waf_path, cdk_waf_path = sys.argv[1:6]
-    routes = {(r["method"], r["path"], r["function"]) for r in json.loads(Path(routes_path).read_text())}
-    definition = json.loads((ROOT / "infra/dynamodb/table.json").read_text())
     spec = json.loads((ROOT / "infra/functions.json").read_text())
+    table = json.loads(Path(routes_path).read_text())
+    # The one-machine server's own routes (password sign-in, the display's server-sent events) are
+    # not on AWS: Cognito signs staff in, and the display polls its cached answer.
+    one_machine = {(r["method"], r["path"]) for r in table if r["function"] == spec["routes"]["oneMachine"]}
+    routes = {(r["method"], r["path"], r["function"]) for r in table if r["function"] != spec["routes"]["oneMachine"]}
+    definition = json.loads((ROOT / "infra/dynamodb/table.json").read_text())
     waf = json.loads((ROOT / "infra/waf.json").read_text())
     sam, cdk = load(sam_path), load(cdk_path)
     sam_waf, cdk_waf = load(sam_waf_path), load(cdk_waf_path)
     check_sam(sam, routes, definition, spec)
     check_cdk(cdk, routes, definition, spec)
     check_same_parameters(sam, cdk)
+    check_same_staff(sam, cdk)
     check_waf_spec(waf, routes)
     check_waf_template(sam_waf, waf, "SAM web ACL")
     check_waf_template(cdk_waf, waf, "CDK web ACL")
@@ -533,7 +775,9 @@ def main():
         print(line)
     if problems:
         sys.exit(f"{len(problems)} problem(s) in the templates")
-    print(f"SAM and CDK: {len(routes)} routes, the table, {len(spec['functions'])} functions' permissions and alarms as described")
+    print(f"SAM and CDK: {len(routes)} routes ({len(one_machine)} of the one-machine server left out), the staff "
+          f"authorizer where needed, the table, {len(spec['functions'])} functions' permissions and alarms, the user "
+          "pool and its client, the display's cache and the counter page's headers as described")
     print(f"SAM and CDK web ACL: {len(waf['rateRules'])} rate rules over "
           f"{sum(len(r['routes']) for r in waf['rateRules'])} routes (every write route), "
           f"{len(waf['managedRuleGroups'])} managed rule groups, answers and logging as infra/waf.json")

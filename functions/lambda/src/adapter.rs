@@ -10,6 +10,7 @@ use prenota_web::answer::{Answer, problem};
 use prenota_web::problem::{Code, Problem};
 use prenota_web::request::request_lang;
 use prenota_web::routes::{self, Match};
+use prenota_web::staff_auth::VerifiedIdentity;
 
 /// Whether `function` serves `method path`. A path of no route is left to the app, which answers
 /// it with its own 404; a path of another function is refused here with the same 404, so that a
@@ -31,8 +32,10 @@ fn serves(function: &str, method: &Method, path: &str) -> bool {
 
 /// The request as the app reads it: method, path (API Gateway's `rawPath`, which carries no stage
 /// prefix added by `lambda_http`), raw query string, headers and body. `lambda_http` has already
-/// decoded a base64 body.
+/// decoded a base64 body. The staff identity of the JWT authorizer's claims, if any, goes with it
+/// as a [`VerifiedIdentity`] (`claims.rs`).
 pub fn to_app_request(request: lambda_http::Request) -> Request<Bytes> {
+    let verified = crate::claims::verified_identity(&request);
     let raw_path = request.raw_http_path().to_owned();
     let (parts, body) = request.into_parts();
     let path = if raw_path.is_empty() {
@@ -50,6 +53,9 @@ pub fn to_app_request(request: lambda_http::Request) -> Request<Bytes> {
     *converted.method_mut() = parts.method;
     *converted.uri_mut() = uri;
     *converted.headers_mut() = parts.headers;
+    if let Some(identity) = verified {
+        converted.extensions_mut().insert(VerifiedIdentity(identity));
+    }
     converted
 }
 

@@ -6,6 +6,7 @@
 //! step is the `function` of its routes in `prenota_web::routes::ROUTES`.
 
 mod adapter;
+pub mod claims;
 mod environment;
 mod reload;
 pub mod reminder;

@@ -6,12 +6,16 @@
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use prenota_core::ManualClock;
 
 use lambda_http::Body;
 use prenota_store::MessageKind::{
     BookingConfirmed as BOOKING_CONFIRMED, ConfirmationRequest as CONFIRMATION_REQUEST,
 };
-use prenota_usecases::App;
+use prenota_usecases::{App, StaffSignIn};
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
 use support::{PLACEHOLDER, app, fresh_store, link_code, root};
@@ -354,9 +358,139 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     );
     served.insert("feedback");
 
-    let all = event_names();
+    let citizens: BTreeSet<String> = event_names()
+        .into_iter()
+        .filter(|name| !is_counter_event(name))
+        .collect();
     let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
-    assert_eq!(served, all, "every sample event is part of the flow");
+    assert_eq!(
+        served, citizens,
+        "every citizen's sample event is part of the flow"
+    );
+}
+
+/// The events of the office's side: the staff's functions and the waiting-room display.
+fn is_counter_event(name: &str) -> bool {
+    name.starts_with("staff-") || name == "display"
+}
+
+/// The counter's day through the staff Lambdas, each request carrying the claims of a Cognito ID
+/// token as API Gateway's JWT authorizer hands them over: the sample booking of 14:15 on 2
+/// December is made and confirmed through the citizen's events, then checked in at 14:00, called,
+/// called again, put back, called and served; a walk-in is booked; the display shows the ticket
+/// and no name; the manager reads the audit log.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_counter_day_runs_through_the_staff_lambdas() {
+    let mut app = app().await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+    ));
+    app.context.clock = clock.clone();
+    // As the stacks set PRENOTA_COGNITO_DOMAIN and PRENOTA_COGNITO_CLIENT_ID.
+    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
+        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
+        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
+    };
+    let mut served = BTreeSet::new();
+
+    // Sign-in as the counter page reads it: Cognito's hosted login.
+    let config = invoke(&app, "staff-agenda-config", "", 200).await.json();
+    assert_eq!(config["sign_in"], "cognito", "{config}");
+    assert_eq!(
+        config["authorize_url"],
+        "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com/oauth2/authorize"
+    );
+    served.insert("staff-agenda-config");
+    let me = invoke(&app, "staff-agenda-me", "", 200).await.json();
+    assert_eq!(me["email"], "giulia.rota@comune.bergamo.it", "{me}");
+    assert_eq!(me["role"], "operator", "{me}");
+    served.insert("staff-agenda-me");
+    let key = invoke(&app, "staff-agenda-checkin-key", "", 200).await.json();
+    assert!(
+        key.to_string().len() > 20,
+        "the public key of the QR codes: {key}"
+    );
+    served.insert("staff-agenda-checkin-key");
+
+    // A citizen books 14:15 on Wednesday 2 December and confirms.
+    let hold = invoke(&app, "hold", "", 201).await.json();
+    let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
+    invoke(&app, "details", &hold_id, 202).await;
+    let confirm_code = link_code(&app, CONFIRMATION_REQUEST, "/c/").await;
+    invoke(&app, "confirm-post", &confirm_code, 200).await;
+
+    // The day of the visit, 14:00 in Rome.
+    clock.set(Utc.with_ymd_and_hms(2026, 12, 2, 13, 0, 0).unwrap());
+    let agenda = invoke(&app, "staff-agenda-agenda", "", 200).await.json();
+    let bookings = agenda["bookings"].as_array().unwrap();
+    assert_eq!(bookings.len(), 1, "{agenda}");
+    assert_eq!(bookings[0]["name"], "Maria", "{agenda}");
+    assert_eq!(bookings[0]["state"], "confirmed", "{agenda}");
+    let short_code = bookings[0]["short_code"].as_str().unwrap().to_owned();
+    served.insert("staff-agenda-agenda");
+
+    let checked_in = invoke(&app, "staff-counter-check-in", &short_code, 200)
+        .await
+        .json();
+    assert_eq!(checked_in["state"], "checked_in", "{checked_in}");
+    let ticket = checked_in["ticket"].as_str().unwrap().to_owned();
+    let again = invoke(&app, "staff-counter-check-in", &short_code, 200)
+        .await
+        .json();
+    assert_eq!(again["ticket"], ticket.as_str(), "a repeat gives the same ticket");
+    served.insert("staff-counter-check-in");
+
+    let called = invoke(&app, "staff-counter-call", "", 200).await.json();
+    assert_eq!(called["ticket"], ticket.as_str(), "{called}");
+    assert_eq!(called["desk"], "3", "{called}");
+    invoke(&app, "staff-counter-call", "", 204).await;
+    served.insert("staff-counter-call");
+    let recalled = invoke(&app, "staff-counter-recall", &short_code, 200)
+        .await
+        .json();
+    assert_eq!(recalled["state"], "called", "{recalled}");
+    served.insert("staff-counter-recall");
+    let back = invoke(&app, "staff-counter-put-back", &short_code, 200)
+        .await
+        .json();
+    assert_eq!(back["state"], "checked_in", "{back}");
+    served.insert("staff-counter-put-back");
+    invoke(&app, "staff-counter-call", "", 200).await;
+
+    // The display: the ticket and the desk, never a name.
+    let display = invoke(&app, "display", "", 200).await;
+    assert!(display.body.contains(&ticket), "{}", display.body);
+    assert!(!display.body.contains("Maria") && !display.body.contains("Rossi"));
+    served.insert("display");
+
+    let done = invoke(&app, "staff-counter-outcome", &short_code, 200)
+        .await
+        .json();
+    assert_eq!(done["state"], "served", "{done}");
+    served.insert("staff-counter-outcome");
+
+    // A walk-in without a contact: the next free SPID slot of the day, an S ticket.
+    let walk_in = invoke(&app, "staff-counter-walk-in", "", 201).await.json();
+    assert!(walk_in["ticket"].as_str().unwrap().starts_with('S'), "{walk_in}");
+    served.insert("staff-counter-walk-in");
+
+    // The manager's audit log: the operator's check-in, calls and outcome, by short code.
+    let audit = invoke(&app, "staff-agenda-audit", "", 200).await;
+    assert!(
+        audit.body.contains("giulia.rota@comune.bergamo.it"),
+        "{}",
+        audit.body
+    );
+    assert!(audit.body.contains(&short_code), "{}", audit.body);
+    assert!(!audit.body.contains("Maria"), "{}", audit.body);
+    served.insert("staff-agenda-audit");
+
+    let counter: BTreeSet<String> = event_names()
+        .into_iter()
+        .filter(|name| is_counter_event(name))
+        .collect();
+    let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
+    assert_eq!(served, counter, "every counter sample event is part of the day");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -18,10 +18,12 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,7 +38,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { FunctionSpec, Route, Specs, cfnToCdkProps, pascal } from './specs';
+import { FunctionSpec, Route, Specs, cfnToCdkProps, needsToken, pascal } from './specs';
 
 /** Log retention of every log group: 90 days. */
 const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
@@ -68,7 +70,36 @@ const ACCESS_LOG_FIELDS = {
   responseLatency: '$context.responseLatency',
   integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
 };
+
+/**
+ * The counter page's Content-Security-Policy: the site's, without the home page's inline script,
+ * and with the hosted sign-in's token endpoint reachable (connect-src).
+ */
+function staffCsp(signInUrl: string): string {
+  return Fn.join('', [
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ",
+    signInUrl,
+    "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  ]);
+}
+
+/** The Permissions-Policy of every page, and of the counter page (src/headers.rs). */
+const SITE_PERMISSIONS = 'camera=(), microphone=(), geolocation=(self), payment=(), usb=()';
+const COUNTER_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(self), payment=(), usb=()';
+
+/** /display/<office id> is /display/index.html; a folder (/sportello/) is its index.html. */
+const PAGES_REWRITE = `function handler(event) {
+  var request = event.request;
+  if (request.uri.indexOf('/display/') === 0) {
+    request.uri = '/display/index.html';
+  } else if (request.uri.charAt(request.uri.length - 1) === '/') {
+    request.uri += 'index.html';
+  }
+  return request;
+}
+`;
 
 export interface PrenotaStackProps extends StackProps {
   readonly specs: Specs;
@@ -92,6 +123,8 @@ interface Parameters {
   /** The web ACL of the PrenotaWaf stack (us-east-1), or empty. */
   readonly webAclArn: CfnParameter;
   readonly smsSpendAlarmThreshold: CfnParameter;
+  /** The prefix of the staff's hosted sign-in domain. */
+  readonly staffLoginDomainPrefix: CfnParameter;
   readonly hasDomain: CfnCondition;
   readonly hasWebAcl: CfnCondition;
 }
@@ -157,8 +190,19 @@ export class PrenotaStack extends Stack {
     attachStream(sender, table, shared.deadLetterQueue);
     createSchedulerResources(this, shared.schedulerRole, sender, reminder);
 
-    const api = createHttpApi(this, props.specs, byName);
-    const site = createSite(this, api, params);
+    // The API first (it depends on nothing), then the site in front of it, then the staff's user
+    // pool, whose app client calls back to the site, and last the routes, whose staff half has
+    // the pool's authorizer: no cycle (the SAM template is split the same way).
+    const api = createHttpApi(this);
+    const staff = createStaffIdentity(this, params);
+    const site = createSite(this, api, params, staff.signInUrl);
+    const client = createStaffClient(this, staff.pool, site.distribution, params);
+    addRoutes(this, api, props.specs, byName, staffAuthorizer(staff.pool, client));
+    for (const f of functions.filter((f) => f.spec.cognito)) {
+      f.fn.addEnvironment('PRENOTA_COGNITO_ISSUER', issuerOf(staff.pool));
+      f.fn.addEnvironment('PRENOTA_COGNITO_CLIENT_ID', client.ref);
+      f.fn.addEnvironment('PRENOTA_COGNITO_DOMAIN', staff.signInUrl);
+    }
     createPublicUrlParameter(this, publicUrlParameterName, site.distribution, params);
     createAlarms(this, params, functions, shared.deadLetterQueue, sender);
 
@@ -169,6 +213,9 @@ export class PrenotaStack extends Stack {
       ['SiteBucketName', 'The bucket to upload static-site/dist to', site.bucket.bucketName],
       ['TableName', 'The table (for `cargo run -- catalogue import --table NAME`)', table.ref],
       ['DistributionId', 'The CloudFront distribution (for `aws cloudfront create-invalidation --distribution-id ID`)', site.distribution.distributionId],
+      ['StaffUserPoolId', 'The staff\'s Cognito user pool (docs/deploy.md, "Staff sign-in on AWS")', staff.pool.ref],
+      ['StaffClientId', 'The counter page\'s Cognito app client', client.ref],
+      ['StaffSignInUrl', 'The staff\'s hosted sign-in domain', staff.signInUrl],
     ];
     for (const [id, description, value] of outputs) {
       new CfnOutput(this, id, { description, value });
@@ -270,6 +317,14 @@ function defineParameters(stack: Stack): Parameters {
       '(AWS/SNS SMSMonthToDateSpentUSD) reaches it. Keep it below the SMS MonthlySpendLimit, at which SNS stops ' +
       'sending (docs/deploy.md, 4.1).',
   });
+  const staffLoginDomainPrefix = new CfnParameter(stack, 'StaffLoginDomainPrefix', {
+    type: 'String',
+    description:
+      "Prefix of the staff's hosted sign-in page, https://<prefix>.auth.<region>.amazoncognito.com " +
+      '(e.g. prenota-bergamo): lower-case letters, digits and hyphens, unique in the Region among all AWS ' +
+      'accounts, without aws, amazon or cognito.',
+    allowedPattern: '^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$',
+  });
   const domainSet = Fn.conditionNot(Fn.conditionEquals(domainName.valueAsString, ''));
   const certificateSet = Fn.conditionNot(Fn.conditionEquals(certificateArn.valueAsString, ''));
   // Both set (the rules below refuse one without the other); naming CertificateArn here also lets
@@ -305,6 +360,7 @@ function defineParameters(stack: Stack): Parameters {
     checkinKeyParameterName,
     webAclArn,
     smsSpendAlarmThreshold,
+    staffLoginDomainPrefix,
     hasDomain,
     hasWebAcl,
   };
@@ -649,8 +705,8 @@ function createSchedulerResources(
 // ---------------------------------------------------------------------------------------------
 // HTTP API
 
-/** One route per entry of the route table, each integrated with its function (payload 2.0). */
-function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFunction>): apigw.HttpApi {
+/** The HTTP API and its throttled, logged $default stage; the routes come with addRoutes. */
+function createHttpApi(stack: Stack): apigw.HttpApi {
   const accessLogs = new logs.LogGroup(stack, 'HttpApiAccessLogs', {
     retention: LOG_RETENTION,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -673,6 +729,20 @@ function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFu
       format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
     },
   });
+  return api;
+}
+
+/**
+ * One route per entry of the route table on AWS (readRoutes left out the one-machine server's),
+ * each integrated with its function (payload 2.0); the staff's routes behind the authorizer.
+ */
+function addRoutes(
+  stack: Stack,
+  api: apigw.HttpApi,
+  specs: Specs,
+  byName: Map<string, PrenotaFunction>,
+  authorizer: HttpJwtAuthorizer,
+): void {
   const integrations = new Map<string, HttpLambdaIntegration>();
   for (const route of specs.routes) {
     let integration = integrations.get(route.function);
@@ -683,20 +753,24 @@ function createHttpApi(stack: Stack, specs: Specs, byName: Map<string, PrenotaFu
       });
       integrations.set(route.function, integration);
     }
+    const staffOnly = needsToken(route, specs.functions.routes);
     const created = new apigw.HttpRoute(stack, `Route${pascal(route.method.toLowerCase())}${pascal(route.path)}`, {
       httpApi: api,
       routeKey: apigw.HttpRouteKey.with(route.path, httpMethod(route.method)),
       integration,
+      ...(staffOnly ? { authorizer } : {}),
     });
     narrowInvokePermission(created, api, route);
-    Validations.of(created).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason:
-        'Public citizen API without accounts by design: holds and bookings are reached through unguessable ids and ' +
-        'HMAC-signed codes checked by the function; the stage is throttled.',
-    });
+    if (!staffOnly) {
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'Public by design: the citizen API has no accounts (holds and bookings are reached through unguessable ids ' +
+          'and HMAC-signed codes checked by the function), and the counter page reads its sign-in configuration, ' +
+          'the check-in public key and the display without one; the stage is throttled.',
+      });
+    }
   }
-  return api;
 }
 
 /**
@@ -738,6 +812,7 @@ function createSite(
   stack: Stack,
   api: apigw.HttpApi,
   params: Parameters,
+  signInUrl: string,
 ): { bucket: s3.Bucket; distribution: cloudfront.Distribution } {
   const bucket = new s3.Bucket(stack, 'SiteBucket', {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -761,11 +836,66 @@ function createSite(
       // Not overriding: the /c/ and /p/ pages send their own, stricter CSP (with their stylesheet's hash).
       contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: false },
     },
+    // No camera, microphone, payment or USB for any page (src/headers.rs, PERMISSIONS_POLICY); the
+    // API's answers keep their own (the same).
+    customHeadersBehavior: {
+      customHeaders: [{ header: 'Permissions-Policy', value: SITE_PERMISSIONS, override: false }],
+    },
   });
   const apiOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', api.apiEndpoint)), {
     protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
     originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
   });
+  // The counter page's headers: the site's, its CSP with the sign-in's token endpoint, and no copy
+  // of the page kept anywhere.
+  const staffHeaders = new cloudfront.ResponseHeadersPolicy(stack, 'StaffHeadersPolicy', {
+    responseHeadersPolicyName: `${Aws.STACK_NAME}-staff-headers`,
+    comment: 'Prenota counter page (/sportello/) security headers, its CSP with the sign-in domain, no-store',
+    securityHeadersBehavior: {
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(365),
+        includeSubdomains: true,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: staffCsp(signInUrl), override: true },
+    },
+    customHeadersBehavior: {
+      customHeaders: [
+        { header: 'Cache-Control', value: 'no-store', override: true },
+        // The page reads the booking's QR code with the device's camera.
+        { header: 'Permissions-Policy', value: COUNTER_PERMISSIONS, override: true },
+      ],
+    },
+  });
+  (staffHeaders.node.defaultChild as cloudfront.CfnResponseHeadersPolicy).overrideLogicalId('StaffHeadersPolicy');
+  // The display's answer: however many screens poll it, the function answers about once a second
+  // per office; the origin's Cache-Control (max-age=1) rules, within 0 to 2 s.
+  const displayCache = new cloudfront.CachePolicy(stack, 'DisplayCachePolicy', {
+    cachePolicyName: `${Aws.STACK_NAME}-display`,
+    comment: 'Prenota waiting-room display, 1 s (the origin\'s max-age), at most 2 s',
+    minTtl: Duration.seconds(0),
+    defaultTtl: Duration.seconds(1),
+    maxTtl: Duration.seconds(2),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+    headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+    cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+  });
+  (displayCache.node.defaultChild as cloudfront.CfnCachePolicy).overrideLogicalId('DisplayCachePolicy');
+  const pages = new cloudfront.Function(stack, 'PagesRewriteFunction', {
+    functionName: Fn.join('', [Aws.STACK_NAME, '-pages']),
+    comment: 'Prenota /display/* and folder addresses to their index.html',
+    runtime: cloudfront.FunctionRuntime.JS_2_0,
+    code: cloudfront.FunctionCode.fromInline(PAGES_REWRITE),
+    autoPublish: true,
+  });
+  (pages.node.defaultChild as cloudfront.CfnFunction).overrideLogicalId('PagesRewriteFunction');
+  const rewrite = [{ function: pages, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
+  const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(bucket);
   const apiBehavior: cloudfront.BehaviorOptions = {
     origin: apiOrigin,
     viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -780,13 +910,41 @@ function createSite(
     httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     defaultBehavior: {
-      origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+      origin: siteOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       responseHeadersPolicy: headers,
       compress: true,
     },
-    additionalBehaviors: { '/api/*': apiBehavior, '/c/*': apiBehavior, '/p/*': apiBehavior },
+    additionalBehaviors: {
+      // Before /api/*: the display's answer, cached a second.
+      '/api/offices/*/display': {
+        origin: apiOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: displayCache,
+        responseHeadersPolicy: headers,
+      },
+      '/api/*': apiBehavior,
+      '/c/*': apiBehavior,
+      '/p/*': apiBehavior,
+      // The counter page: never cached, here or in the browser.
+      '/sportello/*': {
+        origin: siteOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        responseHeadersPolicy: staffHeaders,
+        functionAssociations: rewrite,
+      },
+      // The waiting-room display: /display/<office id> is the page /display/index.html.
+      '/display/*': {
+        origin: siteOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        functionAssociations: rewrite,
+      },
+    },
     // The web ACL of the PrenotaWaf stack (us-east-1), when its ARN is given (cdk-nag's CFR2 sees
     // this conditional id; with WebAclArn empty the distribution has none, docs/deploy.md 5.4).
     webAclId: Fn.conditionIf(params.hasWebAcl.logicalId, params.webAclArn.valueAsString, Aws.NO_VALUE).toString(),
@@ -852,6 +1010,138 @@ function createPublicUrlParameter(
     parameterName: name,
     simpleName: false,
     stringValue: publicUrl(distribution, params),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff sign-in: Amazon Cognito (the same L1 properties as infra/sam/template.yaml)
+
+/** `https://cognito-idp.<region>.amazonaws.com/<pool id>`, the tokens' `iss`. */
+function issuerOf(pool: cognito.CfnUserPool): string {
+  return Fn.join('', ['https://cognito-idp.', Aws.REGION, '.amazonaws.com/', pool.ref]);
+}
+
+/**
+ * The staff's user pool (accounts made by an administrator only, the e-mail as user name, roles
+ * as groups, offices in custom:offices), its groups and its hosted sign-in domain. Retained with
+ * the stack's deletion, as the table.
+ */
+function createStaffIdentity(stack: Stack, params: Parameters): { pool: cognito.CfnUserPool; signInUrl: string } {
+  const pool = new cognito.CfnUserPool(stack, 'StaffUserPool', {
+    userPoolName: Fn.join('', [Aws.STACK_NAME, '-staff']),
+    // Essentials: 10,000 monthly active users free; the Plus tier's threat protection costs for
+    // every user, so it is off (docs/deploy.md, "Staff sign-in on AWS").
+    userPoolTier: 'ESSENTIALS',
+    deletionProtection: 'ACTIVE',
+    usernameAttributes: ['email'],
+    usernameConfiguration: { caseSensitive: false },
+    autoVerifiedAttributes: ['email'],
+    adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+    policies: {
+      passwordPolicy: {
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 3,
+      },
+    },
+    mfaConfiguration: 'OPTIONAL',
+    enabledMfas: ['SOFTWARE_TOKEN_MFA'],
+    accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
+    schema: [
+      { name: 'email', attributeDataType: 'String', required: true, mutable: true },
+      // The ids of the offices a person works at, comma-separated; written by administrators only.
+      {
+        name: 'offices',
+        attributeDataType: 'String',
+        mutable: true,
+        stringAttributeConstraints: { minLength: '0', maxLength: '2048' },
+      },
+    ],
+  });
+  pool.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  pool.overrideLogicalId('StaffUserPool');
+  const groups: Array<[string, string, string, number]> = [
+    ['StaffOperatorGroup', 'operator', 'Works at the counters of the offices in custom:offices.', 30],
+    ['StaffManagerGroup', 'manager', 'Operator rights in the offices in custom:offices, and their audit log.', 20],
+    ['StaffAdminGroup', 'admin', 'Everything in every office.', 10],
+  ];
+  for (const [id, groupName, description, precedence] of groups) {
+    new cognito.CfnUserPoolGroup(stack, id, { userPoolId: pool.ref, groupName, description, precedence }).overrideLogicalId(id);
+  }
+  const domain = new cognito.CfnUserPoolDomain(stack, 'StaffUserPoolDomain', {
+    userPoolId: pool.ref,
+    domain: params.staffLoginDomainPrefix.valueAsString,
+  });
+  domain.overrideLogicalId('StaffUserPoolDomain');
+  const findings: Array<[string, string]> = [
+    [
+      'COG2',
+      'MFA is optional (TOTP), as the city asked: staff sign in at shared counters and some have no phone of their own; ' +
+        'a federated identity provider (docs/deploy.md) brings its own second factor.',
+    ],
+    [
+      'COG3',
+      'Threat protection needs the Plus feature plan, billed for every monthly active user; off for a few hundred staff ' +
+        'accounts made by administrators only (docs/deploy.md, "Staff sign-in on AWS").',
+    ],
+    [
+      'COG8',
+      'Essentials, not Plus: Plus bills every monthly active user for threat protection (COG3), which this pool of ' +
+        'administrator-made staff accounts does without; Essentials is free up to 10,000 of them.',
+    ],
+  ];
+  for (const [rule, reason] of findings) {
+    Validations.of(pool).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
+  }
+  return { pool, signInUrl: Fn.join('', ['https://', domain.ref, '.auth.', Aws.REGION, '.amazoncognito.com']) };
+}
+
+/**
+ * The counter page's app client: public (no secret), authorization code (the page sends PKCE S256),
+ * ID token 1 h, refresh 10 h, called back at https://<site>/sportello/; it reads custom:offices and
+ * cannot write it.
+ */
+function createStaffClient(
+  stack: Stack,
+  pool: cognito.CfnUserPool,
+  distribution: cloudfront.Distribution,
+  params: Parameters,
+): cognito.CfnUserPoolClient {
+  const counterPage = Fn.join('', [publicUrl(distribution, params), '/sportello/']);
+  const client = new cognito.CfnUserPoolClient(stack, 'StaffUserPoolClient', {
+    userPoolId: pool.ref,
+    clientName: 'counter',
+    generateSecret: false,
+    allowedOAuthFlowsUserPoolClient: true,
+    allowedOAuthFlows: ['code'],
+    allowedOAuthScopes: ['openid', 'email', 'profile'],
+    supportedIdentityProviders: ['COGNITO'],
+    callbackUrLs: [counterPage],
+    logoutUrLs: [counterPage],
+    explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    preventUserExistenceErrors: 'ENABLED',
+    enableTokenRevocation: true,
+    idTokenValidity: 1,
+    accessTokenValidity: 1,
+    refreshTokenValidity: 10,
+    tokenValidityUnits: { idToken: 'hours', accessToken: 'hours', refreshToken: 'hours' },
+    readAttributes: ['email', 'email_verified', 'custom:offices'],
+    // The required email stays writable by a client; custom:offices is not.
+    writeAttributes: ['email', 'given_name', 'family_name'],
+  });
+  client.overrideLogicalId('StaffUserPoolClient');
+  return client;
+}
+
+/** The staff's ID tokens: issuer the pool, audience the counter's client. */
+function staffAuthorizer(pool: cognito.CfnUserPool, client: cognito.CfnUserPoolClient): HttpJwtAuthorizer {
+  return new HttpJwtAuthorizer('StaffAuthorizer', issuerOf(pool), {
+    authorizerName: 'staff-id-token',
+    jwtAudience: [client.ref],
+    identitySource: ['$request.header.Authorization'],
   });
 }
 

@@ -15,6 +15,18 @@ export interface FunctionSpec {
   readonly scheduler?: boolean;
   readonly stream?: boolean;
   readonly sweep?: string;
+  /** Gets the staff user pool's issuer, app client and sign-in domain (PRENOTA_COGNITO_*). */
+  readonly cognito?: boolean;
+}
+
+/** infra/functions.json "routes": what is not on AWS, and what needs a staff token. */
+export interface RouteRules {
+  /** The `function` of the one-machine server's own routes: no integration on AWS. */
+  readonly oneMachine: string;
+  /** Paths under it need the staff's ID token (the JWT authorizer)... */
+  readonly jwtPrefix: string;
+  /** ...but these (`METHOD /path`). */
+  readonly public: string[];
 }
 
 /** infra/functions.json. */
@@ -22,6 +34,7 @@ export interface FunctionsFile {
   readonly runtime: string;
   readonly architecture: string;
   readonly functions: Record<string, FunctionSpec>;
+  readonly routes: RouteRules;
 }
 
 /** One entry of the route table (`cargo run -- routes`). */
@@ -56,7 +69,12 @@ export interface WafSpec {
   readonly rateRules: WafRateRule[];
   /** AWS managed rule groups; `countRules`: rules of the group that only count, never block. */
   readonly managedRuleGroups: Array<{ readonly name: string; readonly priority: number; readonly countRules?: string[] }>;
-  readonly logging: { readonly retentionDays: number; readonly keep: string; readonly redacted: string[] };
+  /** Redacted fields: `UriPath`, `QueryString`, or `{ SingleHeader: { Name } }`. */
+  readonly logging: {
+    readonly retentionDays: number;
+    readonly keep: string;
+    readonly redacted: Array<string | { readonly SingleHeader?: { readonly Name: string } }>;
+  };
 }
 
 /** Everything the stacks are built from. */
@@ -97,9 +115,17 @@ function readFunctions(file: string): FunctionsFile {
   if (Object.keys(parsed.functions ?? {}).length === 0) {
     throw new Error(`${file}: no functions`);
   }
+  const rules = parsed.routes;
+  if (!rules || typeof rules.oneMachine !== 'string' || typeof rules.jwtPrefix !== 'string' || !Array.isArray(rules.public)) {
+    throw new Error(`${file}: "routes" needs oneMachine, jwtPrefix and public`);
+  }
   return parsed;
 }
 
+/**
+ * The routes on AWS: the route table but the one-machine server's own (functions.json
+ * routes.oneMachine: password sign-in, the display's server-sent events), checked.
+ */
 function readRoutes(file: string, functions: FunctionsFile): Route[] {
   const parsed = readJson(
     file,
@@ -109,7 +135,8 @@ function readRoutes(file: string, functions: FunctionsFile): Route[] {
     throw new Error(`${file}: the route table must be a non-empty JSON array`);
   }
   const seen = new Set<string>();
-  for (const route of parsed as Route[]) {
+  const onAws = (parsed as Route[]).filter((route) => route.function !== functions.routes.oneMachine);
+  for (const route of onAws) {
     if (!route.method || !route.path || !route.function) {
       throw new Error(`${file}: every route needs method, path and function: ${JSON.stringify(route)}`);
     }
@@ -122,7 +149,7 @@ function readRoutes(file: string, functions: FunctionsFile): Route[] {
     }
     seen.add(key);
   }
-  return parsed as Route[];
+  return onAws;
 }
 
 /**
@@ -215,4 +242,9 @@ export function pascal(name: string): string {
     .filter((part) => part.length > 0)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+}
+
+/** Whether a route needs the staff's ID token (functions.json "routes"; infra/sam/routes.py decides alike). */
+export function needsToken(route: Route, rules: RouteRules): boolean {
+  return route.path.startsWith(rules.jwtPrefix) && !rules.public.includes(`${route.method} ${route.path}`);
 }

@@ -174,11 +174,17 @@ function createLogging(stack: Stack, webAcl: wafv2.CfnWebACL, waf: WafSpec): voi
       ],
     },
     redactedFields: waf.logging.redacted.map((field) =>
-      field === 'UriPath' ? { uriPath: {} } : field === 'QueryString' ? { queryString: {} } : unknownField(field),
+      field === 'UriPath'
+        ? { uriPath: {} }
+        : field === 'QueryString'
+          ? { queryString: {} }
+          : typeof field === 'object' && field.SingleHeader
+            ? { singleHeader: { Name: field.SingleHeader.Name } }
+            : unknownField(JSON.stringify(field)),
     ),
   });
 }
 
 function unknownField(field: string): never {
-  throw new Error(`infra/waf.json: logging.redacted: ${field} is not UriPath or QueryString`);
+  throw new Error(`infra/waf.json: logging.redacted: ${field} is not UriPath, QueryString or a SingleHeader`);
 }

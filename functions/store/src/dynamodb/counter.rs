@@ -144,6 +144,19 @@ impl DynamoStore {
         Ok((entry, agenda))
     }
 
+    /// The entry of `booking` after a visit change of ours: the booking is as read (the write
+    /// checked it still confirmed), the visit is read back, one request instead of four.
+    async fn entry_after_write(&self, booking: Booking) -> StoreResult<AgendaEntry> {
+        let agenda = self
+            .get(agenda_key(&booking))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(AgendaEntry {
+            visit: stored_visit(&agenda)?,
+            booking,
+        })
+    }
+
     async fn next_ticket(&self, booking: &Booking, series: TicketSeries) -> StoreResult<Ticket> {
         let request = self
             .client
@@ -287,7 +300,7 @@ impl CounterStore for DynamoStore {
                 )
                 .await?;
             if written {
-                let (entry, _) = self.entry_by_code(short_code, now).await?;
+                let entry = self.entry_after_write(entry.booking).await?;
                 return Ok(CounterOutcome { entry, changed: true });
             }
         }
@@ -330,14 +343,7 @@ impl CounterStore for DynamoStore {
                 )
                 .await?;
             if called {
-                let agenda = self
-                    .get(agenda_key(&record.booking))
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                return Ok(Some(AgendaEntry {
-                    visit: stored_visit(&agenda)?,
-                    booking: record.booking,
-                }));
+                return Ok(Some(self.entry_after_write(record.booking).await?));
             }
             // Another desk called this citizen first, or the booking was cancelled: the next one.
         }
@@ -380,7 +386,7 @@ impl CounterStore for DynamoStore {
                 .write_visit(&entry.booking, &expression, condition, values)
                 .await?
             {
-                let (entry, _) = self.entry_by_code(short_code, now).await?;
+                let entry = self.entry_after_write(entry.booking).await?;
                 return Ok(CounterOutcome { entry, changed: true });
             }
         }
