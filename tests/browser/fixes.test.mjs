@@ -319,7 +319,7 @@ test('Enter or Space on a focused map marker chooses that office, as a click doe
     assert.equal(marker.role, 'button');
     await page.evaluate(() => document.addEventListener('keydown', (event) => { window.keyPrevented = event.defaultPrevented; }, { once: true }));
     await page.keyboard.press(key);
-    await page.getByRole('heading', { name: 'Scegli orario' }).waitFor();
+    await page.getByRole('heading', { name: 'Scegli orario' }).waitFor({ timeout: 10000 });
     assert.equal(await page.evaluate(() => window.keyPrevented), true, `${key}: the page does not also scroll or submit`);
     assert.equal(new URL(page.url()).search, '?step=slot');
     assert.match(await page.locator('.chosen').nth(1).innerText(), new RegExp(office.name, 'i'));

@@ -146,13 +146,40 @@ function chosenServiceMarkup() {
     </div>`;
 }
 
-function chosenOfficeMarkup() {
-  const day = state.date ? `<br>${esc(t('slot_on', formatDate(state.date)))}` : '';
+function chosenOfficeMarkup({ withDay = true } = {}) {
+  const day = withDay && state.date ? `<br>${esc(t('slot_on', formatDate(state.date)))}` : '';
   return `
     <div class="chosen">
       <p class="mb-0"><span class="chosen-label">${esc(t('chosen_office'))}</span> <strong class="text-uppercase">${esc(state.office.name)}</strong><br>${esc(state.office.address)}${day}</p>
       ${modifyLink('office', t('modify_office'))}
     </div>`;
+}
+
+function chosenSlotMarkup() {
+  return `
+    <div class="chosen">
+      <p class="mb-0"><span class="chosen-label">${esc(t('chosen_slot'))}</span> <strong>${esc(formatDate(state.slot.date))}</strong><br>${esc(t('chosen_time', formatRange(state.slot.start, state.slot.end)))}</p>
+      ${modifyLink('slot', t('modify_slot'))}
+    </div>`;
+}
+
+/**
+ * "Home / Prenotazione appuntamento / <the step>" (Designers Italia's data-element="breadcrumb").
+ * The middle item starts the wizard again, as MODIFICA on the service does.
+ */
+function crumbsMarkup(current, middle = true) {
+  const separator = '<span class="separator" aria-hidden="true">/</span>';
+  const booking = middle
+    ? `<li class="breadcrumb-item"><a href="${urlFor('wizard', 'service')}" data-goto="service">${esc(t('crumb_booking'))}</a>${separator}</li>`
+    : '';
+  return `
+    <nav class="breadcrumb-container" aria-label="${esc(t('crumbs'))}" data-element="breadcrumb">
+      <ol class="breadcrumb p-0">
+        <li class="breadcrumb-item"><a href="/" data-home>${esc(t('crumb_home'))}</a>${separator}</li>
+        ${booking}
+        <li class="breadcrumb-item active" aria-current="page">${esc(current)}</li>
+      </ol>
+    </nav>`;
 }
 
 function noticeMarkup() {
@@ -161,9 +188,10 @@ function noticeMarkup() {
   return `<div class="alert alert-${kind === 'success' ? 'success' : 'warning'}" role="alert" id="step-notice" tabindex="-1"><p class="mb-0">${esc(text)}</p>${extra}</div>`;
 }
 
+const STEP_TITLES = { service: 'search_title', office: 'office_title', slot: 'slot_title', details: 'details_title', summary: 'summary_title', done: 'done_title' };
+
 function stepHeading(step) {
-  const titles = { service: 'search_title', office: 'office_title', slot: 'slot_title', details: 'details_title', summary: 'summary_title', done: 'done_title' };
-  return `<h2 class="h3 step-heading" id="step-heading" tabindex="-1">${esc(t(titles[step]))}</h2>`;
+  return `<h2 class="h3 step-heading" id="step-heading" tabindex="-1">${esc(t(STEP_TITLES[step]))}</h2>`;
 }
 
 function setTitle(step) {
@@ -179,6 +207,7 @@ function errorBlock(error) {
 async function renderWizard(step, focus, offices = null) {
   showView('wizard');
   setTitle(step);
+  document.getElementById('wizard-crumbs').innerHTML = crumbsMarkup(t(STEP_TITLES[step]));
   document.getElementById('stepper').innerHTML = stepperMarkup(step);
   if (state.hold) startCountdown(state.hold.expires_at, onHoldExpired);
   else stopCountdown();
@@ -559,6 +588,8 @@ function renderDetails() {
   const left = DETAILS_MAX - f.details.length;
   content.innerHTML = `
     ${chosenServiceMarkup()}
+    ${chosenOfficeMarkup({ withDay: false })}
+    ${chosenSlotMarkup()}
     ${errorSummaryMarkup()}
     ${stepHeading('details')}
     <p class="lead">${esc(t('details_lead'))}</p>
@@ -716,6 +747,7 @@ function showMyBookings(focus) {
   showView('my');
   stopCountdown();
   document.title = `${t('my_title')} – ${t('title_suffix')}`;
+  document.getElementById('my-crumbs').innerHTML = crumbsMarkup(t('my_title'), false);
   renderMyForm({});
   if (focus) views.my.querySelector('h1').focus();
 }

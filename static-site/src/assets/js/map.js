@@ -46,8 +46,15 @@ export async function showOfficesMap(container, statusElement, offices, onChoose
     iconSize: [25, 41], iconAnchor: [12, 41],
   });
   const points = offices.map((office) => {
+    // Leaflet makes each marker a focusable role="button" but does nothing on Enter: Enter and
+    // Space choose the office as a click does (Space without scrolling the page).
     L.marker([office.lat, office.lon], { icon, title: t('map_marker', office.name), alt: t('map_marker', office.name) })
       .on('click', () => onChoose(office.id))
+      .on('keydown', ({ originalEvent: key }) => {
+        if (key.key !== 'Enter' && key.key !== ' ') return;
+        key.preventDefault();
+        if (!key.repeat) onChoose(office.id);
+      })
       .addTo(map);
     return [office.lat, office.lon];
   });
