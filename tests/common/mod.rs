@@ -386,13 +386,15 @@ pub struct OutboxMessage {
 
 impl OutboxMessage {
     /// The path (`/c/…`, `/p/…`) of the first link whose path starts with `prefix`. Only the path:
-    /// the test asks its own server, whatever host the link names.
+    /// the test asks its own server, whatever host the link names, in the language it chooses
+    /// (the link's `?lang=` is left out).
     pub fn link_path(&self, prefix: &str) -> Option<String> {
         self.links.iter().find_map(|link| {
             let path = link.find("://").map_or(link.as_str(), |i| {
                 let rest = &link[i + 3..];
                 rest.find('/').map_or("", |j| &rest[j..])
             });
+            let path = path.split('?').next().unwrap_or(path);
             path.starts_with(prefix).then(|| path.to_owned())
         })
     }

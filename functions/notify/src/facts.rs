@@ -31,4 +31,6 @@ pub struct BookingFacts {
     pub terms: String,
     pub access_rules: String,
     pub what_to_bring: Vec<String>,
+    /// While the booking waits for the citizen's confirmation: until when it may be confirmed.
+    pub confirm_by: Option<DateTime<Utc>>,
 }

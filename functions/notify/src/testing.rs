@@ -34,5 +34,6 @@ pub(crate) fn facts(date: NaiveDate, start: (u32, u32), end: (u32, u32)) -> Book
         terms: "Presentarsi 5 minuti prima.".into(),
         access_rules: "Un accesso per prenotazione.".into(),
         what_to_bring: vec!["Documento scaduto; o denuncia".into(), "Fototessera".into()],
+        confirm_by: None,
     }
 }

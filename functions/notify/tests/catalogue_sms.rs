@@ -54,8 +54,13 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 terms: service.terms.get(lang).to_owned(),
                 access_rules: service.access_rules.get(lang).to_owned(),
                 what_to_bring: service.what_to_bring.get(lang).to_vec(),
+                confirm_by: None,
             };
             let deadline = Utc.with_ymd_and_hms(2026, 12, 22, 16, 45, 0).unwrap();
+            let to_confirm = BookingFacts {
+                confirm_by: Some(deadline),
+                ..facts.clone()
+            };
             let messages = [
                 compose::confirmation_request(&facts, &contact, LINK, deadline),
                 compose::booking_confirmed(&facts, &contact, LINK, "PRN1.x.y"),
@@ -63,6 +68,7 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 compose::reminder(&facts, &contact, LINK),
                 compose::quota_notice(&facts, &contact, QuotaExceeded::Active, 3, MY_BOOKINGS),
                 compose::quota_notice(&facts, &contact, QuotaExceeded::ServiceDay, 3, MY_BOOKINGS),
+                compose::bookings_list(lang, &contact, &[(to_confirm, LINK.to_owned())], MY_BOOKINGS),
             ];
             for message in messages {
                 let Message::Sms(sms) = message else {
@@ -81,5 +87,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 6);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 7);
 }

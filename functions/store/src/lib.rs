@@ -193,6 +193,11 @@ pub trait BookingStore: Send + Sync {
     /// booking, so that sending it again adds nothing).
     async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()>;
 
+    /// Another confirmation link for a booking still waiting for confirmation ("my bookings" for a
+    /// citizen who lost the first message): `code` then confirms it as the first code does, which
+    /// keeps working. Issuing the same code again changes nothing.
+    async fn issue_confirm_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()>;
+
     /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
     /// Repeats: `changed: false`, nothing queued.
     async fn cancel(

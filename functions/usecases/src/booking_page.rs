@@ -32,6 +32,6 @@ pub async fn calendar(
     let facts = facts::facts(context, &booking, None, lang);
     Ok(prenota_notify::ics::event(
         &facts,
-        &links::page_url(context, page_code),
+        &links::page_url(context, page_code, lang),
     ))
 }

@@ -35,7 +35,7 @@ pub async fn view(
             booking,
         }),
         BookingState::Confirmed => Ok(Confirmation::Confirmed {
-            page_code: links::page_code(context, code),
+            page_code: links::page_code(context, &booking.id),
             booking,
         }),
         BookingState::Cancelled => Err(LinkError::Cancelled),
@@ -58,7 +58,7 @@ pub async fn confirm(
 ) -> Result<Confirmed, LinkError> {
     let now = context.clock.now();
     let booking = bookings.booking_by_confirm_code(&code.hash(), now).await?;
-    let page_code = links::page_code(context, code);
+    let page_code = links::page_code(context, &booking.id);
     // No booking is confirmed without its messages: one that cannot be written changes nothing.
     let messages: Vec<OutboxMessage> = confirmed_message(context, &booking, &page_code, now)
         .and_then(|message| {
@@ -71,6 +71,13 @@ pub async fn confirm(
     let outcome = bookings
         .confirm(&code.hash(), &page_code.hash(), &messages, now)
         .await?;
+    if !outcome.changed {
+        // A booking confirmed before page codes were derived from the booking has its page
+        // under another code: the one shown now is issued too (it changes nothing otherwise).
+        bookings
+            .issue_page_code(&outcome.booking.id, &page_code.hash())
+            .await?;
+    }
     Ok(Confirmed {
         booking: outcome.booking,
         page_code,
@@ -95,7 +102,7 @@ pub(crate) fn confirmed_message(
     let message = compose::booking_confirmed(
         &facts,
         &person.contact,
-        &links::page_url(context, page_code),
+        &links::page_url(context, page_code, person.lang),
         &checkin,
     );
     outbox::citizen(MessageKind::BookingConfirmed, message, now).map(Some)

@@ -47,7 +47,7 @@ where
     let message = compose::confirmation_request(
         &facts,
         &person.contact,
-        &links::confirm_url(context, &confirm),
+        &links::confirm_url(context, &confirm, person.lang),
         confirm_by,
     );
     let submitted = Submitted {

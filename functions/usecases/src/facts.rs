@@ -1,5 +1,6 @@
 //! From a stored booking to the facts that messages and pages say about it.
 
+use prenota_core::BookingState;
 use prenota_core::catalogue::Lang;
 use prenota_notify::BookingFacts;
 use prenota_store::{Booking, Person};
@@ -43,5 +44,8 @@ pub fn facts(context: &Context, booking: &Booking, person: Option<&Person>, lang
         what_to_bring: service
             .map(|s| s.what_to_bring.get(lang).to_vec())
             .unwrap_or_default(),
+        confirm_by: (booking.state == BookingState::Pending)
+            .then_some(booking.expires_at)
+            .flatten(),
     }
 }

@@ -1,24 +1,41 @@
-//! The links and codes a booking hands out: the confirmation and booking-page addresses, the
-//! booking page's code derived from the confirmation code, and the signed check-in token of the
-//! QR code.
+//! The links and codes a booking hands out: the confirmation and booking-page addresses (in the
+//! citizen's language), the booking page's code and a confirmation code sent again, both derived
+//! from the booking, and the signed check-in token of the QR code.
 
+use prenota_core::catalogue::Lang;
 use prenota_core::checkin::{CheckinClaims, sign};
 use prenota_core::{BookingId, Token};
 use prenota_store::Booking;
 
 use crate::Context;
 
-/// What the booking page's code is derived for, with the installation's HMAC key.
-const BOOKING_PAGE_DERIVATION: &str = "booking-page";
+/// What a booking page's code is derived for, with the installation's HMAC key. (The name is that
+/// of the first codes sent again, so that the links already sent keep working.)
+const BOOKING_PAGE_DERIVATION: &str = "booking-page-reissued";
 
-/// `/c/{code}`: the page that confirms a pending booking.
-pub fn confirm_url(context: &Context, code: &Token) -> String {
-    format!("{}/c/{}", context.settings.public_url, code.encode())
+/// What a confirmation code sent again is derived for.
+const CONFIRM_AGAIN_DERIVATION: &str = "booking-confirm-reissued";
+
+/// `/c/{code}?lang=…`: the page that confirms a pending booking, in the language of the message
+/// that carries the link (a browser set to Italian still opens an English message's link in
+/// English).
+pub fn confirm_url(context: &Context, code: &Token, lang: Lang) -> String {
+    format!(
+        "{}/c/{}?lang={}",
+        context.settings.public_url,
+        code.encode(),
+        lang.as_str()
+    )
 }
 
-/// `/p/{code}`: the booking's page.
-pub fn page_url(context: &Context, code: &Token) -> String {
-    format!("{}/p/{}", context.settings.public_url, code.encode())
+/// `/p/{code}?lang=…`: the booking's page, in the message's language.
+pub fn page_url(context: &Context, code: &Token, lang: Lang) -> String {
+    format!(
+        "{}/p/{}?lang={}",
+        context.settings.public_url,
+        code.encode(),
+        lang.as_str()
+    )
 }
 
 /// The site's home, where a new booking starts.
@@ -26,26 +43,24 @@ pub fn home_url(context: &Context) -> String {
     format!("{}/", context.settings.public_url)
 }
 
-/// The booking page's code: derived from the confirmation code with the installation's key, so
-/// a second confirmation shows the same page and the store keeps only hashes.
-pub fn page_code(context: &Context, confirm: &Token) -> Token {
+/// The code of a booking's page: derived from the booking with the installation's key, so that the
+/// confirmation, a repeat, a "my bookings" list and the reminder all link the same page, whichever
+/// confirmation link was used, and the store keeps one hash of it.
+pub fn page_code(context: &Context, booking: &BookingId) -> Token {
     context
         .secrets
         .hmac
-        .derive_token(BOOKING_PAGE_DERIVATION, confirm)
+        .derive_token_from(BOOKING_PAGE_DERIVATION, booking.as_str().as_bytes())
 }
 
-/// The code of a booking's page sent again, in a "my bookings" list or a reminder: derived from
-/// the booking with the installation's key, so each sending reuses it instead of adding a code.
-pub fn reissued_page_code(context: &Context, booking: &BookingId) -> Token {
+/// A confirmation code sent again ("Le mie prenotazioni" for a booking still to confirm): derived
+/// from the booking, so that sending it again adds nothing; the first link keeps working too.
+pub fn confirm_code_again(context: &Context, booking: &BookingId) -> Token {
     context
         .secrets
         .hmac
-        .derive_token_from(REISSUED_PAGE_DERIVATION, booking.as_str().as_bytes())
+        .derive_token_from(CONFIRM_AGAIN_DERIVATION, booking.as_str().as_bytes())
 }
-
-/// What the reissued page code is derived for.
-const REISSUED_PAGE_DERIVATION: &str = "booking-page-reissued";
 
 /// What the QR code says: signed, checkable offline at the counter, useless for anything else.
 /// `None` before the details step, which gives the booking its short code.

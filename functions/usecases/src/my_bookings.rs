@@ -54,8 +54,9 @@ impl From<Failure> for AnswerError {
     }
 }
 
-/// Answers the request `id`: the contact's confirmed future bookings, each with its page's link,
-/// queued as one e-mail or as SMS. The bookings are found by the contact's canonical form
+/// Answers the request `id`: the contact's future bookings, each confirmed one with its page's
+/// link and each still waiting for confirmation with a confirmation link of its own (sent again:
+/// the first one keeps working) and its deadline, queued as one e-mail or as SMS. The bookings are found by the contact's canonical form
 /// (`victim+x@…` finds `victim@…`'s), so the list goes to the address each booking was made with,
 /// never to the address typed in the request. No bookings, no message: the requester was already
 /// told "if there are bookings". The links reuse each booking's reissued page code, and the
@@ -78,16 +79,26 @@ where
         .await?;
     // By the address each booking was made with, in a stable order.
     let mut by_address: BTreeMap<String, (Contact, Vec<(BookingFacts, String)>)> = BTreeMap::new();
-    for booking in bookings.iter().filter(|b| b.state == BookingState::Confirmed) {
+    for booking in &bookings {
         let Some(person) = booking.person.as_ref() else {
             continue;
         };
-        let code = links::reissued_page_code(context, &booking.id);
-        store.issue_page_code(&booking.id, &code.hash()).await?;
-        let listed = (
-            facts::facts(context, booking, None, lang),
-            links::page_url(context, &code),
-        );
+        let url = match booking.state {
+            BookingState::Confirmed => {
+                // Issued again (it changes nothing) for a booking confirmed before page codes
+                // were derived from the booking.
+                let code = links::page_code(context, &booking.id);
+                store.issue_page_code(&booking.id, &code.hash()).await?;
+                links::page_url(context, &code, lang)
+            }
+            BookingState::Pending => {
+                let code = links::confirm_code_again(context, &booking.id);
+                store.issue_confirm_code(&booking.id, &code.hash()).await?;
+                links::confirm_url(context, &code, lang)
+            }
+            _ => continue,
+        };
+        let listed = (facts::facts(context, booking, None, lang), url);
         by_address
             .entry(person.contact.address().to_owned())
             .or_insert_with(|| (person.contact.clone(), Vec::new()))

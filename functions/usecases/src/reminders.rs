@@ -67,12 +67,13 @@ where
     if booking.state != BookingState::Confirmed || booking.starts_at <= now {
         return Ok(Fired::NotNeeded);
     }
-    // The store keeps only hashes of page codes: the reminder's link needs a code of its own,
-    // the booking's reissued one.
-    let code = links::reissued_page_code(context, &booking.id);
+    // The page's code is derived from the booking; issued again (it changes nothing) for a booking
+    // confirmed before page codes were, whose code came from its confirmation link.
+    let code = links::page_code(context, &booking.id);
     store.issue_page_code(&booking.id, &code.hash()).await?;
     let facts = facts::facts(context, &booking, None, person.lang);
-    let message = compose::reminder(&facts, &person.contact, &links::page_url(context, &code));
+    let url = links::page_url(context, &code, person.lang);
+    let message = compose::reminder(&facts, &person.contact, &url);
     let queued = outbox::citizen_as(reminder_id(booking_id), MessageKind::Reminder, message, now)?;
     store.enqueue(&queued).await?;
     Ok(Fired::Queued(queued.id))

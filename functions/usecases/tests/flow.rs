@@ -9,12 +9,12 @@ use prenota_core::contact::{Channel, Contact};
 use prenota_core::slots::SlotError;
 use prenota_core::text::PersonName;
 use prenota_core::{BookingState, ManualClock, OfficeId, ServiceId, Token};
-use prenota_store::{MessageKind, Person};
+use prenota_store::{MessageKind, OutboxMessage, Person};
 use prenota_usecases::browse::{self, BrowseError, NotInCatalogue};
 use prenota_usecases::cancel::{self, Cancelling};
 use prenota_usecases::confirm::{self, Confirmation};
 use prenota_usecases::hold::{self, HoldError};
-use prenota_usecases::outbox::Payload;
+use prenota_usecases::outbox::{ListRequest, Payload};
 use prenota_usecases::reminders::{self, Fired};
 use prenota_usecases::testing::{bergamo, sqlite_app};
 use prenota_usecases::{App, LinkError, StepError, details, my_bookings};
@@ -67,6 +67,50 @@ async fn link(app: &App, kind: MessageKind, prefix: &str) -> Token {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     Token::parse(&code).unwrap()
+}
+
+/// Anna asks for "Le mie prenotazioni", in English: the queued request and what it asks.
+async fn ask_for_the_list(app: &App) -> (OutboxMessage, ListRequest) {
+    let contact = Contact::parse("anna@example.it").unwrap();
+    my_bookings::request(&app.context, &*app.store, &contact, Lang::En)
+        .await
+        .unwrap();
+    let pending = app
+        .store
+        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap();
+    let request = pending
+        .into_iter()
+        .find(|entry| entry.message.kind == MessageKind::BookingsListRequest)
+        .expect("the request is queued")
+        .message;
+    let Ok(Payload::ListRequest(asked)) = Payload::read(&request) else {
+        panic!("a list request");
+    };
+    (request, asked)
+}
+
+/// Anna's CIE booking at the first free slot of ufficio-1, waiting for confirmation: the code of
+/// its confirmation link.
+async fn pending_booking(app: &App) -> Token {
+    let (context, store) = (&app.context, &*app.store);
+    let offering = browse::offering(
+        &context.catalogue,
+        &ServiceId::parse("cie").unwrap(),
+        &OfficeId::parse("ufficio-1").unwrap(),
+    )
+    .unwrap();
+    let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
+        .slot
+        .clone();
+    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
+        .await
+        .unwrap();
+    details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
+        .await
+        .unwrap();
+    link(app, MessageKind::ConfirmationRequest, "/c/").await
 }
 
 #[tokio::test]
@@ -239,20 +283,7 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
     let clock = Arc::new(ManualClock::new(start()));
     let (app, _folder) = app(Arc::clone(&clock)).await;
     let (context, store) = (&app.context, &*app.store);
-    let contact = Contact::parse("anna@example.it").unwrap();
-    my_bookings::request(context, store, &contact, Lang::En)
-        .await
-        .unwrap();
-    let pending = app
-        .store
-        .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
-        .await
-        .unwrap();
-    assert_eq!(pending.len(), 1);
-    let request = &pending[0].message;
-    let Ok(Payload::ListRequest(asked)) = Payload::read(request) else {
-        panic!("a list request");
-    };
+    let (request, asked) = ask_for_the_list(&app).await;
     assert_eq!(
         my_bookings::answer(context, store, &request.id, &asked)
             .await
@@ -261,22 +292,7 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
         "no bookings, no message"
     );
 
-    let offering = browse::offering(
-        &context.catalogue,
-        &ServiceId::parse("cie").unwrap(),
-        &OfficeId::parse("ufficio-1").unwrap(),
-    )
-    .unwrap();
-    let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
-        .slot
-        .clone();
-    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
-    details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
-        .await
-        .unwrap();
-    let code = link(&app, MessageKind::ConfirmationRequest, "/c/").await;
+    let code = pending_booking(&app).await;
     confirm::confirm(context, store, &code).await.unwrap();
     assert_eq!(
         my_bookings::answer(context, store, &request.id, &asked)
@@ -299,4 +315,56 @@ async fn a_list_request_is_answered_once_with_fresh_links() {
         .filter(|entry| entry.message.kind == MessageKind::BookingsList)
         .count();
     assert_eq!(lists, 1, "answered twice, queued once");
+}
+
+#[tokio::test]
+async fn a_citizen_who_lost_the_confirmation_gets_a_fresh_link_that_confirms() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (app, _folder) = app(Arc::clone(&clock)).await;
+    let (context, store) = (&app.context, &*app.store);
+    let first = pending_booking(&app).await;
+
+    // The confirmation e-mail is lost: "Le mie prenotazioni", in English.
+    let (request, asked) = ask_for_the_list(&app).await;
+    let queued = my_bookings::answer(context, store, &request.id, &asked)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "a booking still to confirm is listed");
+    let fresh = link(&app, MessageKind::BookingsList, "/c/").await;
+    assert_ne!(fresh.encode(), first.encode(), "a link of its own");
+    let list = app
+        .store
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|entry| entry.message.kind == MessageKind::BookingsList)
+        .unwrap();
+    let Ok(Payload::Citizen(prenota_notify::Message::Email(email))) = Payload::read(&list.message) else {
+        panic!("an e-mail");
+    };
+    assert!(email.text.contains("Confirm the booking"), "{}", email.text);
+    assert!(email.text.contains("To be confirmed by"), "{}", email.text);
+    assert!(
+        email.text.contains(&format!("/c/{}?lang=en", fresh.encode())),
+        "the link opens the page in the message's language: {}",
+        email.text
+    );
+
+    // The fresh link confirms; the first one then shows the same, confirmed booking and page.
+    assert!(matches!(
+        confirm::view(context, store, &fresh).await.unwrap(),
+        Confirmation::Pending { .. }
+    ));
+    let confirmed = confirm::confirm(context, store, &fresh).await.unwrap();
+    assert_eq!(confirmed.booking.state, BookingState::Confirmed);
+    let Confirmation::Confirmed { page_code, .. } = confirm::view(context, store, &first).await.unwrap()
+    else {
+        panic!("confirmed");
+    };
+    assert_eq!(page_code.encode(), confirmed.page_code.encode());
+    assert!(
+        cancel::cancel(context, store, &page_code, false).await.is_ok(),
+        "the page shown behind the first link is the booking's"
+    );
 }

@@ -1,4 +1,6 @@
-//! "Le tue prenotazioni": the answer to "my bookings".
+//! "Le tue prenotazioni": the answer to "my bookings". A booking still waiting for confirmation
+//! (its facts carry `confirm_by`) is listed with its confirmation link and deadline, so that a
+//! citizen who lost the first message can still confirm.
 
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
@@ -103,7 +105,14 @@ fn email(
                 (t.label_office.to_owned(), office_with_address(facts)),
                 (t.label_code.to_owned(), format::short_code(&facts.short_code)),
             ]);
-            doc.link(t.list_link, url);
+            match facts.confirm_by {
+                Some(deadline) => {
+                    let deadline = format::deadline(lang, deadline);
+                    doc.para(fill(t.list_pending, &[("deadline", &deadline)]));
+                    doc.link(t.list_confirm_link, url);
+                }
+                None => doc.link(t.list_link, url),
+            }
         }
         doc.button(t.new_booking, new_booking_url);
     }
@@ -132,6 +141,17 @@ fn booking_sms_of_list(
     position: Option<(usize, usize)>,
 ) -> Message {
     let t = texts(lang);
+    if let Some(deadline) = facts.confirm_by {
+        let deadline = format::deadline_time(deadline);
+        let values = [("deadline", deadline.as_str()), ("url", url)];
+        return booking_sms(
+            facts,
+            contact,
+            t.list_sms_pending,
+            t.list_sms_pending_short,
+            &values,
+        );
+    }
     let template = match position {
         None => t.list_sms_only,
         Some((0, _)) => t.list_sms_first,

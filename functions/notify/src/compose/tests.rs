@@ -572,3 +572,54 @@ fn every_text_is_translated_and_every_sms_text_fits_gsm7() {
         }
     }
 }
+
+#[test]
+fn a_booking_still_to_confirm_is_listed_with_its_confirmation_link_and_deadline() {
+    for lang in [Lang::It, Lang::En] {
+        for host in [HOST, LONG_HOST] {
+            let mut bookings = three_bookings(lang, host);
+            let confirm_url = link(host, "c", 'Q');
+            bookings[0].0.confirm_by = Some(confirm_by());
+            bookings[0].1 = confirm_url.clone();
+            let new = format!("https://{host}/");
+
+            let message = bookings_list(lang, &email_contact(), &bookings, &new);
+            let email = assert_email(
+                &message,
+                &[
+                    &confirm_url,
+                    tr(lang, "Conferma la prenotazione", "Confirm the booking"),
+                    tr(lang, "Da confermare entro", "To be confirmed by"),
+                    &bookings[1].1,
+                    &bookings[2].1,
+                ],
+            );
+            // The other two keep their page's link and its label.
+            assert_eq!(
+                email
+                    .text
+                    .matches(tr(
+                        lang,
+                        "Vedi o annulla la prenotazione",
+                        "View or cancel the booking"
+                    ))
+                    .count(),
+                2,
+                "{}",
+                email.text
+            );
+
+            // By SMS the booking to confirm is a message of its own, with the deadline (10:45 in
+            // Rome), in one segment however long the names.
+            let all = bookings_list_sms_all(lang, &sms_contact(), &bookings, &new);
+            assert_eq!(all.len(), 3);
+            let pending: Vec<String> = all
+                .iter()
+                .map(|message| assert_sms(message, &[]))
+                .filter(|text| text.contains(&confirm_url))
+                .collect();
+            assert_eq!(pending.len(), 1, "{all:?}");
+            assert!(pending[0].contains("10:45"), "{}", pending[0]);
+        }
+    }
+}

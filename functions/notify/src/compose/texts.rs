@@ -128,6 +128,10 @@ prenota_core::texts! {
         "{brand}: you have {total} bookings, the first: {when} {service}, {office}: {url}";
     list_sms_nth: "{brand}, prenotazione {index} di {total}: {when} {service}, {office}: {url}",
         "{brand}, booking {index} of {total}: {when} {service}, {office}: {url}";
+    // A booking still to confirm, by SMS: its own message, whatever its place in the list.
+    list_sms_pending: "{brand}: prenotazione da confermare entro le {deadline}: {when} {service}, {office}: {url}",
+        "{brand}: booking to confirm by {deadline}: {when} {service}, {office}: {url}";
+    list_sms_pending_short: "Conferma entro le {deadline} {when}: {url}", "Confirm by {deadline} {when}: {url}";
     // When even the shortest names do not fit: the same in both languages.
     list_sms_short: "{when}: {url}", "{when}: {url}";
     list_subject: "Le tue prenotazioni", "Your bookings";
@@ -138,6 +142,9 @@ prenota_core::texts! {
     list_many: "ecco le tue {count} prenotazioni, dalla più vicina.",
         "here are your {count} bookings, soonest first.";
     list_link: "Vedi o annulla la prenotazione", "View or cancel the booking";
+    list_pending: "Da confermare entro {deadline}: senza conferma l'orario torna disponibile.",
+        "To be confirmed by {deadline}: without confirmation the time slot is released.";
+    list_confirm_link: "Conferma la prenotazione", "Confirm the booking";
     list_why: "Ricevi questo messaggio perché è stato chiesto l'elenco delle prenotazioni per questo \
                indirizzo. Se non l'hai chiesto tu, puoi ignorarlo.",
         "You are receiving this message because the list of bookings for this address was requested. If you \

@@ -101,6 +101,36 @@ fn cancel_writes(
 }
 
 impl DynamoStore {
+    /// Another link code for an existing booking (a page code or a confirmation code sent again).
+    async fn issue_code(
+        &self,
+        booking: &BookingId,
+        code: &TokenHash,
+        purpose: CodePurpose,
+    ) -> StoreResult<()> {
+        let booking_exists = ConditionCheck::builder()
+            .table_name(self.table.as_ref())
+            .set_key(Some(booking_key(booking)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        let request = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(booking_exists)
+                    .build(),
+            )
+            // Unconditional: the same code for the same booking is the same item.
+            .transact_items(tx_put(self.put(code_item(code, booking, purpose)))?);
+        match self.send(request).await {
+            Ok(_) => Ok(()),
+            Err(error) if is_cancelled(&error) => Err(StoreError::NotFound),
+            Err(error) => Err(sdk_unavailable(error)),
+        }
+    }
+
     /// Confirm and cancel, which differ in the link code that opens the booking, the event and
     /// what the change writes: find the booking by its code, make the change once (a repeat
     /// decides `changed: false` and writes nothing), and read the booking as it is now.
@@ -168,27 +198,11 @@ impl BookingStore for DynamoStore {
     }
 
     async fn issue_page_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()> {
-        let booking_exists = ConditionCheck::builder()
-            .table_name(self.table.as_ref())
-            .set_key(Some(booking_key(booking)))
-            .condition_expression("attribute_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        let request = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .condition_check(booking_exists)
-                    .build(),
-            )
-            // Unconditional: the same code for the same booking is the same item.
-            .transact_items(tx_put(self.put(code_item(code, booking, CodePurpose::Page)))?);
-        match self.send(request).await {
-            Ok(_) => Ok(()),
-            Err(error) if is_cancelled(&error) => Err(StoreError::NotFound),
-            Err(error) => Err(sdk_unavailable(error)),
-        }
+        self.issue_code(booking, code, CodePurpose::Page).await
+    }
+
+    async fn issue_confirm_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()> {
+        self.issue_code(booking, code, CodePurpose::Confirm).await
     }
 
     async fn cancel(

@@ -11,7 +11,7 @@ use rusqlite::{Connection, params};
 
 use super::SqliteStore;
 use super::connection::{query_one, run};
-use super::rows::{booking_by_id, booking_by_page_code, bookings, find_booking, queue, set_state};
+use super::rows::{booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, queue, set_state};
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::{
     Booking, BookingStore, DetailsRequest, OutboxMessage, Outcome, StoreError, StoreResult, millis,
@@ -190,8 +190,7 @@ impl BookingStore for SqliteStore {
 
     async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {
         let code = code.to_hex();
-        self.read(move |c| find_booking(c, "confirm_code", &code, now))
-            .await
+        self.read(move |c| booking_by_confirm_code(c, &code, now)).await
     }
 
     async fn confirm(
@@ -203,7 +202,7 @@ impl BookingStore for SqliteStore {
     ) -> StoreResult<Outcome> {
         let (code, page_code) = (code.to_hex(), page_code.to_hex());
         self.change(
-            move |tx| find_booking(tx, "confirm_code", &code, now),
+            move |tx| booking_by_confirm_code(tx, &code, now),
             Event::Confirm,
             move |tx, id| add_page_code(tx, id, &page_code),
             messages,
@@ -224,6 +223,22 @@ impl BookingStore for SqliteStore {
                 return Err(StoreError::NotFound);
             }
             add_page_code(tx, &id, &code)
+        })
+        .await
+    }
+
+    async fn issue_confirm_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()> {
+        let (id, code) = (booking.clone(), code.to_hex());
+        self.write(move |tx| {
+            if !any_booking_with(tx, "id", id.as_str())? {
+                return Err(StoreError::NotFound);
+            }
+            run(
+                tx,
+                "INSERT INTO confirm_codes (code, booking_id) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+                params![code, id.as_str()],
+            )?;
+            Ok(())
         })
         .await
     }

@@ -53,6 +53,24 @@ pub(super) fn find_booking(
     }
 }
 
+/// The booking a confirmation code opens: its first code, or one sent again.
+pub(super) fn booking_by_confirm_code(
+    connection: &Connection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Booking> {
+    match find_booking(connection, "confirm_code", code, now) {
+        Err(StoreError::NotFound) => {
+            let id: Option<String> = connection
+                .prepare_cached("SELECT booking_id FROM confirm_codes WHERE code = ?1")?
+                .query_row(params![code], |row| row.get(0))
+                .optional()?;
+            find_booking(connection, "id", &id.ok_or(StoreError::NotFound)?, now)
+        }
+        found => found,
+    }
+}
+
 /// The booking `id`, as it is at `now`.
 pub(super) fn booking_by_id(
     connection: &Connection,

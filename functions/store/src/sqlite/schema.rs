@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS page_codes (
     code TEXT PRIMARY KEY,               -- hex SHA-256 of a booking page link's code
     booking_id TEXT NOT NULL REFERENCES bookings (id)
 );
+-- Confirmation codes sent again ("my bookings"), beside each booking's first one.
+CREATE TABLE IF NOT EXISTS confirm_codes (
+    code TEXT PRIMARY KEY,               -- hex SHA-256 of a confirmation link's code
+    booking_id TEXT NOT NULL REFERENCES bookings (id)
+);
 CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -40,6 +40,7 @@ fn facts(lang: Lang) -> BookingFacts {
             "Codice fiscale".into(),
             "  ".into(),
         ],
+        confirm_by: None,
     }
 }
 
