@@ -80,6 +80,10 @@ pub enum Event {
     Release,
     /// The citizen cancelled a confirmed booking.
     Cancel,
+    /// The citizen moved a confirmed booking to another slot ("Sposta appuntamento"): it stays
+    /// confirmed, at the new time (whether the new slot is the one it already has is the store's
+    /// to say: that is a repeat).
+    Move,
 }
 
 /// The outcome of an event: a state change to write, or nothing to do because it already happened
@@ -133,6 +137,10 @@ pub fn apply(
         (S::Confirmed, E::Cancel) => Ok(Transition::To(StoredState::Cancelled)),
         (S::Cancelled, E::Cancel) => Ok(Transition::AlreadyDone),
         (S::Held | S::Pending, E::Cancel) => Err(TransitionError::NotConfirmed),
+
+        (S::Confirmed, E::Move) if appointment_starts_at <= now => Err(TransitionError::AppointmentStarted),
+        (S::Confirmed, E::Move) => Ok(Transition::To(StoredState::Confirmed)),
+        (S::Held | S::Pending, E::Move) => Err(TransitionError::NotConfirmed),
 
         (S::Expired, _) => Err(TransitionError::Expired),
         (S::Cancelled, _) => Err(TransitionError::Cancelled),
@@ -239,6 +247,31 @@ mod tests {
         assert_eq!(
             apply(BookingState::Confirmed, Event::Cancel, now(), now()),
             Err(TransitionError::AppointmentStarted)
+        );
+    }
+
+    #[test]
+    fn only_a_confirmed_booking_not_yet_started_moves() {
+        let later = now() + Duration::days(3);
+        assert_eq!(
+            apply(BookingState::Confirmed, Event::Move, later, now()),
+            Ok(Transition::To(StoredState::Confirmed))
+        );
+        assert_eq!(
+            apply(BookingState::Confirmed, Event::Move, now(), now()),
+            Err(TransitionError::AppointmentStarted)
+        );
+        assert_eq!(
+            apply(BookingState::Pending, Event::Move, later, now()),
+            Err(TransitionError::NotConfirmed)
+        );
+        assert_eq!(
+            apply(BookingState::Cancelled, Event::Move, later, now()),
+            Err(TransitionError::Cancelled)
+        );
+        assert_eq!(
+            apply(BookingState::Expired, Event::Move, later, now()),
+            Err(TransitionError::Expired)
         );
     }
 }

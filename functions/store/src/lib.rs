@@ -106,6 +106,22 @@ pub struct DetailsRequest {
     pub messages: Vec<OutboxMessage>,
 }
 
+/// A confirmed booking moves to another slot of its offering ("Sposta appuntamento").
+#[derive(Debug, Clone)]
+pub struct MoveRequest {
+    pub booking: BookingId,
+    pub to: Slot,
+    /// The seats of the new slot open to online booking.
+    pub capacity: u32,
+    /// The contact's quota, counted on the new day as at the details step (the booking itself
+    /// not counted twice).
+    pub quota: QuotaPolicy,
+    /// When the personal data may be erased: the new appointment plus the retention.
+    pub erase_after: DateTime<Utc>,
+    /// The "moved" message and the reminder's new order.
+    pub messages: Vec<OutboxMessage>,
+}
+
 /// A booking as the flow sees it, with its state at the instant it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
@@ -206,6 +222,15 @@ pub trait BookingStore: Send + Sync {
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome>;
+
+    /// Moves a confirmed booking to `request.to` in one change: a seat of the new slot claimed
+    /// (or [`StoreError::SlotTaken`]), the old one freed, the quota of the new day checked, the
+    /// agenda and the erasure date moved, `messages` queued — never both seats, never neither. A
+    /// booking already at the new slot is a repeat: `changed: false`, nothing queued. A booking
+    /// checked in at the counter does not move ([`TransitionError::AppointmentStarted`]).
+    ///
+    /// [`TransitionError::AppointmentStarted`]: prenota_core::lifecycle::TransitionError
+    async fn move_booking(&self, request: &MoveRequest, now: DateTime<Utc>) -> StoreResult<Outcome>;
 
     /// The contact's pending and confirmed bookings whose appointment has not ended, soonest first.
     async fn bookings_of_contact(

@@ -16,6 +16,8 @@ stored_names! {
         /// The link to confirm a booking, sent when the details are submitted.
         ConfirmationRequest = "confirmation-request",
         BookingConfirmed = "booking-confirmed",
+        /// The booking moved to another time: the new time and the new QR code.
+        BookingMoved = "booking-moved",
         Cancellation = "cancellation",
         /// A "my bookings" request: the sender looks the bookings up and queues `BookingsList`.
         BookingsListRequest = "bookings-list-request",

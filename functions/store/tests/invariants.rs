@@ -58,13 +58,7 @@ async fn pending<S: Store>(store: &S, service: &str, start: &str, contact: &str)
 
 /// A confirmed booking and its page code.
 async fn confirmed<S: Store>(store: &S, service: &str, start: &str, contact: &str) -> Token {
-    let (_, confirm) = pending(store, service, start, contact).await;
-    let page = Token::generate().unwrap();
-    store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
-        .await
-        .unwrap();
-    page
+    book_confirmed(store, service, monday(), start, contact).await.1
 }
 
 async fn two_hundred_racing_holds_on_capacity_one<S: Store + 'static>(store: Arc<S>) {
@@ -366,16 +360,12 @@ async fn submit_all<S: Store + 'static>(
 async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
     let mut pages = Vec::new();
     for day in [2, 3, 4] {
-        let (hold, request) = hold_request("spid", monday() + Duration::days(day), "09:00", now());
-        store.hold(&request, now()).await.unwrap();
-        let (confirm, details) = details_request(hold.hash(), "maria@esempio.it", now());
-        store.submit_details(&details, now()).await.unwrap();
-        let page = Token::generate().unwrap();
-        store
-            .confirm(&confirm.hash(), &page.hash(), &[], now())
-            .await
-            .unwrap();
-        pages.push(page);
+        let date = monday() + Duration::days(day);
+        pages.push(
+            book_confirmed(&*store, "spid", date, "09:00", "maria@esempio.it")
+                .await
+                .1,
+        );
     }
     let (hold, request) = hold_request("spid", monday() + Duration::days(1), "09:00", now());
     store.hold(&request, now()).await.unwrap();

@@ -63,6 +63,7 @@ impl Payload {
         Ok(match message.kind {
             MessageKind::ConfirmationRequest
             | MessageKind::BookingConfirmed
+            | MessageKind::BookingMoved
             | MessageKind::Cancellation
             | MessageKind::BookingsList
             | MessageKind::Reminder

@@ -15,8 +15,8 @@ use super::transact::{Change, is_cancelled, put_new, release_quota, release_seat
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
 use crate::{
-    Booking, BookingStore, DetailsRequest, OutboxMessage, Outcome, StoreError, StoreResult, millis,
-    unavailable,
+    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
+    millis, unavailable,
 };
 
 /// Confirm: pending → confirmed with the booking page's code; the seat and the quota seats are
@@ -220,6 +220,10 @@ impl BookingStore for DynamoStore {
             cancel_writes,
         )
         .await
+    }
+
+    async fn move_booking(&self, request: &MoveRequest, now: DateTime<Utc>) -> StoreResult<Outcome> {
+        self.decide_and_write(super::moving::Move(request, now)).await
     }
 
     async fn bookings_of_contact(

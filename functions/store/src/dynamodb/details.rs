@@ -6,11 +6,12 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use prenota_core::dates::{format_date, format_time};
 use prenota_core::lifecycle::{Event, StoredState, Transition, TransitionError};
 use prenota_core::quota::QuotaExceeded;
-use prenota_core::{BookingId, ShortCode};
+use prenota_core::{BookingId, ContactKey, ServiceId, ShortCode};
 
 use super::items::{Record, item_is_free, optional_text};
 use super::keys::{
@@ -22,7 +23,7 @@ use super::{DynamoStore, TIDY_AFTER};
 use crate::{DetailsRequest, StoreError, StoreResult, millis, transition, unavailable};
 
 /// The first of `count` quota seats (`{prefix}{k}`) free at `now`.
-fn free_quota_seat(
+pub(super) fn free_quota_seat(
     items: &HashMap<String, Item>,
     prefix: &str,
     count: u32,
@@ -159,6 +160,23 @@ impl Submission<'_> {
     }
 }
 
+impl DynamoStore {
+    /// A contact's quota seats, by sort key (strongly consistent: a decision is taken on them).
+    pub(super) async fn quota_seats(&self, contact: &ContactKey) -> StoreResult<HashMap<String, Item>> {
+        Ok(self
+            .query_partition(&quota_pk(contact), true)
+            .await?
+            .into_iter()
+            .filter_map(|item| Some((optional_text(&item, "sk")?.to_owned(), item)))
+            .collect())
+    }
+}
+
+/// The prefix of the quota seats of one service and day.
+pub(super) fn day_prefix(service: &ServiceId, date: NaiveDate) -> String {
+    format!("DAY#{service}#{}#", format_date(date))
+}
+
 /// The details step: reads the hold and the contact's quota seats, decides, and writes it all in
 /// one transaction.
 pub(super) struct Submit<'a>(pub &'a DetailsRequest, pub DateTime<Utc>);
@@ -174,17 +192,16 @@ impl AsyncDecide<BookingId> for Submit<'_> {
             Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
         };
         let booking = &record.booking;
-        let quota: HashMap<String, Item> = store
-            .query_partition(&quota_pk(&request.contact_key), true)
-            .await?
-            .into_iter()
-            .filter_map(|item| Some((optional_text(&item, "sk")?.to_owned(), item)))
-            .collect();
+        let quota = store.quota_seats(&request.contact_key).await?;
         let active_sk = free_quota_seat(&quota, "ACTIVE#", request.quota.max_active, now)?
             .ok_or(StoreError::Quota(QuotaExceeded::Active))?;
-        let day_prefix = format!("DAY#{}#{}#", booking.offering.service, format_date(booking.date));
-        let day_sk = free_quota_seat(&quota, &day_prefix, request.quota.max_per_service_day, now)?
-            .ok_or(StoreError::Quota(QuotaExceeded::ServiceDay))?;
+        let day_sk = free_quota_seat(
+            &quota,
+            &day_prefix(&booking.offering.service, booking.date),
+            request.quota.max_per_service_day,
+            now,
+        )?
+        .ok_or(StoreError::Quota(QuotaExceeded::ServiceDay))?;
         let submission = Submission {
             request,
             record: &record,

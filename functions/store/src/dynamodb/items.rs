@@ -58,6 +58,8 @@ pub(super) struct Record {
     pub seat_pk: String,
     pub seat_sk: String,
     pub quota_items: Vec<Item>,
+    /// The contact the booking counts against, from the details step on (a walk-in may have none).
+    pub contact: Option<ContactKey>,
 }
 
 impl Fields for Item {
@@ -92,20 +94,17 @@ pub(super) fn record_from_item(
     now: DateTime<Utc>,
 ) -> StoreResult<Record> {
     let booking = stored_booking(item, person, now)?;
+    let contact = optional_text(item, "contact_key").map(|k| ContactKey::from_stored(k.to_owned()));
     let quota_items = ["quota_active_sk", "quota_day_sk"]
         .iter()
-        .filter_map(|name| {
-            let sk = optional_text(item, name)?;
-            let pk = optional_text(item, "contact_key")
-                .map(|k| quota_pk(&ContactKey::from_stored(k.to_owned())))?;
-            Some(key(pk, sk))
-        })
+        .filter_map(|name| Some(key(quota_pk(contact.as_ref()?), optional_text(item, name)?)))
         .collect();
     Ok(Record {
         booking,
         seat_pk: text(item, "seat_pk")?.to_owned(),
         seat_sk: text(item, "seat_sk")?.to_owned(),
         quota_items,
+        contact,
     })
 }
 

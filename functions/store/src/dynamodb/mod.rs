@@ -36,6 +36,7 @@ mod details;
 mod feedback;
 mod items;
 mod keys;
+mod moving;
 mod outbox;
 mod seats;
 mod table;

@@ -14,8 +14,8 @@ use super::connection::{query_one, run};
 use super::rows::{booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, queue, set_state};
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::{
-    Booking, BookingStore, DetailsRequest, OutboxMessage, Outcome, StoreError, StoreResult, millis,
-    transition, unavailable,
+    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
+    millis, transition, unavailable,
 };
 
 /// Refuses the details when the contact already has its quota of active bookings, overall or on
@@ -38,18 +38,38 @@ fn check_quota(
     if active >= request.quota.max_active {
         return Err(QuotaExceeded::Active.into());
     }
+    check_service_day(
+        tx,
+        key,
+        booking,
+        booking.date,
+        request.quota.max_per_service_day,
+        now,
+    )
+}
+
+/// Refuses when the contact `key` already has `max` active bookings of `booking`'s service on
+/// `date`, `booking` itself not counted (it may be moving there).
+pub(super) fn check_service_day(
+    tx: &Connection,
+    key: &str,
+    booking: &Booking,
+    date: chrono::NaiveDate,
+    max: u32,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     let same_day: u32 = query_one(
         tx,
         &format!(
             "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
-                     AND service = :service AND date = :date AND {ACTIVE}"
+                     AND service = :service AND date = :date AND id != :id AND {ACTIVE}"
         ),
         rusqlite::named_params! {
             ":key": key, ":service": booking.offering.service.as_str(),
-            ":date": format_date(booking.date), ":now": millis(now),
+            ":date": format_date(date), ":id": booking.id.as_str(), ":now": millis(now),
         },
     )?;
-    if same_day >= request.quota.max_per_service_day {
+    if same_day >= max {
         return Err(QuotaExceeded::ServiceDay.into());
     }
     Ok(())
@@ -259,6 +279,18 @@ impl BookingStore for SqliteStore {
         )
         .await
         .inspect(|outcome| self.seats.forget(&outcome.booking.offering, outcome.booking.date))
+    }
+
+    async fn move_booking(&self, request: &MoveRequest, now: DateTime<Utc>) -> StoreResult<Outcome> {
+        let request = request.clone();
+        let (outcome, from) = self
+            .write(move |tx| super::moving::move_booking(tx, &request, now))
+            .await?;
+        let booking = &outcome.booking;
+        for date in [from, booking.date] {
+            self.seats.forget(&booking.offering, date);
+        }
+        Ok(outcome)
     }
 
     async fn bookings_of_contact(

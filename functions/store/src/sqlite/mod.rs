@@ -25,6 +25,7 @@ mod connection;
 mod counter;
 mod counters;
 mod feedback;
+mod moving;
 mod outbox;
 mod reminders;
 mod rows;

@@ -91,6 +91,32 @@ fn count_days(
     Ok(counted)
 }
 
+/// Refuses with [`StoreError::SlotTaken`] unless fewer than `capacity` seats of the slot are
+/// active at `now`; run in the change that then takes one, with no other writer in between.
+pub(super) fn check_seat_free(
+    tx: &Connection,
+    offering: &OfferingKey,
+    slot: &prenota_core::Slot,
+    capacity: u32,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let taken: u32 = query_one(
+        tx,
+        &format!(
+            "SELECT COUNT(*) FROM bookings WHERE office = :office AND service = :service AND date = :date
+                     AND start = :start AND state != 'cancelled' AND {ACTIVE}"
+        ),
+        rusqlite::named_params! {
+            ":office": offering.office.as_str(), ":service": offering.service.as_str(),
+            ":date": format_date(slot.date), ":start": format_time(slot.start), ":now": millis(now),
+        },
+    )?;
+    if taken >= capacity {
+        return Err(StoreError::SlotTaken);
+    }
+    Ok(())
+}
+
 /// Takes a seat of the request's slot if fewer than its capacity are active: the count and the
 /// insert run in one change, with no other writer in between.
 fn hold_seat(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
@@ -100,19 +126,7 @@ fn hold_seat(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> Stor
         request.offering.service.as_str(),
     );
     let (date, start) = (format_date(slot.date), format_time(slot.start));
-    let taken: u32 = query_one(
-        tx,
-        &format!(
-            "SELECT COUNT(*) FROM bookings WHERE office = :office AND service = :service AND date = :date
-                     AND start = :start AND state != 'cancelled' AND {ACTIVE}"
-        ),
-        rusqlite::named_params! {
-            ":office": office, ":service": service, ":date": date, ":start": start, ":now": millis(now),
-        },
-    )?;
-    if taken >= request.capacity {
-        return Err(StoreError::SlotTaken);
-    }
+    check_seat_free(tx, &request.offering, slot, request.capacity, now)?;
     run(
         tx,
         "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)

@@ -9,12 +9,14 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::{Contact, HmacKey};
 use prenota_core::text::PersonName;
-use prenota_core::{Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash};
+use prenota_core::{
+    BookingId, Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash,
+};
 use prenota_store::dynamodb::DynamoStore;
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{
-    DetailsRequest, HoldRequest, MessageChannel, MessageId, MessageKind, OutboxMessage, Person,
+    DetailsRequest, HoldRequest, MessageChannel, MessageId, MessageKind, OutboxMessage, Person, Store,
 };
 
 pub const HOLD_TTL: Duration = Duration::minutes(20);
@@ -91,6 +93,26 @@ pub fn details_request(hold: TokenHash, contact: &str, at: DateTime<Utc>) -> (To
         messages: Vec::new(),
     };
     (confirm, request)
+}
+
+/// A confirmed booking of `service` at `start` on `date` for `contact`: its id and page code.
+pub async fn book_confirmed<S: Store + ?Sized>(
+    store: &S,
+    service: &str,
+    date: NaiveDate,
+    start: &str,
+    contact: &str,
+) -> (BookingId, Token) {
+    let (hold, request) = hold_request(service, date, start, now());
+    store.hold(&request, now()).await.unwrap();
+    let (confirm, details) = details_request(hold.hash(), contact, now());
+    store.submit_details(&details, now()).await.unwrap();
+    let page = Token::generate().unwrap();
+    store
+        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .await
+        .unwrap();
+    (BookingId::of_hold(&hold.hash()), page)
 }
 
 pub async fn sqlite_store() -> Arc<SqliteStore> {
