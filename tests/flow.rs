@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use common::{Reply, Server, Slot, desks, first_slot, hrefs, short_code};
+use common::{Reply, Server, Slot, confirmed_booking, desks, first_slot, hrefs, short_code};
 use serde_json::{Value, json};
 
 fn parse_time(raw: &Value) -> DateTime<Utc> {
@@ -57,30 +57,6 @@ fn count(messages: &[common::OutboxMessage], kind: &str, recipient: &str) -> usi
         .iter()
         .filter(|m| m.kind == kind && m.recipient == recipient)
         .count()
-}
-
-/// A confirmed booking for `contact` on `slot`: the booking page's path (`/p/…`).
-async fn confirmed_booking(server: &Server, slot: &Slot, contact: &str) -> String {
-    let hold = server.hold_ok(slot).await;
-    let reply = server.details(&hold, contact).await;
-    assert_eq!(reply.status, 202, "details: {}", reply.text());
-    let recipient = reply_recipient(contact);
-    let message = server.message("confirmation-request", &recipient).await;
-    let confirm = message.link_path("/c/").expect("a /c/ link");
-    let page = server.post_form(&confirm, "").await;
-    assert_eq!(page.status, 200, "confirm: {}", page.text());
-    hrefs(&page.text())
-        .into_iter()
-        .find_map(|h| h.strip_suffix("/calendar.ics").map(str::to_owned))
-        .expect("calendar link on the booking page")
-}
-
-fn reply_recipient(contact: &str) -> String {
-    if contact.contains('@') {
-        contact.to_owned()
-    } else {
-        format!("+39{}", contact.replace(' ', ""))
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

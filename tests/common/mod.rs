@@ -513,6 +513,30 @@ pub async fn first_slot(server: &Server, service: &str, office: &str) -> Slot {
     }
 }
 
+/// A confirmed booking for `contact` on `slot`: the booking page's path (`/p/…`).
+pub async fn confirmed_booking(server: &Server, slot: &Slot, contact: &str) -> String {
+    let hold = server.hold_ok(slot).await;
+    let reply = server.details(&hold, contact).await;
+    assert_eq!(reply.status, 202, "details: {}", reply.text());
+    let recipient = reply_recipient(contact);
+    let message = server.message("confirmation-request", &recipient).await;
+    let confirm = message.link_path("/c/").expect("a /c/ link");
+    let page = server.post_form(&confirm, "").await;
+    assert_eq!(page.status, 200, "confirm: {}", page.text());
+    hrefs(&page.text())
+        .into_iter()
+        .find_map(|h| h.strip_suffix("/calendar.ics").map(str::to_owned))
+        .expect("calendar link on the booking page")
+}
+
+pub fn reply_recipient(contact: &str) -> String {
+    if contact.contains('@') {
+        contact.to_owned()
+    } else {
+        format!("+39{}", contact.replace(' ', ""))
+    }
+}
+
 /// A bounded wait for a condition checked by an async closure.
 pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
 where

@@ -200,16 +200,32 @@ impl prenota_notify::ReminderScheduler for EventBridgeReminders {
             .group_name(&self.group)
             .schedule_expression(at_expression(at))
             .schedule_expression_timezone("Europe/Rome")
-            .flexible_time_window(window)
+            .flexible_time_window(window.clone())
             .action_after_completion(ActionAfterCompletion::Delete)
-            .target(target)
+            .target(target.clone())
             .send()
             .await;
         match created {
             Ok(output) => Ok(output.schedule_arn().to_owned()),
-            // Set by an earlier try: the name is the booking's.
+            // The name is the booking's: set by an earlier try (the same time again), or the
+            // booking moved (its new time). Either way the schedule is set to this one.
             Err(error) if error.code() == Some("ConflictException") => {
-                Ok(format!("already scheduled: {booking_id}"))
+                let updated = self
+                    .client
+                    .update_schedule()
+                    .name(booking_id.as_str())
+                    .group_name(&self.group)
+                    .schedule_expression(at_expression(at))
+                    .schedule_expression_timezone("Europe/Rome")
+                    .flexible_time_window(window)
+                    .action_after_completion(ActionAfterCompletion::Delete)
+                    .target(target)
+                    .send()
+                    .await;
+                match updated {
+                    Ok(output) => Ok(output.schedule_arn().to_owned()),
+                    Err(error) => Err(classify(error, &["ValidationException"])),
+                }
             }
             Err(error) => Err(classify(error, &["ValidationException"])),
         }

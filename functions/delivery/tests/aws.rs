@@ -241,9 +241,24 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
     assert_eq!(holds.len(), 20);
 }
 
+/// The schedule of the reminders group named `name`, if there is one.
+async fn schedule_of(
+    client: &aws_sdk_scheduler::Client,
+    name: &str,
+) -> Option<aws_sdk_scheduler::operation::get_schedule::GetScheduleOutput> {
+    client
+        .get_schedule()
+        .name(name)
+        .group_name(moto::SCHEDULE_GROUP)
+        .send()
+        .await
+        .ok()
+}
+
 /// A reminder is one EventBridge Scheduler schedule named after the booking: at the day-before
 /// time in Europe/Rome, deleting itself after it ran, invoking the reminder Lambda with the
-/// booking's id. Setting it twice and dropping it twice are both fine.
+/// booking's id. Setting it twice and dropping it twice are both fine; setting it at another time
+/// (the booking moved) moves it.
 #[tokio::test]
 async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
     use chrono::TimeZone;
@@ -260,13 +275,7 @@ async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
         .expect("set again: already set");
 
     let client = moto::scheduler_client(&moto::endpoint());
-    let schedule = client
-        .get_schedule()
-        .name(&booking_id)
-        .group_name(moto::SCHEDULE_GROUP)
-        .send()
-        .await
-        .unwrap();
+    let schedule = schedule_of(&client, &booking_id).await.unwrap();
     assert_eq!(schedule.schedule_expression(), Some("at(2026-12-01T09:00:00)"));
     assert_eq!(schedule.schedule_expression_timezone(), Some("Europe/Rome"));
     assert_eq!(
@@ -279,20 +288,22 @@ async fn a_reminder_is_a_one_time_schedule_set_and_dropped_once() {
     let input: serde_json::Value = serde_json::from_str(target.input().unwrap()).unwrap();
     assert_eq!(input, serde_json::json!({ "booking_id": booking_id }));
 
+    // The booking moved: its schedule moves with it.
+    let later = chrono::Utc.with_ymd_and_hms(2026, 12, 9, 8, 0, 0).unwrap();
+    reminders.schedule(&booking, later).await.unwrap();
+    let moved = schedule_of(&client, &booking_id).await.unwrap();
+    assert_eq!(moved.schedule_expression(), Some("at(2026-12-09T09:00:00)"));
+    assert_eq!(
+        moved.action_after_completion(),
+        Some(&aws_sdk_scheduler::types::ActionAfterCompletion::Delete)
+    );
+
     reminders.unschedule(&booking).await.unwrap();
     reminders
         .unschedule(&booking)
         .await
         .expect("dropped again: none set");
-    assert!(
-        client
-            .get_schedule()
-            .name(&booking_id)
-            .group_name(moto::SCHEDULE_GROUP)
-            .send()
-            .await
-            .is_err()
-    );
+    assert!(schedule_of(&client, &booking_id).await.is_none());
 }
 
 /// EventBridge Scheduler unreachable, then throttling, while 20 bookings are confirmed: every

@@ -316,6 +316,28 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     assert!(calendar.body.starts_with("BEGIN:VCALENDAR"), "{}", calendar.body);
     assert!(calendar.body.contains("DTSTART"), "{}", calendar.body);
     served.insert("booking-calendar");
+    // "Sposta appuntamento": the choices (a GET, nothing changed), the move by the page's form to
+    // Thursday 15:15 (the Wednesday seat free at once), and back by JSON.
+    let choices = invoke(&app, "booking-move-get", &page_code, 200).await;
+    assert!(choices.body.contains(&format!(r#"action="/p/{page_code}/move""#)));
+    assert!(choices.body.contains(r#"value="15:15""#), "Thursday's free times");
+    served.insert("booking-move-get");
+    let moved = invoke(&app, "booking-move", &page_code, 200).await;
+    assert!(moved.body.contains("Appuntamento spostato"), "{}", moved.body);
+    assert!(
+        free_starts(&app).await.contains(&"14:15".to_owned()),
+        "the old seat is free"
+    );
+    served.insert("booking-move");
+    let back = invoke(&app, "booking-move-api", &page_code, 200).await.json();
+    assert_eq!(
+        (back["date"].as_str(), back["start"].as_str()),
+        (Some("2026-12-02"), Some("14:15"))
+    );
+    assert_eq!(back["moved"], true);
+    assert!(!free_starts(&app).await.contains(&"14:15".to_owned()));
+    served.insert("booking-move-api");
+
     // A GET of the cancel form's address changes nothing: back to the booking's page.
     let back = invoke(&app, "booking-cancel-get", &page_code, 303).await;
     assert_eq!(back.location, Some(format!("/p/{page_code}?lang=it")));

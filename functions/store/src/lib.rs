@@ -141,6 +141,20 @@ pub struct Booking {
     pub person: Option<Person>,
 }
 
+impl Booking {
+    /// The same booking at `slot` (what a move makes of it).
+    pub fn moved_to(&self, slot: &Slot) -> Self {
+        Self {
+            date: slot.date,
+            start: slot.start,
+            end: slot.end,
+            starts_at: slot.starts_at,
+            ends_at: slot.ends_at,
+            ..self.clone()
+        }
+    }
+}
+
 /// What an idempotent state change did: `changed` is false when a previous request already did it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {

@@ -16,8 +16,6 @@ stored_names! {
         /// The link to confirm a booking, sent when the details are submitted.
         ConfirmationRequest = "confirmation-request",
         BookingConfirmed = "booking-confirmed",
-        /// The booking moved to another time: the new time and the new QR code.
-        BookingMoved = "booking-moved",
         Cancellation = "cancellation",
         /// A "my bookings" request: the sender looks the bookings up and queues `BookingsList`.
         BookingsListRequest = "bookings-list-request",
@@ -29,6 +27,8 @@ stored_names! {
         Reminder = "reminder",
         /// A booking a quota stopped at the details step, told on the contact's own channel.
         QuotaNotice = "quota-notice",
+        /// The booking moved to another time: the new time and the new QR code.
+        BookingMoved = "booking-moved",
     }
 }
 
@@ -166,6 +166,7 @@ mod tests {
                 "reminder-cancel",
                 "reminder",
                 "quota-notice",
+                "booking-moved",
             ]
         );
         for kind in MessageKind::ALL {

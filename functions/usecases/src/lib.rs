@@ -24,6 +24,7 @@ pub mod facts;
 pub mod feedback;
 pub mod hold;
 pub mod links;
+pub mod moving;
 pub mod my_bookings;
 pub mod outbox;
 pub mod pressure;

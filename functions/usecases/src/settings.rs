@@ -41,6 +41,9 @@ pub struct Settings {
     pub agenda_days: u32,
     /// How staff sign in: a password on one machine, Cognito's hosted login on AWS.
     pub staff_sign_in: StaffSignIn,
+    /// A booking can be moved until this long before it starts (`PRENOTA_MOVE_UNTIL`, default
+    /// 2 h): the office has planned its day by then, and a seat freed later would go unused.
+    pub move_until: Duration,
 }
 
 /// How the counter page signs staff in (`GET /api/staff/config`).
@@ -169,6 +172,7 @@ impl Settings {
             },
             audit_retention: duration(&lookup, "PRENOTA_AUDIT_RETENTION", "365d")?,
             agenda_days: whole_number(&lookup, "PRENOTA_AGENDA_DAYS", AGENDA_DAYS)?.min(30),
+            move_until: duration(&lookup, "PRENOTA_MOVE_UNTIL", "2h")?,
             staff_sign_in: match (
                 lookup("PRENOTA_COGNITO_DOMAIN"),
                 lookup("PRENOTA_COGNITO_CLIENT_ID"),
@@ -206,6 +210,7 @@ impl Default for Settings {
             audit_retention: prenota_core::audit::DEFAULT_RETENTION,
             agenda_days: AGENDA_DAYS,
             staff_sign_in: StaffSignIn::Password,
+            move_until: Duration::hours(2),
         }
     }
 }

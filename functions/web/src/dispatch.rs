@@ -11,11 +11,11 @@ use prenota_usecases::App;
 use crate::answer::{self, Answer, respond};
 use crate::api::{self, Handled};
 use crate::limits::{Caller, ClientAddr, Kind, Limits};
-use crate::links;
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming, accept_language};
 use crate::routes::{self, Endpoint, Match};
 use crate::staff_auth::{VerifiedIdentity, same_origin, staff_identity};
+use crate::{links, moving};
 
 /// Requests larger than this are refused before they are read further.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -207,6 +207,14 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         Endpoint::Calendar => return links::calendar(context, store, incoming).await,
         Endpoint::Cancel => return links::cancel(context, store, incoming).await,
         Endpoint::CancelRedirect => return links::back_to_page(incoming),
+        Endpoint::MovePage => return moving::page(context, store, incoming).await,
+        Endpoint::Move => return moving::submit(context, store, incoming).await,
+        Endpoint::MoveBooking => {
+            return with_json(incoming, async |body| {
+                api::move_booking(context, store, incoming, body).await
+            })
+            .await;
+        }
         Endpoint::OpenApi => Ok(respond(StatusCode::OK, "application/json", crate::OPENAPI)),
         Endpoint::StaffConfig => api::staff::config(context),
         Endpoint::CheckinKey => api::counter::checkin_key(context),

@@ -11,6 +11,7 @@ pub mod api;
 pub mod dispatch;
 pub mod limits;
 pub mod links;
+pub mod moving;
 pub mod pages;
 pub mod problem;
 pub mod request;

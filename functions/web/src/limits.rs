@@ -63,7 +63,7 @@ pub enum Kind {
     Holds,
     /// Details and going back: the steps after a hold.
     Steps,
-    /// Confirming and cancelling through the links.
+    /// Confirming, cancelling and moving through the links.
     Links,
     MyBookings,
     Feedback,
@@ -77,11 +77,11 @@ impl Kind {
         use Endpoint::*;
         match endpoint {
             Services | OpenApi | CancelRedirect => None,
-            Offices | Slots | ConfirmPage | BookingPage | Calendar => Some(Self::Reads),
+            Offices | Slots | ConfirmPage | BookingPage | Calendar | MovePage => Some(Self::Reads),
             Hold => Some(Self::Holds),
             Challenge => Some(Self::Reads),
             Release | Details => Some(Self::Steps),
-            Confirm | Cancel => Some(Self::Links),
+            Confirm | Cancel | Move | MoveBooking => Some(Self::Links),
             MyBookings => Some(Self::MyBookings),
             Feedback => Some(Self::Feedback),
             SignIn | SetPassword => Some(Self::SignIn),

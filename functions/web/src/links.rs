@@ -10,15 +10,15 @@ use prenota_usecases::booking_page;
 use prenota_usecases::cancel::{self, Cancelling};
 use prenota_usecases::confirm::{self, Confirmation};
 use prenota_usecases::facts::facts;
-use prenota_usecases::{Context, LinkError, links};
+use prenota_usecases::{Context, LinkError, links, moving};
 
 use crate::answer::{Answer, html, respond, with_retry_after};
-use crate::pages;
+use crate::pages::{self, Notice};
 use crate::problem::Problem;
 use crate::request::Incoming;
 
 /// The language of a page: a form's or the query's `lang`, else the negotiated one.
-fn page_lang(incoming: &Incoming<'_>, form: &[(String, String)]) -> Lang {
+pub(crate) fn page_lang(incoming: &Incoming<'_>, form: &[(String, String)]) -> Lang {
     form.iter()
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| Lang::parse(v))
@@ -39,7 +39,7 @@ pub fn refused(problem: &Problem, lang: Lang) -> Answer {
 }
 
 /// The page that says why a link leads nowhere.
-fn failure(error: LinkError, lang: Lang) -> Answer {
+pub(crate) fn failure(error: LinkError, lang: Lang) -> Answer {
     match error {
         LinkError::NotFound => not_found(lang),
         LinkError::Expired => html(StatusCode::GONE, pages::expired_page(lang)),
@@ -55,25 +55,26 @@ fn failure(error: LinkError, lang: Lang) -> Answer {
     }
 }
 
-fn code(incoming: &Incoming<'_>) -> Option<Token> {
+pub(crate) fn code(incoming: &Incoming<'_>) -> Option<Token> {
     Token::parse(incoming.param("code")).ok()
 }
 
-/// The booking page of a booking, with its QR code.
-fn booking_view(
+/// The booking page of a booking, with its QR code; "Sposta appuntamento" while it may be moved.
+pub(crate) fn booking_view(
     context: &Context,
     booking: &Booking,
     page_code: &Token,
     lang: Lang,
-    just_confirmed: bool,
+    notice: Option<Notice>,
 ) -> Answer {
     let facts = facts(context, booking, None, lang);
     let qr = links::checkin_token(context, booking)
         .map(|token| prenota_notify::qr::svg_labelled(&token, pages::qr_label(lang)))
         .unwrap_or_default();
+    let can_move = moving::may_still_move(context, booking);
     html(
         StatusCode::OK,
-        pages::booking_page(lang, &facts, &page_code.encode(), &qr, just_confirmed),
+        pages::booking_page(lang, &facts, &page_code.encode(), &qr, notice, can_move),
     )
 }
 
@@ -94,7 +95,7 @@ pub async fn confirm_page(context: &Context, bookings: &dyn BookingStore, incomi
             ),
         ),
         Ok(Confirmation::Confirmed { booking, page_code }) => {
-            booking_view(context, &booking, &page_code, lang, false)
+            booking_view(context, &booking, &page_code, lang, None)
         }
         Err(error) => failure(error, lang),
     }
@@ -107,7 +108,13 @@ pub async fn confirm(context: &Context, bookings: &dyn BookingStore, incoming: &
         return not_found(lang);
     };
     match confirm::confirm(context, bookings, &code).await {
-        Ok(confirmed) => booking_view(context, &confirmed.booking, &confirmed.page_code, lang, true),
+        Ok(confirmed) => booking_view(
+            context,
+            &confirmed.booking,
+            &confirmed.page_code,
+            lang,
+            Some(Notice::Confirmed),
+        ),
         Err(error) => failure(error, lang),
     }
 }
@@ -123,7 +130,7 @@ pub async fn booking_page(context: &Context, bookings: &dyn BookingStore, incomi
             StatusCode::OK,
             pages::cancelled_page(lang, &facts(context, &booking, None, lang)),
         ),
-        Ok(booking) => booking_view(context, &booking, &page_code, lang, false),
+        Ok(booking) => booking_view(context, &booking, &page_code, lang, None),
         Err(error) => failure(error, lang),
     }
 }

@@ -5,6 +5,7 @@
 //! [`style_csp_source`]), no `style=` attribute, no script. A GET never changes state, so every action
 //! is a form that POSTs. All the words are in [`texts`], Italian and English side by side.
 
+mod moving;
 mod texts;
 
 #[cfg(test)]
@@ -18,6 +19,7 @@ use prenota_notify::BookingFacts;
 use prenota_notify::format::{date_long, deadline, time_range};
 use sha2::{Digest, Sha256};
 
+pub use moving::{MoveError, move_page};
 use texts::{Texts, chrome_text, fill, texts};
 
 /// The pages' only stylesheet, embedded as-is in each page's `<style>` element.
@@ -60,26 +62,42 @@ pub fn confirm_page(lang: Lang, facts: &BookingFacts, code: &str, confirm_by: Da
     layout(lang, t.confirm_title, Some(&action), &body)
 }
 
-/// `GET /p/{code}`, and the answer to the POST that confirms (`just_confirmed`): everything to show
-/// at the counter and to know before going, and the first step of cancelling.
+/// What the booking page says first, after the change that led to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The answer to the POST that confirms.
+    Confirmed,
+    /// The answer to the POST that moves the appointment.
+    Moved,
+}
+
+/// `GET /p/{code}`, and the answer to the POSTs that confirm and move (`notice`): everything to
+/// show at the counter and to know before going, moving the appointment (while `can_move`) and the
+/// first step of cancelling.
 pub fn booking_page(
     lang: Lang,
     facts: &BookingFacts,
     page_code: &str,
     qr_svg: &str,
-    just_confirmed: bool,
+    notice: Option<Notice>,
+    can_move: bool,
 ) -> String {
     let t = texts(lang);
     let path = format!("/p/{}", path_segment(page_code));
-    let notice = if just_confirmed {
-        format!(
-            r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p><p>{}</p></div>
+    let notice = match notice {
+        Some(notice) => {
+            let (title, text) = match notice {
+                Notice::Confirmed => (t.confirmed_notice_title, t.confirmed_notice_text),
+                Notice::Moved => (t.moved_notice_title, t.moved_notice_text),
+            };
+            format!(
+                r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p><p>{}</p></div>
 "#,
-            escape(t.confirmed_notice_title),
-            escape(t.confirmed_notice_text)
-        )
-    } else {
-        String::new()
+                escape(title),
+                escape(text)
+            )
+        }
+        None => String::new(),
     };
     let pass = format!(
         r#"<figure class="qr">{qr_svg}<figcaption>{caption}</figcaption></figure>
@@ -118,8 +136,21 @@ pub fn booking_page(
         lang = lang.as_str(),
         button = escape(t.cancel_button),
     );
+    let move_section = if can_move {
+        let moving = format!(
+            r#"<p>{intro}</p>
+<p><a class="button button-secondary" href="{href}">{button}</a></p>
+"#,
+            intro = escape(t.move_intro),
+            href = escape(&format!("{path}/move?lang={}", lang.as_str())),
+            button = escape(t.move_button),
+        );
+        section_no_print("move", t.move_heading, &moving)
+    } else {
+        String::new()
+    };
     let body = format!(
-        "<h1>{title}</h1>\n{notice}{pass}{details}{before}{actions}{cancel}",
+        "<h1>{title}</h1>\n{notice}{pass}{details}{before}{actions}{move_section}{cancel}",
         title = escape(t.booking_title),
         pass = section("pass", t.pass_heading, &pass),
         details = section("details", t.details_heading, &details),

@@ -70,6 +70,9 @@ pub enum Code {
     InvalidDesk,
     InvalidOutcome,
     NoFreeSlot,
+    TooLateToMove,
+    AppointmentStarted,
+    AlreadyBookedThatDay,
 }
 
 impl Code {
@@ -97,7 +100,9 @@ impl Code {
             WeakPassword | InvalidDesk | InvalidOutcome => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidToken => StatusCode::BAD_REQUEST,
             WrongOffice | NotToday | Cancelled | TooEarly | TooLate | NotCalled | TooSoon
-            | OutcomeRecorded | NoFreeSlot => StatusCode::CONFLICT,
+            | OutcomeRecorded | NoFreeSlot | TooLateToMove | AppointmentStarted | AlreadyBookedThatDay => {
+                StatusCode::CONFLICT
+            }
         }
     }
 
@@ -166,6 +171,9 @@ impl Code {
             InvalidDesk => t.invalid_desk,
             InvalidOutcome => t.invalid_outcome,
             NoFreeSlot => t.no_free_slot,
+            TooLateToMove => t.too_late_to_move,
+            AppointmentStarted => t.appointment_started,
+            AlreadyBookedThatDay => t.already_booked_that_day,
         }
     }
 }
@@ -480,6 +488,11 @@ prenota_core::texts! {
         "The outcome must be served or no_show.";
     no_free_slot: "Per oggi non resta nessun orario libero per questo servizio: scegli un altro giorno.",
         "No free time is left today for this service: choose another day.";
+    too_late_to_move: "L'appuntamento, o l'orario scelto, è troppo vicino per spostarlo: la prenotazione si può ancora annullare.",
+        "The appointment, or the chosen time, is too close to move to: the booking can still be cancelled.";
+    appointment_started: "L'appuntamento è già iniziato.", "The appointment has already started.";
+    already_booked_that_day: "Con questo contatto c'è già una prenotazione per lo stesso servizio in quel giorno.",
+        "This contact already has a booking for the same service on that day.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

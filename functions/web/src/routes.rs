@@ -23,6 +23,11 @@ pub enum Endpoint {
     Cancel,
     /// A GET on the cancel address (a language switch after cancelling, a reload): back to the page.
     CancelRedirect,
+    /// "Sposta appuntamento": the free days and times (a page), moving (the page's form), and the
+    /// same move as JSON.
+    MovePage,
+    Move,
+    MoveBooking,
     MyBookings,
     Feedback,
     OpenApi,
@@ -157,6 +162,24 @@ pub const ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/p/{code}/cancel",
         endpoint: Endpoint::CancelRedirect,
+        function: "booking",
+    },
+    Route {
+        method: Method::GET,
+        path: "/p/{code}/move",
+        endpoint: Endpoint::MovePage,
+        function: "booking",
+    },
+    Route {
+        method: Method::POST,
+        path: "/p/{code}/move",
+        endpoint: Endpoint::Move,
+        function: "booking",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/bookings/{code}/move",
+        endpoint: Endpoint::MoveBooking,
         function: "booking",
     },
     Route {

@@ -508,7 +508,7 @@ function acknowledgeWildcards(role: iam.Role, spec: FunctionSpec): void {
     [
       spec.scheduler,
       'Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderScheduleGroup>/*',
-      'scheduler:CreateSchedule and DeleteSchedule on the schedules of the reminders group only: one schedule per booking, named at run time.',
+      'scheduler:CreateSchedule, UpdateSchedule and DeleteSchedule on the schedules of the reminders group only: one schedule per booking, named at run time (a moved booking moves its schedule).',
     ],
   ];
   for (const [applies, finding, reason] of findings) {
@@ -558,7 +558,7 @@ function extraStatements(stack: Stack, spec: FunctionSpec, shared: Shared, param
     statements.push(
       new iam.PolicyStatement({
         sid: 'Reminders',
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
         resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${shared.scheduleGroup.ref}/*` })],
       }),
     );

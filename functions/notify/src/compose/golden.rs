@@ -89,6 +89,8 @@ fn messages() -> Vec<(String, Message)> {
                     add(format!("confirmation_request: {at}"), message);
                     let message = booking_confirmed(&facts, &contact, &url, TOKEN);
                     add(format!("booking_confirmed: {at}"), message);
+                    let message = booking_moved(&facts, &contact, &url, TOKEN);
+                    add(format!("booking_moved: {at}"), message);
                     let message = cancellation_notice(&facts, &contact, &url);
                     add(format!("cancellation_notice: {at}"), message);
                     let message = reminder(&facts, &contact, &url);

@@ -22,7 +22,7 @@ mod tests;
 pub use crate::doc::escape_html;
 pub use cancellation::cancellation_notice;
 pub use confirmation::confirmation_request;
-pub use confirmed::booking_confirmed;
+pub use confirmed::{booking_confirmed, booking_moved};
 pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
 pub use quota::quota_notice;
 pub use reminder::reminder;

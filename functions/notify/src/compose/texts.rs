@@ -56,6 +56,21 @@ prenota_core::texts! {
     confirmed_intro_no_qr: "la tua prenotazione è confermata. Allo sportello comunica il codice di \
                             prenotazione {code}.",
         "your booking is confirmed. At the counter, give the booking code {code}.";
+    // booking_moved: the same, at the new time, with the new QR code.
+    moved_sms: "{brand}, spostato: {service}, {office}, {when}. Codice {code}: {url}",
+        "{brand}, moved: {service}, {office}, {when}. Code {code}: {url}";
+    moved_sms_short: "Spostato, codice {code}: {url}", "Moved, code {code}: {url}";
+    moved_subject: "Appuntamento spostato", "Appointment moved";
+    moved_intro_qr: "il tuo appuntamento è stato spostato alla data e all'orario qui sotto; quello di prima è \
+                     libero per altri cittadini. Allo sportello mostra il nuovo codice QR qui sotto oppure \
+                     comunica il codice di prenotazione {code}.",
+        "your appointment has been moved to the date and time below; the previous one is free for other \
+         citizens. At the counter, show the new QR code below or give the booking code {code}.";
+    moved_intro_no_qr: "il tuo appuntamento è stato spostato alla data e all'orario qui sotto; quello di \
+                        prima è libero per altri cittadini. Allo sportello comunica il codice di \
+                        prenotazione {code}.",
+        "your appointment has been moved to the date and time below; the previous one is free for other \
+         citizens. At the counter, give the booking code {code}.";
     qr_alt: "Codice QR della prenotazione {code}", "QR code of booking {code}";
     qr_note: "Il codice QR è allegato a questa e-mail (qr.png) ed è visibile anche nella pagina della \
               prenotazione.",

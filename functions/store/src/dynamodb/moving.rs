@@ -214,16 +214,10 @@ impl AsyncDecide<Outcome> for Move<'_> {
             }
             _ => None,
         };
-        let mut moved = booking.clone();
-        moved.date = to.date;
-        moved.start = to.start;
-        moved.end = to.end;
-        moved.starts_at = to.starts_at;
-        moved.ends_at = to.ends_at;
         let moving = Moving {
             request,
             record: &record,
-            moved,
+            moved: booking.moved_to(to),
             new_seat_pk,
             new_seat_sk,
             contact,

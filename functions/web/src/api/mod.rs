@@ -2,12 +2,14 @@
 //! case and renders its answer. Errors are [`Problem`]s, converted from the use cases' errors with
 //! `?`, and written in the answer's language by the dispatcher.
 
+mod bookings;
 mod browse;
 mod citizen;
 pub mod counter;
 mod holds;
 pub mod staff;
 
+pub use bookings::move_booking;
 pub use browse::{offices, services, slots};
 pub use citizen::{feedback, my_bookings};
 pub use holds::{challenge, details, hold, release};

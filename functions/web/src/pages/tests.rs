@@ -61,6 +61,15 @@ fn hostile_facts() -> BookingFacts {
     }
 }
 
+fn move_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
+}
+
+fn move_times() -> Vec<(NaiveTime, NaiveTime)> {
+    let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    vec![(at(15, 15), at(15, 45)), (at(15, 45), at(16, 15))]
+}
+
 fn confirm_by() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 45, 0).unwrap()
 }
@@ -69,10 +78,40 @@ fn confirm_by() -> DateTime<Utc> {
 fn all_pages(lang: Lang, facts: &BookingFacts) -> Vec<(&'static str, String)> {
     vec![
         ("confirm", confirm_page(lang, facts, CONFIRM_CODE, confirm_by())),
-        ("booking", booking_page(lang, facts, PAGE_CODE, QR, false)),
+        ("booking", booking_page(lang, facts, PAGE_CODE, QR, None, true)),
         (
             "booking confirmed",
-            booking_page(lang, facts, PAGE_CODE, QR, true),
+            booking_page(lang, facts, PAGE_CODE, QR, Some(Notice::Confirmed), true),
+        ),
+        (
+            "booking moved",
+            booking_page(lang, facts, PAGE_CODE, QR, Some(Notice::Moved), false),
+        ),
+        (
+            "move",
+            move_page(
+                lang,
+                facts,
+                PAGE_CODE,
+                Some((move_day(), &move_times())),
+                &[move_day()],
+                None,
+            ),
+        ),
+        (
+            "move refused",
+            move_page(
+                lang,
+                facts,
+                PAGE_CODE,
+                Some((move_day(), &move_times())),
+                &[move_day()],
+                Some(MoveError::Taken),
+            ),
+        ),
+        (
+            "move nothing free",
+            move_page(lang, facts, PAGE_CODE, None, &[], None),
         ),
         ("cancel confirm", cancel_confirm_page(lang, facts, PAGE_CODE)),
         ("cancelled", cancelled_page(lang, facts)),
@@ -365,7 +404,7 @@ fn hostile_facts_are_escaped_everywhere() {
             assert_common(&html, lang, page);
         }
     }
-    let html = booking_page(Lang::It, &hostile, PAGE_CODE, QR, false);
+    let html = booking_page(Lang::It, &hostile, PAGE_CODE, QR, None, true);
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("openstreetmap"), "no map link without coordinates");
 
@@ -380,7 +419,7 @@ fn hostile_codes_stay_inside_their_url() {
     let code = "a\"b/<c> d";
     let html = confirm_page(Lang::It, &facts(Lang::It), code, confirm_by());
     assert!(html.contains(r#"action="/c/a%22b%2F%3Cc%3E%20d""#));
-    let html = booking_page(Lang::It, &facts(Lang::It), code, QR, false);
+    let html = booking_page(Lang::It, &facts(Lang::It), code, QR, None, true);
     assert!(html.contains(r#"action="/p/a%22b%2F%3Cc%3E%20d/cancel""#));
     assert!(html.contains(r#"href="/p/a%22b%2F%3Cc%3E%20d/calendar.ics""#));
     assert_common(&html, Lang::It, "booking with odd code");
@@ -437,7 +476,7 @@ fn confirm_page_shows_the_summary_and_confirms_by_post() {
 fn booking_page_has_everything_for_the_counter() {
     for lang in LANGS {
         let t = texts(lang);
-        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, false);
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, None, true);
         assert!(html.contains(&format!("<h1>{}</h1>", escape(t.booking_title))));
         assert!(!html.contains(&escape(t.confirmed_notice_title)));
         assert!(html.contains(QR), "the QR is inserted as-is");
@@ -487,10 +526,10 @@ fn booking_page_has_everything_for_the_counter() {
         assert!(forms[0].contains(&format!(r#"name="lang" value="{}""#, lang.as_str())));
         assert!(forms[0].contains(&escape(t.cancel_button)));
     }
-    let it = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, false);
+    let it = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true);
     assert!(it.contains("Annulla prenotazione") && it.contains("Aggiungi al calendario"));
     assert!(it.contains("Prenota un altro appuntamento") && it.contains("martedì 1 dicembre 2026"));
-    let en = booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, false);
+    let en = booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, None, true);
     assert!(
         en.contains("Cancel booking")
             && en.contains("Add to calendar")
@@ -502,16 +541,34 @@ fn booking_page_has_everything_for_the_counter() {
 fn booking_page_says_when_it_was_just_confirmed() {
     for lang in LANGS {
         let t = texts(lang);
-        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, true);
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, Some(Notice::Confirmed), true);
         assert!(html.contains(&format!(
             r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p>"#,
             escape(t.confirmed_notice_title)
         )));
     }
     assert!(
-        booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, true).contains("Prenotazione confermata")
+        booking_page(
+            Lang::It,
+            &facts(Lang::It),
+            PAGE_CODE,
+            QR,
+            Some(Notice::Confirmed),
+            true
+        )
+        .contains("Prenotazione confermata")
     );
-    assert!(booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, true).contains("Booking confirmed"));
+    assert!(
+        booking_page(
+            Lang::En,
+            &facts(Lang::En),
+            PAGE_CODE,
+            QR,
+            Some(Notice::Confirmed),
+            true
+        )
+        .contains("Booking confirmed")
+    );
 }
 
 #[test]
@@ -522,7 +579,7 @@ fn booking_page_after_erasure_and_in_the_other_language() {
         what_to_bring: vec![],
         ..facts(Lang::It)
     };
-    let html = booking_page(Lang::It, &erased, PAGE_CODE, QR, false);
+    let html = booking_page(Lang::It, &erased, PAGE_CODE, QR, None, true);
     assert!(!html.contains("Maria Rossi") && !html.contains(&escape(texts(Lang::It).label_name)));
     assert!(!html.contains(&escape(texts(Lang::It).service_terms_heading)));
     assert!(html.contains(&escape(texts(Lang::It).access_heading)));
@@ -531,16 +588,16 @@ fn booking_page_after_erasure_and_in_the_other_language() {
         access_rules: " ".into(),
         ..erased
     };
-    let html = booking_page(Lang::It, &nothing, PAGE_CODE, QR, false);
+    let html = booking_page(Lang::It, &nothing, PAGE_CODE, QR, None, true);
     assert!(!html.contains("before-title"), "no empty section");
     assert_common(&html, Lang::It, "booking without terms");
 
     // The catalogue's texts are Italian, the page English: screen readers are told.
-    let html = booking_page(Lang::En, &facts(Lang::It), PAGE_CODE, QR, false);
+    let html = booking_page(Lang::En, &facts(Lang::It), PAGE_CODE, QR, None, true);
     assert!(html.contains(r#"<p lang="it">Presentarsi 10 minuti prima.</p>"#));
     assert!(html.contains(r#"<ul lang="it">"#));
     assert!(html.contains(r#"<dd lang="it">Carta d&#39;identità"#));
-    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, false);
+    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true);
     assert!(!html.contains("<p lang=") && !html.contains("<ul lang=") && !html.contains("<dd lang="));
 }
 
@@ -653,7 +710,14 @@ fn translations_are_complete_and_plain() {
 #[test]
 fn the_real_qr_code_fits_the_page() {
     let qr = prenota_notify::qr::svg("PRENOTA1.check-in-token");
-    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, &qr, true);
+    let html = booking_page(
+        Lang::It,
+        &facts(Lang::It),
+        PAGE_CODE,
+        &qr,
+        Some(Notice::Confirmed),
+        true,
+    );
     assert!(html.contains(&qr));
     assert_common(&html, Lang::It, "booking with the real QR");
     let lower = qr.to_ascii_lowercase();
@@ -686,4 +750,35 @@ fn every_text_of_the_site_header_and_footer_is_translated() {
     }
     let english = localized_partial(FOOTER, Lang::En, "/p/x");
     assert!(english.contains(">Privacy policy</a>") && !english.contains("Informativa privacy"));
+}
+
+#[test]
+fn the_move_page_offers_the_days_and_times_and_posts_the_choice() {
+    for lang in [Lang::It, Lang::En] {
+        let html = move_page(
+            lang,
+            &facts(lang),
+            PAGE_CODE,
+            Some((move_day(), &move_times())),
+            &[move_day(), move_day().succ_opt().unwrap()],
+            None,
+        );
+        let forms = forms(&html);
+        assert_eq!(forms.len(), 1, "one form: the move");
+        assert!(forms[0].starts_with(&format!("method=\"post\" action=\"/p/{PAGE_CODE}/move\"")));
+        assert!(forms[0].contains("name=\"date\" value=\"2026-12-03\""));
+        assert_eq!(forms[0].matches("type=\"radio\" name=\"start\"").count(), 2);
+        assert!(forms[0].contains("value=\"15:45\""));
+        // The shown day is marked; every day is a link that changes nothing.
+        assert_eq!(html.matches("aria-current=\"date\"").count(), 1);
+        assert!(html.contains(&format!(
+            "/p/{PAGE_CODE}/move?date=2026-12-04&amp;lang={}",
+            lang.as_str()
+        )));
+        // Back to the booking page, in the page's language.
+        assert!(html.contains(&format!("href=\"/p/{PAGE_CODE}?lang={}\"", lang.as_str())));
+    }
+    // The booking page offers the move only while it may be made.
+    assert!(booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true).contains("/move?lang=it"));
+    assert!(!booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, false).contains("/move?"));
 }

@@ -55,6 +55,40 @@ prenota_core::texts! {
     print_hint: "Per stampare la prenotazione usa il comando «Stampa» del tuo browser.",
         "To print this booking, use your browser's “Print” command.";
     new_booking: "Prenota un altro appuntamento", "Book another appointment";
+    move_heading: "Sposta l'appuntamento", "Move the appointment";
+    move_intro: "Puoi scegliere un altro giorno o un altro orario per lo stesso servizio nella stessa sede: \
+                 l'orario attuale resta tuo finché non confermi quello nuovo.",
+        "You can choose another day or time for the same service at the same office: your current time \
+         stays yours until you confirm the new one.";
+    move_button: "Sposta appuntamento", "Move appointment";
+    moved_notice_title: "Appuntamento spostato", "Appointment moved";
+    moved_notice_text: "Il nuovo orario è registrato e quello di prima è libero per altri cittadini. Allo \
+                        sportello mostra il nuovo codice QR qui sotto: ti abbiamo inviato anche un messaggio.",
+        "The new time is registered and the previous one is free for other citizens. At the counter, show the \
+         new QR code below: we have also sent you a message.";
+
+    // GET /p/{code}/move: choosing the new day and time.
+    move_title: "Sposta l'appuntamento", "Move the appointment";
+    move_lead: "Scegli il nuovo giorno e il nuovo orario, poi premi «Invia». Fino ad allora resta valido \
+                l'appuntamento attuale.",
+        "Choose the new day and time, then press “Send”. Until then your current appointment stands.";
+    move_current_heading: "Appuntamento attuale", "Current appointment";
+    move_days_heading: "Giorni con orari liberi", "Days with free times";
+    move_times_heading: "Orari liberi di {date}", "Free times on {date}";
+    move_time_legend: "Nuovo orario", "New time";
+    move_none: "Nessun orario libero nei prossimi giorni.", "No free time in the coming days.";
+    move_send: "Invia", "Send";
+    move_back: "Indietro", "Back";
+    move_too_late: "L'appuntamento è troppo vicino per spostarlo: puoi ancora annullarlo dalla pagina della \
+                    prenotazione.",
+        "The appointment is too close to be moved: you can still cancel it from the booking page.";
+    move_taken: "Questo orario non è più libero: scegline un altro.",
+        "This time is no longer free: please choose another.";
+    move_same_day: "Con questo contatto c'è già una prenotazione per lo stesso servizio in quel giorno: scegli \
+                    un altro giorno.",
+        "This contact already has a booking for the same service on that day: please choose another day.";
+    move_invalid: "Scegli un giorno e un orario tra quelli proposti.", "Please choose a day and time from those offered.";
+
     cancel_heading: "Annulla la prenotazione", "Cancel the booking";
     cancel_intro: "Se non puoi venire, annulla la prenotazione: l'orario tornerà disponibile per altre persone.",
         "If you cannot come, cancel the booking so that the time slot is free for someone else.";
