@@ -35,11 +35,29 @@ pub async fn view(
             booking,
         }),
         BookingState::Confirmed => Ok(Confirmation::Confirmed {
-            page_code: links::page_code(context, &booking.id),
+            page_code: shown_page_code(context, bookings, &booking, code, now).await?,
             booking,
         }),
         BookingState::Cancelled => Err(LinkError::Cancelled),
         BookingState::Held | BookingState::Expired => Err(LinkError::Expired),
+    }
+}
+
+/// The code of a confirmed booking's page. A booking confirmed before page codes were derived
+/// from the booking has its page under the code derived from its confirmation link (until a
+/// reminder, a list or a repeated confirmation issues the new one): read, never written, on a GET.
+async fn shown_page_code(
+    context: &Context,
+    bookings: &dyn BookingStore,
+    booking: &Booking,
+    confirm: &Token,
+    now: DateTime<Utc>,
+) -> Result<Token, LinkError> {
+    let page_code = links::page_code(context, &booking.id);
+    match bookings.booking_by_page_code(&page_code.hash(), now).await {
+        Ok(_) => Ok(page_code),
+        Err(prenota_store::StoreError::NotFound) => Ok(links::legacy_page_code(context, confirm)),
+        Err(error) => Err(error.into()),
     }
 }
 

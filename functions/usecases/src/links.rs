@@ -13,6 +13,10 @@ use crate::Context;
 /// of the first codes sent again, so that the links already sent keep working.)
 const BOOKING_PAGE_DERIVATION: &str = "booking-page-reissued";
 
+/// What a booking page's code was derived for before it came from the booking: from the
+/// confirmation code (the bookings confirmed then still have their page under it).
+const LEGACY_PAGE_DERIVATION: &str = "booking-page";
+
 /// What a confirmation code sent again is derived for.
 const CONFIRM_AGAIN_DERIVATION: &str = "booking-confirm-reissued";
 
@@ -51,6 +55,12 @@ pub fn page_code(context: &Context, booking: &BookingId) -> Token {
         .secrets
         .hmac
         .derive_token_from(BOOKING_PAGE_DERIVATION, booking.as_str().as_bytes())
+}
+
+/// The page code of a booking confirmed before page codes were derived from the booking: derived
+/// from its confirmation code.
+pub fn legacy_page_code(context: &Context, confirm: &Token) -> Token {
+    context.secrets.hmac.derive_token(LEGACY_PAGE_DERIVATION, confirm)
 }
 
 /// A confirmation code sent again ("Le mie prenotazioni" for a booking still to confirm): derived

@@ -368,3 +368,38 @@ async fn a_citizen_who_lost_the_confirmation_gets_a_fresh_link_that_confirms() {
         "the page shown behind the first link is the booking's"
     );
 }
+
+#[tokio::test]
+async fn a_booking_confirmed_by_an_earlier_version_keeps_its_page() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (app, _folder) = app(Arc::clone(&clock)).await;
+    let (context, store) = (&app.context, &*app.store);
+    let code = pending_booking(&app).await;
+    // Confirmed as versions before 2026-12-05 did: the page's code derived from the link's.
+    let legacy = prenota_usecases::links::legacy_page_code(context, &code);
+    store
+        .confirm(&code.hash(), &legacy.hash(), &[], start())
+        .await
+        .unwrap();
+
+    // The confirmation link (a GET, nothing written) still shows the page that works.
+    let Confirmation::Confirmed { page_code, .. } = confirm::view(context, store, &code).await.unwrap()
+    else {
+        panic!("confirmed");
+    };
+    assert_eq!(page_code.encode(), legacy.encode());
+    assert!(cancel::cancel(context, store, &page_code, false).await.is_ok());
+
+    // Pressed again (a POST): the page's code of today is issued too, and shown from then on.
+    let again = confirm::confirm(context, store, &code).await.unwrap();
+    assert!(
+        cancel::cancel(context, store, &again.page_code, false)
+            .await
+            .is_ok()
+    );
+    let Confirmation::Confirmed { page_code, .. } = confirm::view(context, store, &code).await.unwrap()
+    else {
+        panic!("confirmed");
+    };
+    assert_eq!(page_code.encode(), again.page_code.encode());
+}
