@@ -3,7 +3,7 @@
 lines `# >>> routes` and `# <<< routes`: one AWS::ApiGatewayV2::Integration per function (payload
 2.0), and per route its AWS::ApiGatewayV2::Route and the AWS::Lambda::Permission that lets this
 route, and only it, invoke the function. The CDK app makes the same from the same table at synth
-time (infra/cdk/lib/prenota-stack.ts, createHttpApi).
+time (infra/cdk/lib/http-api.ts, addRoutes).
 
 What infra/functions.json says under "routes" applies: a route of the one-machine server
 (`oneMachine`, "server") gets nothing; a route under `jwtPrefix` ("/api/staff/") but the `public`
