@@ -24,7 +24,7 @@ async function pendingBooking(contact) {
   const sent = await post(`/api/holds/${hold.body.hold_id}/booking`, { name: 'Giulia', surname: 'Bianchi', contact, accept_terms: true });
   assert.equal(sent.status, 202);
   const outbox = await (await fetch(`${site.url}/outbox`)).text();
-  const link = outbox.match(new RegExp(`data-recipient="${contact}"[\\s\\S]*?href="https?://[^/]+(/c/[A-Za-z0-9_-]+)"`))[1];
+  const link = outbox.match(new RegExp(`data-recipient="${contact}"[\\s\\S]*?href="https?://[^/]+(/c/[A-Za-z0-9_-]+)[?"]`))[1];
   return { date: day.date, start, link };
 }
 

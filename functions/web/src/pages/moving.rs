@@ -61,8 +61,9 @@ pub fn move_page(
             };
             list.push_str(&format!(
                 "<li><a href=\"{href}\"{current}>{text}</a></li>\n",
+                // Straight to the day's times: a keyboard user does not Tab through every day again.
                 href = escape(&format!(
-                    "{action}?date={}&lang={}",
+                    "{action}?date={}&lang={}#times-title",
                     date.format("%Y-%m-%d"),
                     lang.as_str()
                 )),

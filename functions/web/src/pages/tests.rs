@@ -772,7 +772,7 @@ fn the_move_page_offers_the_days_and_times_and_posts_the_choice() {
         // The shown day is marked; every day is a link that changes nothing.
         assert_eq!(html.matches("aria-current=\"date\"").count(), 1);
         assert!(html.contains(&format!(
-            "/p/{PAGE_CODE}/move?date=2026-12-04&amp;lang={}",
+            "/p/{PAGE_CODE}/move?date=2026-12-04&amp;lang={}#times-title",
             lang.as_str()
         )));
         // Back to the booking page, in the page's language.
