@@ -103,6 +103,9 @@ pub struct Service {
     pub terms: Localized,
     pub access_rules: Localized,
     pub what_to_bring: LocalizedList,
+    /// Citizens are asked some days before the visit to confirm they will come; without an answer
+    /// by the day before, the booking is released (reconfirm-or-release).
+    pub reconfirm: bool,
 }
 
 /// A range of wall-clock time in a day, `start < end`.

@@ -276,6 +276,7 @@ pub struct TestService {
     terms: (String, String),
     access_rules: (String, String),
     what_to_bring: (Vec<String>, Vec<String>),
+    reconfirm: bool,
 }
 
 impl TestService {
@@ -292,7 +293,14 @@ impl TestService {
             terms: x(),
             access_rules: x(),
             what_to_bring: (Vec::new(), Vec::new()),
+            reconfirm: false,
         }
+    }
+
+    /// Citizens are asked to confirm they will come (reconfirm-or-release).
+    pub fn reconfirm(mut self) -> Self {
+        self.reconfirm = true;
+        self
     }
 
     pub fn named(mut self, it: impl Into<String>, en: impl Into<String>) -> Self {
@@ -352,7 +360,11 @@ impl fmt::Display for TestService {
             "what_to_bring = {{ it = {}, en = {} }}",
             List(&self.what_to_bring.0),
             List(&self.what_to_bring.1)
-        )
+        )?;
+        if self.reconfirm {
+            writeln!(f, "reconfirm = true")?;
+        }
+        Ok(())
     }
 }
 

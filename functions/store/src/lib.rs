@@ -19,6 +19,7 @@ use prenota_core::contact::Contact;
 use prenota_core::feedback::Feedback;
 use prenota_core::lifecycle::{Event, Transition, TransitionError, apply};
 use prenota_core::quota::QuotaExceeded;
+use prenota_core::reminder::Reconfirmation;
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{
     BookingId, BookingState, Catalogue, ContactKey, OfferingKey, QuotaPolicy, ShortCode, Slot, TokenHash,
@@ -139,6 +140,8 @@ pub struct Booking {
     pub short_code: Option<ShortCode>,
     /// `None` before the details step and after erasure.
     pub person: Option<Person>,
+    /// Where it stands on "Confermi che verrai?", for a service that asks; `None` until asked.
+    pub reconfirmation: Option<Reconfirmation>,
 }
 
 impl Booking {
@@ -245,6 +248,18 @@ pub trait BookingStore: Send + Sync {
     ///
     /// [`TransitionError::AppointmentStarted`]: prenota_core::lifecycle::TransitionError
     async fn move_booking(&self, request: &MoveRequest, now: DateTime<Utc>) -> StoreResult<Outcome>;
+
+    /// Records where a confirmed booking stands on "Confermi che verrai?" and queues `messages`
+    /// with it: `Asked` only a booking not asked yet, `Reconfirmed` any confirmed one. A repeat
+    /// (already asked, already reconfirmed) changes nothing and queues nothing. A booking that is
+    /// not confirmed is a [`TransitionError`](prenota_core::lifecycle::TransitionError).
+    async fn set_reconfirmation(
+        &self,
+        booking: &BookingId,
+        to: Reconfirmation,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome>;
 
     /// The contact's pending and confirmed bookings whose appointment has not ended, soonest first.
     async fn bookings_of_contact(
@@ -382,6 +397,23 @@ impl<T> Store for T where
 /// What the store says when the database cannot be reached or refuses a request.
 pub(crate) fn unavailable(error: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(error.to_string())
+}
+
+/// Whether recording `to` changes `booking` (see [`BookingStore::set_reconfirmation`]): false for a
+/// repeat, an error for a booking that is not confirmed.
+pub(crate) fn reconfirmation_changes(booking: &Booking, to: Reconfirmation) -> StoreResult<bool> {
+    use prenota_core::lifecycle::TransitionError;
+    match booking.state {
+        BookingState::Confirmed => {}
+        BookingState::Cancelled => return Err(TransitionError::Cancelled.into()),
+        BookingState::Expired => return Err(TransitionError::Expired.into()),
+        BookingState::Held | BookingState::Pending => return Err(TransitionError::NotConfirmed.into()),
+    }
+    Ok(match (booking.reconfirmation, to) {
+        (None, _) => true,
+        (Some(Reconfirmation::Asked), Reconfirmation::Reconfirmed) => true,
+        (Some(_), _) => false,
+    })
 }
 
 /// What `event` does to `booking` at `now`: the domain decides, the adapters write.

@@ -8,6 +8,7 @@ use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{parse_date, parse_time};
 use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
+use prenota_core::reminder::Reconfirmation;
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{BookingId, BookingState, OfferingKey, OfficeId, ServiceId, ShortCode, StoredState};
 
@@ -75,6 +76,10 @@ pub(crate) fn stored_booking(
             .map(|code| ShortCode::parse(code).map_err(|_| corrupt("short code", code)))
             .transpose()?,
         person,
+        reconfirmation: fields
+            .optional_text("reconfirmation")?
+            .map(|raw| Reconfirmation::parse(raw).ok_or_else(|| corrupt("reconfirmation", raw)))
+            .transpose()?,
     })
 }
 

@@ -49,6 +49,9 @@ struct RawService {
     terms: Localized,
     access_rules: Localized,
     what_to_bring: LocalizedList,
+    /// Whether citizens are asked some days before "Confermi che verrai?" (default: no).
+    #[serde(default)]
+    reconfirm: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +241,7 @@ fn check_services(raw: &[RawService], issues: &mut Issues) -> Vec<Service> {
                 terms: service.terms.clone(),
                 access_rules: service.access_rules.clone(),
                 what_to_bring: service.what_to_bring.clone(),
+                reconfirm: service.reconfirm,
             }),
         }
     }

@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use prenota_core::dates::format_date;
 use prenota_core::lifecycle::{Event, StoredState};
+use prenota_core::reminder::Reconfirmation;
 use prenota_core::{BookingId, BookingState, ContactKey, TokenHash};
 
 use super::counter::agenda_item;
@@ -224,6 +225,22 @@ impl BookingStore for DynamoStore {
 
     async fn move_booking(&self, request: &MoveRequest, now: DateTime<Utc>) -> StoreResult<Outcome> {
         self.decide_and_write(super::moving::Move(request, now)).await
+    }
+
+    async fn set_reconfirmation(
+        &self,
+        booking: &BookingId,
+        to: Reconfirmation,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        self.decide_and_write(super::reconfirmation::SetReconfirmation {
+            booking,
+            to,
+            messages,
+            now,
+        })
+        .await
     }
 
     async fn bookings_of_contact(

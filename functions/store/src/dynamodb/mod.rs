@@ -38,6 +38,7 @@ mod items;
 mod keys;
 mod moving;
 mod outbox;
+mod reconfirmation;
 mod seats;
 mod table;
 mod transact;

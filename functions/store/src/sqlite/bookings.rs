@@ -2,20 +2,23 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use prenota_core::dates::format_date;
 use prenota_core::lifecycle::{Event, Transition, TransitionError};
 use prenota_core::quota::QuotaExceeded;
+use prenota_core::reminder::Reconfirmation;
 use prenota_core::text::Details;
 use prenota_core::{BookingId, ContactKey, ShortCode, TokenHash};
 use rusqlite::{Connection, params};
 
 use super::SqliteStore;
 use super::connection::{query_one, run};
-use super::rows::{booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, queue, set_state};
+use super::rows::{
+    booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, check_service_day, queue,
+    set_state,
+};
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::{
     Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
-    millis, transition, unavailable,
+    millis, reconfirmation_changes, transition, unavailable,
 };
 
 /// Refuses the details when the contact already has its quota of active bookings, overall or on
@@ -46,33 +49,6 @@ fn check_quota(
         request.quota.max_per_service_day,
         now,
     )
-}
-
-/// Refuses when the contact `key` already has `max` active bookings of `booking`'s service on
-/// `date`, `booking` itself not counted (it may be moving there).
-pub(super) fn check_service_day(
-    tx: &Connection,
-    key: &str,
-    booking: &Booking,
-    date: chrono::NaiveDate,
-    max: u32,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let same_day: u32 = query_one(
-        tx,
-        &format!(
-            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
-                     AND service = :service AND date = :date AND id != :id AND {ACTIVE}"
-        ),
-        rusqlite::named_params! {
-            ":key": key, ":service": booking.offering.service.as_str(),
-            ":date": format_date(date), ":id": booking.id.as_str(), ":now": millis(now),
-        },
-    )?;
-    if same_day >= max {
-        return Err(QuotaExceeded::ServiceDay.into());
-    }
-    Ok(())
 }
 
 /// Whether a booking has `value` in `column`.
@@ -291,6 +267,36 @@ impl BookingStore for SqliteStore {
             self.seats.forget(&booking.offering, date);
         }
         Ok(outcome)
+    }
+
+    async fn set_reconfirmation(
+        &self,
+        booking: &BookingId,
+        to: Reconfirmation,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Outcome> {
+        let (id, messages) = (booking.clone(), messages.to_vec());
+        self.write(move |tx| {
+            let booking = booking_by_id(tx, &id, now)?;
+            if !reconfirmation_changes(&booking, to)? {
+                return Ok(Outcome {
+                    booking,
+                    changed: false,
+                });
+            }
+            run(
+                tx,
+                "UPDATE bookings SET reconfirmation = ?2 WHERE id = ?1",
+                params![id.as_str(), to.as_str()],
+            )?;
+            queue(tx, &messages)?;
+            Ok(Outcome {
+                booking: booking_by_id(tx, &id, now)?,
+                changed: true,
+            })
+        })
+        .await
     }
 
     async fn bookings_of_contact(

@@ -7,9 +7,8 @@ use prenota_core::dates::{format_date, format_time};
 use prenota_core::lifecycle::{Event, TransitionError};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::bookings::check_service_day;
 use super::connection::{query_one, run};
-use super::rows::{booking_by_id, queue};
+use super::rows::{booking_by_id, check_service_day, queue};
 use super::seats::check_seat_free;
 use crate::{MoveRequest, Outcome, StoreResult, millis, transition};
 

@@ -2,11 +2,13 @@
 //! aggregate runs: finding a booking, setting its state, queueing messages.
 
 use chrono::{DateTime, Utc};
+use prenota_core::dates::format_date;
+use prenota_core::quota::QuotaExceeded;
 use prenota_core::{BookingId, StoredState};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::connection::{query_all, run};
-use super::schema::{BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use super::connection::{query_all, query_one, run};
+use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::stored::{Fields, stored_booking, stored_entry, stored_person};
 use crate::{Booking, OutboxEntry, OutboxMessage, StoreError, StoreResult, millis, unavailable};
 
@@ -140,4 +142,31 @@ pub(super) fn outbox_entries(
     params: impl rusqlite::Params,
 ) -> StoreResult<Vec<OutboxEntry>> {
     query_all(connection, sql, params, |row| stored_entry(row))
+}
+
+/// Refuses when the contact `key` already has `max` active bookings of `booking`'s service on
+/// `date`, `booking` itself not counted (it may be moving there).
+pub(super) fn check_service_day(
+    tx: &Connection,
+    key: &str,
+    booking: &Booking,
+    date: chrono::NaiveDate,
+    max: u32,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let same_day: u32 = query_one(
+        tx,
+        &format!(
+            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
+                     AND service = :service AND date = :date AND id != :id AND {ACTIVE}"
+        ),
+        rusqlite::named_params! {
+            ":key": key, ":service": booking.offering.service.as_str(),
+            ":date": format_date(date), ":id": booking.id.as_str(), ":now": millis(now),
+        },
+    )?;
+    if same_day >= max {
+        return Err(QuotaExceeded::ServiceDay.into());
+    }
+    Ok(())
 }

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS bookings (
     short_code TEXT UNIQUE,
     confirm_code TEXT UNIQUE,            -- hex SHA-256 of the confirmation link's code
     contact_key TEXT,                    -- HMAC of the contact
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    reconfirmation TEXT                  -- 'asked', 'reconfirmed'; NULL until asked (see `upgrade`)
 );
 -- Covers the seat counts: office, service and date to find a day, state and deadline to count
 -- the active seats, all read from the index alone.
@@ -93,6 +94,9 @@ const ADDED_OUTBOX_COLUMNS: [(&str, &str, &str); 2] = [
     ("next_attempt_at", "INTEGER NOT NULL DEFAULT 0", "created_at"),
 ];
 
+/// Columns of `bookings` added after the first release: NULL in existing rows.
+const ADDED_BOOKING_COLUMNS: [(&str, &str); 1] = [("reconfirmation", "TEXT")];
+
 /// Indexes on added columns, made once the columns exist. The due messages, soonest first, are
 /// read from `outbox_due` alone (it replaces `outbox_pending`, on `created_at`).
 const INDEXES: &str = "
@@ -125,6 +129,17 @@ fn upgrade(connection: &Connection) -> StoreResult<()> {
             ))?;
         }
     }
+    let existing: Vec<String> = query_all(
+        connection,
+        "SELECT name FROM pragma_table_info('bookings')",
+        [],
+        |row| Ok(row.get(0)?),
+    )?;
+    for (column, definition) in ADDED_BOOKING_COLUMNS {
+        if !existing.iter().any(|name| name == column) {
+            connection.execute_batch(&format!("ALTER TABLE bookings ADD COLUMN {column} {definition};"))?;
+        }
+    }
     connection.execute_batch(INDEXES)?;
     Ok(())
 }
@@ -139,7 +154,7 @@ pub(super) const BOOKINGS_WITH_PEOPLE: &str =
     "bookings b LEFT JOIN people p ON p.booking_id = b.id AND p.erase_after > :now";
 
 pub(super) const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.start, b.end, b.starts_at, b.ends_at, b.state, \
-     b.expires_at, b.short_code, p.name, p.surname, p.contact, p.details, p.lang";
+     b.expires_at, b.short_code, b.reconfirmation, p.name, p.surname, p.contact, p.details, p.lang";
 
 pub(super) const OUTBOX_COLUMNS: &str =
     "id, kind, channel, recipient, payload, created_at, delivery, detail, attempts, next_attempt_at";
