@@ -39,6 +39,12 @@ pub fn reconfirm_ask_at(
     (ask > confirmed_at && ask < deadline).then_some(ask)
 }
 
+/// The deadline of "Confermi che verrai?": the day before the appointment at `time_of_day`, when
+/// the reminder would go out.
+pub fn reconfirm_deadline(date: NaiveDate, time_of_day: NaiveTime) -> Option<DateTime<Utc>> {
+    to_instant(date.pred_opt()?, time_of_day)
+}
+
 /// Where a booking stands on "Confermi che verrai?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reconfirmation {

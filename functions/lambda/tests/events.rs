@@ -338,6 +338,16 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     assert!(!free_starts(&app).await.contains(&"14:15".to_owned()));
     served.insert("booking-move-api");
 
+    // "Confermo che verrò": the page thanks; a repeat changes nothing.
+    let reconfirmed = invoke(&app, "booking-reconfirm", &page_code, 200).await;
+    assert!(
+        reconfirmed.body.contains("Grazie, ti aspettiamo"),
+        "{}",
+        reconfirmed.body
+    );
+    invoke(&app, "booking-reconfirm", &page_code, 200).await;
+    served.insert("booking-reconfirm");
+
     // A GET of the cancel form's address changes nothing: back to the booking's page.
     let back = invoke(&app, "booking-cancel-get", &page_code, 303).await;
     assert_eq!(back.location, Some(format!("/p/{page_code}?lang=it")));

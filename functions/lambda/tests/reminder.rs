@@ -28,7 +28,7 @@ async fn confirmed_booking(app: &App, date: &str, contact: &str) {
         prenota_web::call(
             app,
             "GET",
-            &format!("/api/services/cie/offices/ufficio-1/slots?date={date}"),
+            &format!("/api/services/certificati-anagrafici/offices/ufficio-1/slots?date={date}"),
             None,
         )
         .await
@@ -36,7 +36,7 @@ async fn confirmed_booking(app: &App, date: &str, contact: &str) {
     )
     .unwrap();
     let slot = json!({
-        "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": day["slots"][0]["start"]
+        "service_id": "certificati-anagrafici", "office_id": "ufficio-1", "date": date, "start": day["slots"][0]["start"]
     });
     let hold = prenota_web::call(app, "POST", "/api/holds", Some(&slot)).await;
     assert_eq!(hold.status(), 201, "{}", String::from_utf8_lossy(hold.body()));

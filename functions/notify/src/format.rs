@@ -127,6 +127,12 @@ pub fn deadline(lang: Lang, instant: DateTime<Utc>) -> String {
     )
 }
 
+/// "30/11 09:00" / "30 Nov 09:00": a deadline on another day than today's, for SMS.
+pub fn deadline_short(lang: Lang, instant: DateTime<Utc>) -> String {
+    let wall = local(instant);
+    format!("{} {}", date_short(lang, wall.date()), time(wall.time()))
+}
+
 /// "10:45": the deadline's time of day only, for SMS.
 pub fn deadline_time(instant: DateTime<Utc>) -> String {
     time(local(instant).time())

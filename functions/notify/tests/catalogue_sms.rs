@@ -65,6 +65,8 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 compose::confirmation_request(&facts, &contact, LINK, deadline),
                 compose::booking_confirmed(&facts, &contact, LINK, "PRN1.x.y"),
                 compose::booking_moved(&facts, &contact, LINK, "PRN1.x.y"),
+                compose::reconfirm_request(&facts, &contact, LINK, deadline),
+                compose::released_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::cancellation_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::reminder(&facts, &contact, LINK),
                 compose::quota_notice(&facts, &contact, QuotaExceeded::Active, 3, MY_BOOKINGS),
@@ -88,5 +90,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 8);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 10);
 }

@@ -29,6 +29,10 @@ stored_names! {
         QuotaNotice = "quota-notice",
         /// The booking moved to another time: the new time and the new QR code.
         BookingMoved = "booking-moved",
+        /// "Confermi che verrai?", some days before, for a service that asks.
+        ReconfirmRequest = "reconfirm-request",
+        /// Not reconfirmed by the deadline: the booking was released.
+        Released = "released",
     }
 }
 
@@ -167,6 +171,8 @@ mod tests {
                 "reminder",
                 "quota-notice",
                 "booking-moved",
+                "reconfirm-request",
+                "released",
             ]
         );
         for kind in MessageKind::ALL {

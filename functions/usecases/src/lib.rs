@@ -28,6 +28,7 @@ pub mod moving;
 pub mod my_bookings;
 pub mod outbox;
 pub mod pressure;
+pub mod reconfirm;
 pub mod reminders;
 pub mod settings;
 pub mod staff;

@@ -64,6 +64,8 @@ impl Payload {
             MessageKind::ConfirmationRequest
             | MessageKind::BookingConfirmed
             | MessageKind::BookingMoved
+            | MessageKind::ReconfirmRequest
+            | MessageKind::Released
             | MessageKind::Cancellation
             | MessageKind::BookingsList
             | MessageKind::Reminder

@@ -1,8 +1,17 @@
 //! The day-before reminder: ordered when a booking is confirmed, dropped when it is cancelled
 //! (both queued with the change, for the sender to carry out through the scheduler), and fired
 //! when its time comes (the `reminder` Lambda, or the one-machine timer).
+//!
+//! For a service that asks "Confermi che verrai?" (the catalogue's `reconfirm`), the same schedule
+//! fires first some days before ([`Settings::reconfirm_days`]) to ask, and then at the day-before
+//! time, the question's deadline: a booking reconfirmed by then gets its reminder, one that was
+//! not is released (cancelled, its seat free, the citizen told). A booking made too close to ask
+//! is only reminded.
+//!
+//! [`Settings::reconfirm_days`]: crate::Settings::reconfirm_days
 
 use chrono::{DateTime, Utc};
+use prenota_core::reminder::{self, Reconfirmation};
 use prenota_core::{BookingId, BookingState};
 use prenota_notify::compose;
 use prenota_store::{Booking, BookingStore, MessageId, MessageKind, OutboxMessage, OutboxStore, StoreError};
@@ -17,14 +26,43 @@ pub fn schedule(
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> Result<Option<OutboxMessage>, Failure> {
-    let at = prenota_core::reminder::reminder_at(
-        booking.date,
-        context.settings.reminder_time,
-        booking.starts_at,
-        now,
-    );
-    at.map(|at| outbox::reminder_order(MessageKind::ReminderSchedule, &booking.id, Some(at), now))
+    next_firing(context, booking, now)
+        .map(|at| outbox::reminder_order(MessageKind::ReminderSchedule, &booking.id, Some(at), now))
         .transpose()
+}
+
+/// When a booking's schedule fires next after `now`: the question, for a service that asks and a
+/// booking not asked yet, while it is still ahead; else the day-before time.
+fn next_firing(context: &Context, booking: &Booking, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let time = context.settings.reminder_time;
+    let ask = (asks_reconfirmation(context, booking) && booking.reconfirmation.is_none())
+        .then(|| {
+            reminder::reconfirm_ask_at(
+                booking.date,
+                time,
+                context.settings.reconfirm_days,
+                booking.starts_at,
+                now,
+            )
+        })
+        .flatten();
+    ask.or_else(|| reminder::reminder_at(booking.date, time, booking.starts_at, now))
+}
+
+/// Whether the booking's service asks "Confermi che verrai?".
+pub fn asks_reconfirmation(context: &Context, booking: &Booking) -> bool {
+    context
+        .catalogue
+        .service(&booking.offering.service)
+        .is_some_and(|service| service.reconfirm)
+}
+
+/// Until when a booking asked "Confermi che verrai?" may answer; `None` when it is not waiting
+/// for an answer.
+pub fn reconfirm_by(context: &Context, booking: &Booking) -> Option<DateTime<Utc>> {
+    (booking.state == BookingState::Confirmed && booking.reconfirmation == Some(Reconfirmation::Asked))
+        .then(|| reminder::reconfirm_deadline(booking.date, context.settings.reminder_time))
+        .flatten()
 }
 
 /// The order that drops the reminder of a cancelled booking (none set is fine).
@@ -37,6 +75,10 @@ pub fn drop_order(booking: &Booking, now: DateTime<Utc>) -> Result<OutboxMessage
 pub enum Fired {
     /// The reminder message is queued (or was already, by an earlier firing), under this id.
     Queued(MessageId),
+    /// "Confermi che verrai?" is asked (now, or by an earlier firing).
+    Asked,
+    /// No answer by the deadline: the booking is released.
+    Released,
     /// The booking was cancelled, has started, or its personal data is gone: nothing to send.
     NotNeeded,
     /// No booking has this id.
@@ -72,6 +114,34 @@ where
     let code = links::page_code(context, &booking.id);
     store.issue_page_code(&booking.id, &code.hash()).await?;
     let facts = facts::facts(context, &booking, None, person.lang);
+    if asks_reconfirmation(context, &booking) {
+        let deadline = reminder::reconfirm_deadline(booking.date, context.settings.reminder_time);
+        match (booking.reconfirmation, deadline) {
+            (None, Some(deadline)) if now < deadline => {
+                let page = links::page_url(context, &code, person.lang);
+                let question = compose::reconfirm_request(&facts, &person.contact, &page, deadline);
+                let messages = [
+                    outbox::citizen(MessageKind::ReconfirmRequest, question, now)?,
+                    // Fired again at the deadline, to remind or to release.
+                    outbox::reminder_order(MessageKind::ReminderSchedule, &booking.id, Some(deadline), now)?,
+                ];
+                store
+                    .set_reconfirmation(&booking.id, Reconfirmation::Asked, &messages, now)
+                    .await?;
+                return Ok(Fired::Asked);
+            }
+            (Some(Reconfirmation::Asked), Some(deadline)) if now >= deadline => {
+                let notice = compose::released_notice(&facts, &person.contact, &links::home_url(context));
+                let messages = [outbox::citizen(MessageKind::Released, notice, now)?];
+                store.cancel(&code.hash(), &messages, now).await?;
+                return Ok(Fired::Released);
+            }
+            // Fired again before the deadline (a retry): the deadline's firing decides.
+            (Some(Reconfirmation::Asked), _) => return Ok(Fired::Asked),
+            // Reconfirmed, or booked too close to be asked: the reminder.
+            _ => {}
+        }
+    }
     let url = links::page_url(context, &code, person.lang);
     let message = compose::reminder(&facts, &person.contact, &url);
     let queued = outbox::citizen_as(reminder_id(booking_id), MessageKind::Reminder, message, now)?;

@@ -44,6 +44,10 @@ pub struct Settings {
     /// A booking can be moved until this long before it starts (`PRENOTA_MOVE_UNTIL`, default
     /// 2 h): the office has planned its day by then, and a seat freed later would go unused.
     pub move_until: Duration,
+    /// For a service that asks "Confermi che verrai?" (the catalogue's `reconfirm`), how many days
+    /// before the appointment the question goes out, at the reminder time (`PRENOTA_RECONFIRM_DAYS`,
+    /// default 3); the answer is due by the day-before reminder.
+    pub reconfirm_days: u32,
 }
 
 /// How the counter page signs staff in (`GET /api/staff/config`).
@@ -55,6 +59,10 @@ pub enum StaffSignIn {
     /// hosted login's base URL, and `PRENOTA_COGNITO_CLIENT_ID`).
     Cognito { domain: String, client_id: String },
 }
+
+/// The default of [`Settings::reconfirm_days`]: asked on Monday for a Thursday, answered by
+/// Wednesday.
+pub const RECONFIRM_DAYS: u32 = 3;
 
 /// The default of [`Settings::agenda_days`]: today and the next two working days.
 pub const AGENDA_DAYS: u32 = 2;
@@ -173,6 +181,7 @@ impl Settings {
             audit_retention: duration(&lookup, "PRENOTA_AUDIT_RETENTION", "365d")?,
             agenda_days: whole_number(&lookup, "PRENOTA_AGENDA_DAYS", AGENDA_DAYS)?.min(30),
             move_until: duration(&lookup, "PRENOTA_MOVE_UNTIL", "2h")?,
+            reconfirm_days: whole_number(&lookup, "PRENOTA_RECONFIRM_DAYS", RECONFIRM_DAYS)?.clamp(2, 30),
             staff_sign_in: match (
                 lookup("PRENOTA_COGNITO_DOMAIN"),
                 lookup("PRENOTA_COGNITO_CLIENT_ID"),
@@ -211,6 +220,7 @@ impl Default for Settings {
             agenda_days: AGENDA_DAYS,
             staff_sign_in: StaffSignIn::Password,
             move_until: Duration::hours(2),
+            reconfirm_days: RECONFIRM_DAYS,
         }
     }
 }

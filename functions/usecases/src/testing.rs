@@ -69,3 +69,15 @@ pub fn solve(challenge: &crate::challenge::Challenge) -> String {
     });
     base64::engine::general_purpose::STANDARD.encode(payload.to_string())
 }
+
+/// The payloads of the messages of `kind` still waiting to be sent, soonest due first.
+pub async fn queued_of_kind(app: &App, kind: prenota_store::MessageKind) -> Vec<crate::outbox::Payload> {
+    app.store
+        .pending_messages(1000, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .expect("the outbox is readable")
+        .into_iter()
+        .filter(|entry| entry.message.kind == kind)
+        .map(|entry| crate::outbox::Payload::read(&entry.message).expect("a readable payload"))
+        .collect()
+}

@@ -12,7 +12,7 @@ use prenota_core::{ManualClock, OfficeId, ServiceId, Token};
 use prenota_store::{MessageKind, Person};
 use prenota_usecases::moving::{self, MoveError};
 use prenota_usecases::outbox::Payload;
-use prenota_usecases::testing::{bergamo, sqlite_app};
+use prenota_usecases::testing::{bergamo, queued_of_kind, sqlite_app};
 use prenota_usecases::{App, browse, confirm, details, hold, links};
 
 /// Monday 30 November 2026, 10:00 in Rome.
@@ -79,18 +79,6 @@ async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
         .page_code
 }
 
-/// The messages of `kind` queued so far.
-async fn queued(app: &App, kind: MessageKind) -> Vec<Payload> {
-    app.store
-        .pending_messages(100, chrono::DateTime::<Utc>::MAX_UTC)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|entry| entry.message.kind == kind)
-        .map(|entry| Payload::read(&entry.message).unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_move_sends_the_new_qr_code_and_moves_the_reminder() {
     let clock = Arc::new(ManualClock::new(start()));
@@ -123,7 +111,7 @@ async fn a_move_sends_the_new_qr_code_and_moves_the_reminder() {
     let new_token = links::checkin_token(context, &moved.booking).unwrap();
     assert_ne!(new_token, old_token, "the check-in token names the slot");
 
-    let messages = queued(&app, MessageKind::BookingMoved).await;
+    let messages = queued_of_kind(&app, MessageKind::BookingMoved).await;
     assert_eq!(messages.len(), 1);
     let Payload::Citizen(prenota_notify::Message::Email(email)) = &messages[0] else {
         panic!("an e-mail");
@@ -133,7 +121,7 @@ async fn a_move_sends_the_new_qr_code_and_moves_the_reminder() {
     assert!(email.text.contains("15:15"), "{}", email.text);
     assert!(email.text.contains(&format!("/p/{}?lang=en", page.encode())));
     // The reminder is set again, for Wednesday at 09:00 in Rome (the day before the new time).
-    let orders = queued(&app, MessageKind::ReminderSchedule).await;
+    let orders = queued_of_kind(&app, MessageKind::ReminderSchedule).await;
     let last = orders.last().unwrap();
     let Payload::Reminder(order) = last else {
         panic!("a reminder order")
@@ -148,7 +136,7 @@ async fn a_move_sends_the_new_qr_code_and_moves_the_reminder() {
         .await
         .unwrap();
     assert!(!again.changed);
-    assert_eq!(queued(&app, MessageKind::BookingMoved).await.len(), 1);
+    assert_eq!(queued_of_kind(&app, MessageKind::BookingMoved).await.len(), 1);
 
     // Wednesday afternoon: moving to Thursday 14:15 is less than a day ahead, so the reminder
     // is dropped (the message is the reminder).
@@ -157,7 +145,7 @@ async fn a_move_sends_the_new_qr_code_and_moves_the_reminder() {
     moving::move_to(context, store, &page, day(3), soon)
         .await
         .unwrap();
-    assert_eq!(queued(&app, MessageKind::ReminderCancel).await.len(), 1);
+    assert_eq!(queued_of_kind(&app, MessageKind::ReminderCancel).await.len(), 1);
 }
 
 #[tokio::test]

@@ -207,6 +207,7 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         Endpoint::Calendar => return links::calendar(context, store, incoming).await,
         Endpoint::Cancel => return links::cancel(context, store, incoming).await,
         Endpoint::CancelRedirect => return links::back_to_page(incoming),
+        Endpoint::Reconfirm => return links::reconfirm(context, store, incoming).await,
         Endpoint::MovePage => return moving::page(context, store, incoming).await,
         Endpoint::Move => return moving::submit(context, store, incoming).await,
         Endpoint::MoveBooking => {

@@ -81,7 +81,7 @@ impl Kind {
             Hold => Some(Self::Holds),
             Challenge => Some(Self::Reads),
             Release | Details => Some(Self::Steps),
-            Confirm | Cancel | Move | MoveBooking => Some(Self::Links),
+            Confirm | Cancel | Move | MoveBooking | Reconfirm => Some(Self::Links),
             MyBookings => Some(Self::MyBookings),
             Feedback => Some(Self::Feedback),
             SignIn | SetPassword => Some(Self::SignIn),

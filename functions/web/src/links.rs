@@ -10,10 +10,10 @@ use prenota_usecases::booking_page;
 use prenota_usecases::cancel::{self, Cancelling};
 use prenota_usecases::confirm::{self, Confirmation};
 use prenota_usecases::facts::facts;
-use prenota_usecases::{Context, LinkError, links, moving};
+use prenota_usecases::{Context, LinkError, links, moving, reconfirm, reminders};
 
 use crate::answer::{Answer, html, respond, with_retry_after};
-use crate::pages::{self, Notice};
+use crate::pages::{self, Actions, Notice};
 use crate::problem::Problem;
 use crate::request::Incoming;
 
@@ -71,10 +71,13 @@ pub(crate) fn booking_view(
     let qr = links::checkin_token(context, booking)
         .map(|token| prenota_notify::qr::svg_labelled(&token, pages::qr_label(lang)))
         .unwrap_or_default();
-    let can_move = moving::may_still_move(context, booking);
+    let actions = Actions {
+        can_move: moving::may_still_move(context, booking),
+        reconfirm_by: reminders::reconfirm_by(context, booking),
+    };
     html(
         StatusCode::OK,
-        pages::booking_page(lang, &facts, &page_code.encode(), &qr, notice, can_move),
+        pages::booking_page(lang, &facts, &page_code.encode(), &qr, notice, actions),
     )
 }
 
@@ -172,6 +175,18 @@ pub async fn cancel(context: &Context, bookings: &dyn BookingStore, incoming: &I
             StatusCode::OK,
             pages::cancelled_page(lang, &facts(context, &booking, None, lang)),
         ),
+        Err(error) => failure(error, lang),
+    }
+}
+
+/// `POST /p/{code}/reconfirm`: "Confermo che verrò".
+pub async fn reconfirm(context: &Context, bookings: &dyn BookingStore, incoming: &Incoming<'_>) -> Answer {
+    let lang = page_lang(incoming, &incoming.form());
+    let Some(page_code) = code(incoming) else {
+        return not_found(lang);
+    };
+    match reconfirm::reconfirm(context, bookings, &page_code).await {
+        Ok(booking) => booking_view(context, &booking, &page_code, lang, Some(Notice::Reconfirmed)),
         Err(error) => failure(error, lang),
     }
 }

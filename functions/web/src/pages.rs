@@ -69,26 +69,67 @@ pub enum Notice {
     Confirmed,
     /// The answer to the POST that moves the appointment.
     Moved,
+    /// The answer to "Confermo che verrò".
+    Reconfirmed,
 }
 
-/// `GET /p/{code}`, and the answer to the POSTs that confirm and move (`notice`): everything to
-/// show at the counter and to know before going, moving the appointment (while `can_move`) and the
-/// first step of cancelling.
+/// What the booking page offers besides cancelling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Actions {
+    /// "Sposta appuntamento", while the booking may still move.
+    pub can_move: bool,
+    /// "Confermi che verrai?" is waiting for an answer until then.
+    pub reconfirm_by: Option<DateTime<Utc>>,
+}
+
+impl Actions {
+    /// A booking that may move and is asked nothing.
+    pub fn movable() -> Self {
+        Self {
+            can_move: true,
+            reconfirm_by: None,
+        }
+    }
+}
+
+/// `GET /p/{code}`, and the answer to the POSTs that confirm, move and reconfirm (`notice`):
+/// everything to show at the counter and to know before going, the question "Confermi che
+/// verrai?" while it waits, moving the appointment and the first step of cancelling.
 pub fn booking_page(
     lang: Lang,
     facts: &BookingFacts,
     page_code: &str,
     qr_svg: &str,
     notice: Option<Notice>,
-    can_move: bool,
+    actions: Actions,
 ) -> String {
     let t = texts(lang);
     let path = format!("/p/{}", path_segment(page_code));
+    let Actions {
+        can_move,
+        reconfirm_by,
+    } = actions;
+    let question = reconfirm_by.map_or(String::new(), |by| {
+        format!(
+            r#"<div class="notice notice-warning" role="status"><p class="notice-title">{title}</p><p>{text}</p>
+<form method="post" action="{action}">
+<input type="hidden" name="lang" value="{lang}">
+<button type="submit" class="button">{button}</button>
+</form></div>
+"#,
+            title = escape(t.reconfirm_title),
+            text = escape(&fill(t.reconfirm_text, &[("deadline", &deadline(lang, by))])),
+            action = escape(&format!("{path}/reconfirm")),
+            lang = lang.as_str(),
+            button = escape(t.reconfirm_button),
+        )
+    });
     let notice = match notice {
         Some(notice) => {
             let (title, text) = match notice {
                 Notice::Confirmed => (t.confirmed_notice_title, t.confirmed_notice_text),
                 Notice::Moved => (t.moved_notice_title, t.moved_notice_text),
+                Notice::Reconfirmed => (t.reconfirmed_notice_title, t.reconfirmed_notice_text),
             };
             format!(
                 r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p><p>{}</p></div>
@@ -150,7 +191,7 @@ pub fn booking_page(
         String::new()
     };
     let body = format!(
-        "<h1>{title}</h1>\n{notice}{pass}{details}{before}{actions}{move_section}{cancel}",
+        "<h1>{title}</h1>\n{notice}{question}{pass}{details}{before}{actions}{move_section}{cancel}",
         title = escape(t.booking_title),
         pass = section("pass", t.pass_heading, &pass),
         details = section("details", t.details_heading, &details),

@@ -28,6 +28,8 @@ pub enum Endpoint {
     MovePage,
     Move,
     MoveBooking,
+    /// "Confermo che verrò": the answer to "Confermi che verrai?".
+    Reconfirm,
     MyBookings,
     Feedback,
     OpenApi,
@@ -162,6 +164,12 @@ pub const ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/p/{code}/cancel",
         endpoint: Endpoint::CancelRedirect,
+        function: "booking",
+    },
+    Route {
+        method: Method::POST,
+        path: "/p/{code}/reconfirm",
+        endpoint: Endpoint::Reconfirm,
         function: "booking",
     },
     Route {

@@ -262,9 +262,10 @@ pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -
     use prenota_core::text::PersonName;
     use prenota_core::{Contact, OfficeId, ServiceId};
     let context = &app.context;
-    let cie = ServiceId::parse("cie").unwrap();
+    // Certificates: a service that asks no "Confermi che verrai?", so the reminder is the day before.
+    let service = ServiceId::parse("certificati-anagrafici").unwrap();
     let ufficio = OfficeId::parse("ufficio-1").unwrap();
-    let offering = prenota_usecases::browse::offering(&context.catalogue, &cie, &ufficio).unwrap();
+    let offering = prenota_usecases::browse::offering(&context.catalogue, &service, &ufficio).unwrap();
     let date = date.map(|date| prenota_core::dates::parse_date(date).unwrap());
     let day = prenota_usecases::browse::day(context, &*app.store, offering, date)
         .await

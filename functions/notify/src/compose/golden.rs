@@ -95,6 +95,10 @@ fn messages() -> Vec<(String, Message)> {
                     add(format!("cancellation_notice: {at}"), message);
                     let message = reminder(&facts, &contact, &url);
                     add(format!("reminder: {at}"), message);
+                    let message = reconfirm_request(&facts, &contact, &url, confirm_by());
+                    add(format!("reconfirm_request: {at}"), message);
+                    let message = released_notice(&facts, &contact, &url);
+                    add(format!("released_notice: {at}"), message);
                 }
             }
         }

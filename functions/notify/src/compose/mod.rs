@@ -10,6 +10,7 @@ mod confirmed;
 mod list;
 mod parts;
 mod quota;
+mod reconfirm;
 mod reminder;
 mod texts;
 
@@ -25,4 +26,5 @@ pub use confirmation::confirmation_request;
 pub use confirmed::{booking_confirmed, booking_moved};
 pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
 pub use quota::quota_notice;
+pub use reconfirm::{reconfirm_request, released_notice};
 pub use reminder::reminder;

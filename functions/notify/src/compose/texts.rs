@@ -87,6 +87,33 @@ prenota_core::texts! {
         "Each booking is for one person only. If you cannot come, please cancel the booking so that the time \
          slot is released for other citizens.";
 
+    // reconfirm_request: "Confermi che verrai?", some days before; the answer is a button on the page.
+    reconfirm_sms: "{brand}: confermi {when}, {service}, {office}? Entro il {deadline}, o il posto si libera: {url}",
+        "{brand}: coming {when}, {service}, {office}? Confirm by {deadline} or the slot is freed: {url}";
+    reconfirm_sms_short: "Confermi {when}? Entro il {deadline}: {url}", "Coming {when}? Confirm by {deadline}: {url}";
+    reconfirm_subject: "Confermi che verrai?", "Will you come?";
+    reconfirm_intro: "hai un appuntamento il {date} alle ore {time}. Confermi che verrai? Premi «Confermo che \
+                      verrò» nella pagina della prenotazione entro {deadline}: senza conferma la prenotazione \
+                      sarà annullata e l'orario liberato per altri cittadini.",
+        "you have an appointment on {date} at {time}. Will you come? Press “I will come” on the booking page \
+         by {deadline}: without confirmation the booking will be cancelled and the time slot released for \
+         other citizens.";
+    reconfirm_button: "Vai alla conferma", "Go and confirm";
+    reconfirm_cannot: "Se non puoi venire, annulla la prenotazione dalla stessa pagina.",
+        "If you cannot come, please cancel the booking from the same page.";
+
+    // released_notice: no answer by the deadline.
+    released_sms: "{brand}: senza conferma, la prenotazione {code} ({service}, {when}) è stata annullata. \
+                   Per prenotare: {url}",
+        "{brand}: not confirmed, booking {code} ({service}, {when}) was cancelled. To book: {url}";
+    released_sms_short: "Prenotazione {code} annullata: non confermata. {url}",
+        "Booking {code} cancelled: not confirmed. {url}";
+    released_subject: "Prenotazione annullata per mancata conferma", "Booking cancelled: not confirmed";
+    released_intro: "non avendo ricevuto la conferma entro il termine, la prenotazione {code} è stata annullata \
+                     e l'orario è tornato disponibile per altri cittadini.",
+        "as no confirmation came by the deadline, booking {code} has been cancelled and the time slot is \
+         available again for other citizens.";
+
     // cancellation_notice.
     cancelled_sms: "{brand}: annullata la prenotazione {code} ({service}, {office}, {when}). Per prenotare \
                     di nuovo: {url}",

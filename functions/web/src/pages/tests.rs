@@ -70,6 +70,11 @@ fn move_times() -> Vec<(NaiveTime, NaiveTime)> {
     vec![(at(15, 15), at(15, 45)), (at(15, 45), at(16, 15))]
 }
 
+/// The booking page as a GET shows it: no notice, the move offered, nothing asked.
+fn plain_booking_page(lang: Lang) -> String {
+    booking_page(lang, &facts(lang), PAGE_CODE, QR, None, Actions::movable())
+}
+
 fn confirm_by() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 45, 0).unwrap()
 }
@@ -78,14 +83,31 @@ fn confirm_by() -> DateTime<Utc> {
 fn all_pages(lang: Lang, facts: &BookingFacts) -> Vec<(&'static str, String)> {
     vec![
         ("confirm", confirm_page(lang, facts, CONFIRM_CODE, confirm_by())),
-        ("booking", booking_page(lang, facts, PAGE_CODE, QR, None, true)),
+        (
+            "booking",
+            booking_page(lang, facts, PAGE_CODE, QR, None, Actions::movable()),
+        ),
         (
             "booking confirmed",
-            booking_page(lang, facts, PAGE_CODE, QR, Some(Notice::Confirmed), true),
+            booking_page(
+                lang,
+                facts,
+                PAGE_CODE,
+                QR,
+                Some(Notice::Confirmed),
+                Actions::movable(),
+            ),
         ),
         (
             "booking moved",
-            booking_page(lang, facts, PAGE_CODE, QR, Some(Notice::Moved), false),
+            booking_page(
+                lang,
+                facts,
+                PAGE_CODE,
+                QR,
+                Some(Notice::Moved),
+                Actions::default(),
+            ),
         ),
         (
             "move",
@@ -404,7 +426,7 @@ fn hostile_facts_are_escaped_everywhere() {
             assert_common(&html, lang, page);
         }
     }
-    let html = booking_page(Lang::It, &hostile, PAGE_CODE, QR, None, true);
+    let html = booking_page(Lang::It, &hostile, PAGE_CODE, QR, None, Actions::movable());
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!html.contains("openstreetmap"), "no map link without coordinates");
 
@@ -419,7 +441,7 @@ fn hostile_codes_stay_inside_their_url() {
     let code = "a\"b/<c> d";
     let html = confirm_page(Lang::It, &facts(Lang::It), code, confirm_by());
     assert!(html.contains(r#"action="/c/a%22b%2F%3Cc%3E%20d""#));
-    let html = booking_page(Lang::It, &facts(Lang::It), code, QR, None, true);
+    let html = booking_page(Lang::It, &facts(Lang::It), code, QR, None, Actions::movable());
     assert!(html.contains(r#"action="/p/a%22b%2F%3Cc%3E%20d/cancel""#));
     assert!(html.contains(r#"href="/p/a%22b%2F%3Cc%3E%20d/calendar.ics""#));
     assert_common(&html, Lang::It, "booking with odd code");
@@ -476,7 +498,7 @@ fn confirm_page_shows_the_summary_and_confirms_by_post() {
 fn booking_page_has_everything_for_the_counter() {
     for lang in LANGS {
         let t = texts(lang);
-        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, None, true);
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, None, Actions::movable());
         assert!(html.contains(&format!("<h1>{}</h1>", escape(t.booking_title))));
         assert!(!html.contains(&escape(t.confirmed_notice_title)));
         assert!(html.contains(QR), "the QR is inserted as-is");
@@ -526,10 +548,10 @@ fn booking_page_has_everything_for_the_counter() {
         assert!(forms[0].contains(&format!(r#"name="lang" value="{}""#, lang.as_str())));
         assert!(forms[0].contains(&escape(t.cancel_button)));
     }
-    let it = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true);
+    let it = plain_booking_page(Lang::It);
     assert!(it.contains("Annulla prenotazione") && it.contains("Aggiungi al calendario"));
     assert!(it.contains("Prenota un altro appuntamento") && it.contains("martedì 1 dicembre 2026"));
-    let en = booking_page(Lang::En, &facts(Lang::En), PAGE_CODE, QR, None, true);
+    let en = plain_booking_page(Lang::En);
     assert!(
         en.contains("Cancel booking")
             && en.contains("Add to calendar")
@@ -541,7 +563,14 @@ fn booking_page_has_everything_for_the_counter() {
 fn booking_page_says_when_it_was_just_confirmed() {
     for lang in LANGS {
         let t = texts(lang);
-        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, Some(Notice::Confirmed), true);
+        let html = booking_page(
+            lang,
+            &facts(lang),
+            PAGE_CODE,
+            QR,
+            Some(Notice::Confirmed),
+            Actions::movable(),
+        );
         assert!(html.contains(&format!(
             r#"<div class="notice notice-success" role="status"><p class="notice-title">{}</p>"#,
             escape(t.confirmed_notice_title)
@@ -554,7 +583,7 @@ fn booking_page_says_when_it_was_just_confirmed() {
             PAGE_CODE,
             QR,
             Some(Notice::Confirmed),
-            true
+            Actions::movable()
         )
         .contains("Prenotazione confermata")
     );
@@ -565,7 +594,7 @@ fn booking_page_says_when_it_was_just_confirmed() {
             PAGE_CODE,
             QR,
             Some(Notice::Confirmed),
-            true
+            Actions::movable()
         )
         .contains("Booking confirmed")
     );
@@ -579,7 +608,7 @@ fn booking_page_after_erasure_and_in_the_other_language() {
         what_to_bring: vec![],
         ..facts(Lang::It)
     };
-    let html = booking_page(Lang::It, &erased, PAGE_CODE, QR, None, true);
+    let html = booking_page(Lang::It, &erased, PAGE_CODE, QR, None, Actions::movable());
     assert!(!html.contains("Maria Rossi") && !html.contains(&escape(texts(Lang::It).label_name)));
     assert!(!html.contains(&escape(texts(Lang::It).service_terms_heading)));
     assert!(html.contains(&escape(texts(Lang::It).access_heading)));
@@ -588,16 +617,23 @@ fn booking_page_after_erasure_and_in_the_other_language() {
         access_rules: " ".into(),
         ..erased
     };
-    let html = booking_page(Lang::It, &nothing, PAGE_CODE, QR, None, true);
+    let html = booking_page(Lang::It, &nothing, PAGE_CODE, QR, None, Actions::movable());
     assert!(!html.contains("before-title"), "no empty section");
     assert_common(&html, Lang::It, "booking without terms");
 
     // The catalogue's texts are Italian, the page English: screen readers are told.
-    let html = booking_page(Lang::En, &facts(Lang::It), PAGE_CODE, QR, None, true);
+    let html = booking_page(
+        Lang::En,
+        &facts(Lang::It),
+        PAGE_CODE,
+        QR,
+        None,
+        Actions::movable(),
+    );
     assert!(html.contains(r#"<p lang="it">Presentarsi 10 minuti prima.</p>"#));
     assert!(html.contains(r#"<ul lang="it">"#));
     assert!(html.contains(r#"<dd lang="it">Carta d&#39;identità"#));
-    let html = booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true);
+    let html = plain_booking_page(Lang::It);
     assert!(!html.contains("<p lang=") && !html.contains("<ul lang=") && !html.contains("<dd lang="));
 }
 
@@ -716,7 +752,7 @@ fn the_real_qr_code_fits_the_page() {
         PAGE_CODE,
         &qr,
         Some(Notice::Confirmed),
-        true,
+        Actions::movable(),
     );
     assert!(html.contains(&qr));
     assert_common(&html, Lang::It, "booking with the real QR");
@@ -779,6 +815,51 @@ fn the_move_page_offers_the_days_and_times_and_posts_the_choice() {
         assert!(html.contains(&format!("href=\"/p/{PAGE_CODE}?lang={}\"", lang.as_str())));
     }
     // The booking page offers the move only while it may be made.
-    assert!(booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, true).contains("/move?lang=it"));
-    assert!(!booking_page(Lang::It, &facts(Lang::It), PAGE_CODE, QR, None, false).contains("/move?"));
+    assert!(plain_booking_page(Lang::It).contains("/move?lang=it"));
+    assert!(
+        !booking_page(
+            Lang::It,
+            &facts(Lang::It),
+            PAGE_CODE,
+            QR,
+            None,
+            Actions::default()
+        )
+        .contains("/move?")
+    );
+}
+
+#[test]
+fn a_booking_asked_to_reconfirm_shows_the_question_with_a_post() {
+    let by = Utc.with_ymd_and_hms(2026, 12, 9, 8, 0, 0).unwrap();
+    let actions = Actions {
+        can_move: true,
+        reconfirm_by: Some(by),
+    };
+    for (lang, title, button) in [
+        (Lang::It, "Confermi che verrai?", "Confermo che verrò"),
+        (Lang::En, "Will you come?", "I will come"),
+    ] {
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, None, actions);
+        assert!(html.contains(title), "{html}");
+        assert!(html.contains("09:00"), "the deadline in Rome's time");
+        let forms = forms(&html);
+        let reconfirm = forms
+            .iter()
+            .find(|form| form.contains(&format!("action=\"/p/{PAGE_CODE}/reconfirm\"")))
+            .expect("the answer is a form");
+        assert!(reconfirm.starts_with("method=\"post\""));
+        assert!(reconfirm.contains(button));
+        assert_common(&html, lang, "booking asked to reconfirm");
+    }
+    let thanked = booking_page(
+        Lang::It,
+        &facts(Lang::It),
+        PAGE_CODE,
+        QR,
+        Some(Notice::Reconfirmed),
+        Actions::movable(),
+    );
+    assert!(thanked.contains("Grazie, ti aspettiamo"));
+    assert!(!thanked.contains("/reconfirm"));
 }

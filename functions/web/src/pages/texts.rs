@@ -55,6 +55,15 @@ prenota_core::texts! {
     print_hint: "Per stampare la prenotazione usa il comando «Stampa» del tuo browser.",
         "To print this booking, use your browser's “Print” command.";
     new_booking: "Prenota un altro appuntamento", "Book another appointment";
+    reconfirm_title: "Confermi che verrai?", "Will you come?";
+    reconfirm_text: "Premi «Confermo che verrò» entro le {deadline}: senza conferma la prenotazione sarà \
+                     annullata e l'orario liberato per altri cittadini. Se non puoi venire, annullala qui sotto.",
+        "Press “I will come” by {deadline}: without confirmation the booking will be cancelled and the time \
+         slot released for other citizens. If you cannot come, cancel it below.";
+    reconfirm_button: "Confermo che verrò", "I will come";
+    reconfirmed_notice_title: "Grazie, ti aspettiamo", "Thank you, see you then";
+    reconfirmed_notice_text: "Hai confermato che verrai: la prenotazione resta valida.",
+        "You have confirmed that you will come: the booking stands.";
     move_heading: "Sposta l'appuntamento", "Move the appointment";
     move_intro: "Puoi scegliere un altro giorno o un altro orario per lo stesso servizio nella stessa sede: \
                  l'orario attuale resta tuo finché non confermi quello nuovo.",
