@@ -55,6 +55,18 @@ const PAGES_REWRITE = `function handler(event) {
 }
 `;
 
+/** The security headers every page gets, the counter page's too (each policy adds its CSP). */
+const BASE_SECURITY_HEADERS = {
+  strictTransportSecurity: {
+    accessControlMaxAge: Duration.days(365),
+    includeSubdomains: true,
+    override: true,
+  },
+  contentTypeOptions: { override: true },
+  frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+  referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+};
+
 export function createSite(
   stack: Stack,
   api: apigw.HttpApi,
@@ -72,14 +84,7 @@ export function createSite(
     responseHeadersPolicyName: `${Aws.STACK_NAME}-security-headers`,
     comment: "Prenota security headers and the site's Content-Security-Policy (static-site/README.md)",
     securityHeadersBehavior: {
-      strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(365),
-        includeSubdomains: true,
-        override: true,
-      },
-      contentTypeOptions: { override: true },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      ...BASE_SECURITY_HEADERS,
       // Not overriding: the /c/ and /p/ pages send their own, stricter CSP (with their stylesheet's hash).
       contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: false },
     },
@@ -99,14 +104,7 @@ export function createSite(
     responseHeadersPolicyName: `${Aws.STACK_NAME}-staff-headers`,
     comment: 'Prenota counter page (/sportello/) security headers, its CSP with the sign-in domain, no-store',
     securityHeadersBehavior: {
-      strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(365),
-        includeSubdomains: true,
-        override: true,
-      },
-      contentTypeOptions: { override: true },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      ...BASE_SECURITY_HEADERS,
       contentSecurityPolicy: { contentSecurityPolicy: staffCsp(signInUrl), override: true },
     },
     customHeadersBehavior: {

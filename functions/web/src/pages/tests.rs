@@ -576,28 +576,20 @@ fn booking_page_says_when_it_was_just_confirmed() {
             escape(t.confirmed_notice_title)
         )));
     }
-    assert!(
-        booking_page(
-            Lang::It,
-            &facts(Lang::It),
+    for (lang, title) in [
+        (Lang::It, "Prenotazione confermata"),
+        (Lang::En, "Booking confirmed"),
+    ] {
+        let html = booking_page(
+            lang,
+            &facts(lang),
             PAGE_CODE,
             QR,
             Some(Notice::Confirmed),
-            Actions::movable()
-        )
-        .contains("Prenotazione confermata")
-    );
-    assert!(
-        booking_page(
-            Lang::En,
-            &facts(Lang::En),
-            PAGE_CODE,
-            QR,
-            Some(Notice::Confirmed),
-            Actions::movable()
-        )
-        .contains("Booking confirmed")
-    );
+            Actions::movable(),
+        );
+        assert!(html.contains(title), "{html}");
+    }
 }
 
 #[test]
