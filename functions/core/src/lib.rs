@@ -13,6 +13,7 @@ pub mod counter;
 pub mod dates;
 pub mod feedback;
 pub mod geo;
+pub mod household;
 pub mod ids;
 pub mod lifecycle;
 pub mod quota;

@@ -85,6 +85,19 @@ impl TokenHash {
         hex::encode(self.0)
     }
 
+    /// The hold hash of a household's seat `seat`: the hold's own hash for the first person, a
+    /// hash derived from it for the others, so that one hold token names every seat it took and
+    /// each seat its own booking.
+    pub fn household_seat(&self, seat: u32) -> Self {
+        if seat == 0 {
+            return *self;
+        }
+        let mut bytes = self.0.to_vec();
+        bytes.extend_from_slice(b"household seat");
+        bytes.extend_from_slice(&seat.to_be_bytes());
+        Self::of(&bytes)
+    }
+
     pub fn from_hex(raw: &str) -> Result<Self, TokenError> {
         let bytes = hex::decode(raw).map_err(|_| TokenError::Alphabet)?;
         bytes.try_into().map(Self).map_err(|_| TokenError::Length)

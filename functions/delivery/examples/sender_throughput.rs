@@ -28,6 +28,7 @@ fn confirmed_email(n: usize) -> Email {
         qr_png: Some(prenota_notify::qr::png(&format!(
             "PRENOTA1.{n:08}.eyJzYyI6Iks3TVg0UVBSIn0.c2lnbmF0dXJl"
         ))),
+        more_qr_pngs: Vec::new(),
         ics: Some(format!(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{}END:VCALENDAR\r\n",
             "X-FILL:0123456789\r\n".repeat(40)

@@ -97,6 +97,7 @@ mod tests {
             text: "x".to_owned(),
             html: "x".to_owned(),
             qr_png: None,
+            more_qr_pngs: Vec::new(),
             ics: None,
         };
         let recipient = Recipient::parse(&email.to).unwrap();

@@ -33,4 +33,18 @@ pub struct BookingFacts {
     pub what_to_bring: Vec<String>,
     /// While the booking waits for the citizen's confirmation: until when it may be confirmed.
     pub confirm_by: Option<DateTime<Utc>>,
+    /// Everyone a household booking is for, in order, this booking's person among them; empty for
+    /// a booking of one person.
+    pub household: Vec<HouseholdMember>,
+}
+
+/// One person of a household booking, as messages and pages list them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdMember {
+    /// "Luca Rossi"; `None` once personal data has been erased.
+    pub name: Option<String>,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    /// Their booking page, where a page lists the household; `None` in messages.
+    pub page_url: Option<String>,
 }

@@ -11,6 +11,14 @@ use crate::ics;
 
 /// The `Content-ID` of the QR code's PNG; the HTML refers to it as `cid:` + this.
 pub const QR_CONTENT_ID: &str = "qr@prenota";
+/// The `Content-ID` of the `n`-th QR code of an e-mail (0: the first, [`QR_CONTENT_ID`]).
+pub fn qr_content_id(n: usize) -> String {
+    match n {
+        0 => QR_CONTENT_ID.to_owned(),
+        n => format!("qr-{}@prenota", n + 1),
+    }
+}
+
 /// The calendar attachment's file name.
 pub const ICS_FILE_NAME: &str = "prenota.ics";
 
@@ -30,6 +38,10 @@ pub struct Email {
     /// The QR code, shown inline in the HTML through [`QR_CONTENT_ID`]; base64 in JSON.
     #[serde(default, with = "base64_bytes", skip_serializing_if = "Option::is_none")]
     pub qr_png: Option<Vec<u8>>,
+    /// The QR codes of a household's other people, in order: the `n`-th shown inline through
+    /// [`qr_content_id`]`(n + 1)`; base64 in JSON.
+    #[serde(default, with = "base64_list", skip_serializing_if = "Vec::is_empty")]
+    pub more_qr_pngs: Vec<Vec<u8>>,
     /// The `.ics` attached as [`ICS_FILE_NAME`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ics: Option<String>,
@@ -92,15 +104,23 @@ impl Email {
         let build = |e: &dyn std::fmt::Display| MessageError::Build(e.to_string());
 
         let alternative = MultiPart::alternative_plain_html(self.text.clone(), self.html.clone());
-        let related = match &self.qr_png {
-            Some(png) => {
-                let image = ContentType::parse("image/png").map_err(|e| build(&e))?;
-                MultiPart::related().multipart(alternative).singlepart(
-                    Attachment::new_inline_with_name(QR_CONTENT_ID.to_owned(), "qr.png".to_owned())
-                        .body(png.clone(), image),
-                )
+        let images: Vec<&Vec<u8>> = self.qr_png.iter().chain(&self.more_qr_pngs).collect();
+        let related = if images.is_empty() {
+            alternative
+        } else {
+            let image = ContentType::parse("image/png").map_err(|e| build(&e))?;
+            let mut related = MultiPart::related().multipart(alternative);
+            for (n, png) in images.into_iter().enumerate() {
+                let name = if n == 0 {
+                    "qr.png".to_owned()
+                } else {
+                    format!("qr-{}.png", n + 1)
+                };
+                related = related.singlepart(
+                    Attachment::new_inline_with_name(qr_content_id(n), name).body(png.clone(), image.clone()),
+                );
             }
-            None => alternative,
+            related
         };
         let body = match &self.ics {
             Some(ics) => {
@@ -144,6 +164,23 @@ mod base64_bytes {
     }
 }
 
+mod base64_list {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(list: &[Vec<u8>], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(list.iter().map(|bytes| STANDARD.encode(bytes)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        let texts: Vec<String> = Vec::deserialize(deserializer)?;
+        texts
+            .into_iter()
+            .map(|text| STANDARD.decode(text).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +192,7 @@ mod tests {
             text: "Buongiorno,\nla prenotazione è confermata.\n".into(),
             html: format!("<p>Buongiorno</p><img src=\"cid:{QR_CONTENT_ID}\" alt=\"QR\">"),
             qr_png: qr.then(|| crate::qr::png("PRN1.test")),
+            more_qr_pngs: Vec::new(),
             ics: ics.then(|| "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_owned()),
         }
     }
@@ -191,6 +229,28 @@ mod tests {
         let json = serde_json::to_string(&plain).unwrap();
         assert!(!json.contains("qr_png"));
         assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_household_email_carries_every_qr_code_inline() {
+        let household = Email {
+            more_qr_pngs: vec![crate::qr::png("PRN1.two"), crate::qr::png("PRN1.three")],
+            ..email(true, false)
+        };
+        let json = serde_json::to_string(&Message::Email(household.clone())).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Message>(&json).unwrap(),
+            Message::Email(household.clone())
+        );
+        let mime = household
+            .to_mime("noreply@prenota.comune.bergamo.it", "outbox-id")
+            .unwrap();
+        let mime = String::from_utf8(mime).unwrap();
+        for id in [qr_content_id(0), qr_content_id(1), qr_content_id(2)] {
+            assert!(mime.contains(&format!("Content-ID: <{id}>")), "{id}");
+        }
+        assert_eq!(mime.matches("Content-Type: image/png").count(), 3);
+        assert_eq!(qr_content_id(1), "qr-2@prenota");
     }
 
     #[test]

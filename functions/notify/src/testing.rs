@@ -35,5 +35,6 @@ pub(crate) fn facts(date: NaiveDate, start: (u32, u32), end: (u32, u32)) -> Book
         access_rules: "Un accesso per prenotazione.".into(),
         what_to_bring: vec!["Documento scaduto; o denuncia".into(), "Fototessera".into()],
         confirm_by: None,
+        household: Vec::new(),
     }
 }

@@ -5,13 +5,23 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::Catalogue;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
-use prenota_core::quota::QuotaExceeded;
+use prenota_core::quota::{QuotaExceeded, QuotaPolicy};
+use prenota_notify::compose::ConfirmedMember;
+use prenota_notify::facts::HouseholdMember;
 use prenota_notify::message::Message;
 use prenota_notify::{BookingFacts, compose, sms};
 
 /// The longest link a message carries: the public host of Bergamo plus a 22-character code.
 const LINK: &str = "https://prenota.comune.bergamo.it/p/AbCdEfGhIjKlMnOpQrStUv";
 /// "Le mie prenotazioni" in English, the longer of the two.
+/// A long name, as a household's second person may have.
+const PERSON: &str = "Maria Antonietta Bergamaschi Colleoni";
+const POLICY: QuotaPolicy = QuotaPolicy {
+    max_active: 3,
+    max_per_service_day: 1,
+    max_active_per_contact: 8,
+    max_people: 4,
+};
 const MY_BOOKINGS: &str = "https://prenota.comune.bergamo.it/?view=my-bookings&lang=en";
 
 #[test]
@@ -55,10 +65,22 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 access_rules: service.access_rules.get(lang).to_owned(),
                 what_to_bring: service.what_to_bring.get(lang).to_vec(),
                 confirm_by: None,
+                household: Vec::new(),
             };
             let deadline = Utc.with_ymd_and_hms(2026, 12, 22, 16, 45, 0).unwrap();
             let to_confirm = BookingFacts {
                 confirm_by: Some(deadline),
+                ..facts.clone()
+            };
+            // A household of four, its names as long as names get.
+            let member = HouseholdMember {
+                name: Some(PERSON.to_owned()),
+                start: facts.start,
+                end: facts.end,
+                page_url: None,
+            };
+            let household = BookingFacts {
+                household: vec![member; 4],
                 ..facts.clone()
             };
             let messages = [
@@ -69,9 +91,40 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 compose::released_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::cancellation_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::reminder(&facts, &contact, LINK),
-                compose::quota_notice(&facts, &contact, QuotaExceeded::Active, 3, MY_BOOKINGS),
-                compose::quota_notice(&facts, &contact, QuotaExceeded::ServiceDay, 3, MY_BOOKINGS),
+                compose::quota_notice(
+                    &facts,
+                    &contact,
+                    QuotaExceeded::Active,
+                    &POLICY,
+                    PERSON,
+                    MY_BOOKINGS,
+                ),
+                compose::quota_notice(
+                    &facts,
+                    &contact,
+                    QuotaExceeded::ServiceDay,
+                    &POLICY,
+                    PERSON,
+                    MY_BOOKINGS,
+                ),
+                compose::quota_notice(
+                    &facts,
+                    &contact,
+                    QuotaExceeded::ContactActive,
+                    &POLICY,
+                    PERSON,
+                    MY_BOOKINGS,
+                ),
                 compose::bookings_list(lang, &contact, &[(to_confirm, LINK.to_owned())], MY_BOOKINGS),
+                compose::confirmation_request(&household, &contact, LINK, deadline),
+                compose::household_confirmed(
+                    &[ConfirmedMember {
+                        facts: &household,
+                        page_url: LINK,
+                        checkin_token: "PRN1.x.y",
+                    }; 4],
+                    &contact,
+                ),
             ];
             for message in messages {
                 let Message::Sms(sms) = message else {
@@ -90,5 +143,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 10);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 13);
 }

@@ -17,6 +17,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::feedback::Feedback;
+use prenota_core::household::{HouseholdSeat, PersonKey};
 use prenota_core::lifecycle::{Event, Transition, TransitionError, apply};
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::reminder::Reconfirmation;
@@ -58,13 +59,19 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Transition(#[from] TransitionError),
-    #[error(transparent)]
-    Quota(#[from] QuotaExceeded),
+    /// A quota refused the change: `rule`, hit by the `person`-th person of the request (0 but
+    /// for a household's details).
+    #[error("{rule}")]
+    Quota { rule: QuotaExceeded, person: usize },
     #[error(transparent)]
     Counter(#[from] prenota_core::counter::CounterError),
     /// The database could not be reached or refused the request: worth retrying later.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// The details name another number of people than the hold has seats (or the confirmation
+    /// another number of page codes than the household has bookings).
+    #[error("{given} people for {held} held seats")]
+    PeopleMismatch { held: usize, given: usize },
     /// Stored data that this version cannot read.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
@@ -72,14 +79,80 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A citizen picked a slot: take one of its seats until `expires_at`.
+impl From<QuotaExceeded> for StoreError {
+    fn from(rule: QuotaExceeded) -> Self {
+        Self::Quota { rule, person: 0 }
+    }
+}
+
+/// The error of the `person`-th person of a household's details: a quota refusal says whose.
+pub(crate) fn of_person(person: usize) -> impl Fn(StoreError) -> StoreError {
+    move |error| match error {
+        StoreError::Quota { rule, .. } => StoreError::Quota { rule, person },
+        other => other,
+    }
+}
+
+/// A citizen picked a slot: take a seat for each person until `expires_at`, all or none.
 #[derive(Debug, Clone)]
 pub struct HoldRequest {
     pub hold: TokenHash,
     pub offering: OfferingKey,
-    pub slot: Slot,
+    /// The slot of each person's seat, in order (one for a booking of one person; a household's
+    /// follow [`prenota_core::household::plan_seats`]). Seat `n` becomes the booking of the hold
+    /// hash `hold.household_seat(n)`.
+    pub seats: Vec<Slot>,
     pub capacity: u32,
     pub expires_at: DateTime<Utc>,
+}
+
+impl HoldRequest {
+    /// A hold of one seat of `slot`.
+    pub fn one(
+        hold: TokenHash,
+        offering: OfferingKey,
+        slot: Slot,
+        capacity: u32,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            hold,
+            offering,
+            seats: vec![slot],
+            capacity,
+            expires_at,
+        }
+    }
+
+    /// Where seat `n` stands in its household; `None` for a hold of one seat.
+    pub fn household_seat(&self, n: usize) -> Option<HouseholdSeat> {
+        (self.seats.len() > 1).then(|| HouseholdSeat {
+            lead: BookingId::of_hold(&self.hold),
+            seat: n as u32,
+            size: self.seats.len() as u32,
+        })
+    }
+
+    /// The booking id of seat `n`.
+    pub fn booking_id(&self, n: usize) -> BookingId {
+        BookingId::of_hold(&self.hold.household_seat(n as u32))
+    }
+}
+
+/// The booking ids of a household, in order, from its lead's and its size (see
+/// [`TokenHash::household_seat`]).
+pub fn household_ids(lead: &BookingId, size: u32) -> Vec<BookingId> {
+    (0..size.max(1))
+        .map(|seat| BookingId::of_hold(&lead.hold().household_seat(seat)))
+        .collect()
+}
+
+/// The bookings that a change of `booking` as a household changes: its household's, or itself.
+pub(crate) fn household_of(booking: &Booking) -> Vec<BookingId> {
+    match &booking.household {
+        Some(household) => household_ids(&household.lead, household.size),
+        None => vec![booking.id.clone()],
+    }
 }
 
 /// Who the booking is for. Erased some time after the appointment.
@@ -92,16 +165,25 @@ pub struct Person {
     pub lang: Lang,
 }
 
-/// The citizen sent their details: the hold becomes a booking waiting for confirmation.
+/// One person of a booking, with the key their quotas are counted under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    pub person: Person,
+    pub key: PersonKey,
+}
+
+/// The citizen sent their details: each held seat becomes a booking waiting for confirmation,
+/// all or none, under one confirmation code (the first person's booking's).
 #[derive(Debug, Clone)]
 pub struct DetailsRequest {
     pub hold: TokenHash,
     pub confirm_code: TokenHash,
     pub contact_key: ContactKey,
-    pub person: Person,
+    /// Who each held seat is for, in the hold's order; one contact and language for all.
+    pub people: Vec<Attendee>,
     pub confirm_by: DateTime<Utc>,
     pub quota: QuotaPolicy,
-    /// When the personal data may be erased: the appointment plus the retention.
+    /// When the personal data may be erased: the (last) appointment plus the retention.
     pub erase_after: DateTime<Utc>,
     /// The confirmation request to send.
     pub messages: Vec<OutboxMessage>,
@@ -142,6 +224,8 @@ pub struct Booking {
     pub person: Option<Person>,
     /// Where it stands on "Confermi che verrai?", for a service that asks; `None` until asked.
     pub reconfirmation: Option<Reconfirmation>,
+    /// Its place in a household booking; `None` for a booking of one person.
+    pub household: Option<HouseholdSeat>,
 }
 
 impl Booking {
@@ -188,31 +272,34 @@ pub trait SeatStore: Send + Sync {
         7
     }
 
-    /// Takes a free seat of the slot, or fails with [`StoreError::SlotTaken`].
+    /// Takes a free seat for each of the request's seats, all or none, or fails with
+    /// [`StoreError::SlotTaken`].
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()>;
 
-    /// Gives a hold's seat back ("INDIETRO"). Releasing twice, or after expiry, is not an error.
+    /// Gives a hold's seats back ("INDIETRO"). Releasing twice, or after expiry, is not an error.
     async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()>;
 }
 
 #[async_trait]
 pub trait BookingStore: Send + Sync {
-    /// The booking a hold token started, as it is now.
+    /// The booking a hold token started (a household's first person's), as it is now.
     async fn booking_by_hold(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
-    /// Held → pending, enforcing the contact's quota atomically.
+    /// Held → pending for every seat of the hold, enforcing the people's and the contact's quotas
+    /// atomically: all or none. Answers the first person's booking.
     async fn submit_details(&self, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking>;
 
     /// The booking a confirmation link points to, without changing it (a GET).
     async fn booking_by_confirm_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking>;
 
-    /// Pending → confirmed. The first confirmation attaches `page_code` (the booking page's link)
-    /// and queues `messages`; a repeat returns the same booking with `changed: false` and queues
-    /// nothing.
+    /// Pending → confirmed, for the booking of `code` and, for a household's, every booking of the
+    /// household at once. The first confirmation attaches `page_codes` (the booking pages' links,
+    /// one per booking in the household's order) and queues `messages`; a repeat returns the same
+    /// booking with `changed: false` and queues nothing.
     async fn confirm(
         &self,
         code: &TokenHash,
-        page_code: &TokenHash,
+        page_codes: &[TokenHash],
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome>;

@@ -8,6 +8,7 @@ use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::dates::{parse_date, parse_time};
 use prenota_core::feedback::{Feedback, FeedbackReason, Rating};
+use prenota_core::household::HouseholdSeat;
 use prenota_core::reminder::Reconfirmation;
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{BookingId, BookingState, OfferingKey, OfficeId, ServiceId, ShortCode, StoredState};
@@ -80,7 +81,24 @@ pub(crate) fn stored_booking(
             .optional_text("reconfirmation")?
             .map(|raw| Reconfirmation::parse(raw).ok_or_else(|| corrupt("reconfirmation", raw)))
             .transpose()?,
+        household: stored_household(fields)?,
     })
+}
+
+/// A household booking's place in its household; `None` for a booking of one person.
+fn stored_household(fields: &impl Fields) -> StoreResult<Option<HouseholdSeat>> {
+    let Some(lead) = fields.optional_text("household_lead")? else {
+        return Ok(None);
+    };
+    let place = |name: &str| -> StoreResult<u32> {
+        let value = fields.optional_number(name)?.unwrap_or(-1);
+        u32::try_from(value).map_err(|_| corrupt(name, &value.to_string()))
+    };
+    Ok(Some(HouseholdSeat {
+        lead: stored_booking_id(lead)?,
+        seat: place("household_seat")?,
+        size: place("household_size")?,
+    }))
 }
 
 /// Who a booking is for, read back. Values stay out of the error: they are personal data.

@@ -31,7 +31,7 @@ async fn a_confirmation_code_sent_again_confirms_once<S: Store + 'static>(store:
         .into_iter()
         .map(|code| {
             let (store, page) = (Arc::clone(&store), page.clone());
-            tokio::spawn(async move { store.confirm(&code.hash(), &page.hash(), &[], now()).await })
+            tokio::spawn(async move { store.confirm(&code.hash(), &[page.hash()], &[], now()).await })
         })
         .collect();
     let mut changed = 0;

@@ -35,7 +35,7 @@ async fn confirmed<S: Store>(store: &S, service: &str, start: &str, n: usize) ->
     store.submit_details(&details, now()).await.unwrap();
     let page = Token::generate().unwrap();
     store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap()
         .booking
@@ -421,7 +421,7 @@ async fn a_booking_made_at_the_counter<S: Store>(store: Arc<S>) {
             &CounterBooking {
                 hold: hold2.hash(),
                 short_code: ShortCode::generate().unwrap(),
-                person: Some(details.person.clone()),
+                person: Some(details.people[0].person.clone()),
                 contact_key: Some(details.contact_key.clone()),
                 page_code: Some(page.hash()),
                 erase_after: now() + Duration::days(10),

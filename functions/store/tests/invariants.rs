@@ -132,7 +132,9 @@ async fn an_unconfirmed_booking_frees_its_seat_at_the_deadline<S: Store + 'stati
     store.hold(&other, deadline).await.unwrap();
     let page = Token::generate().unwrap();
     assert!(matches!(
-        store.confirm(&confirm.hash(), &page.hash(), &[], deadline).await,
+        store
+            .confirm(&confirm.hash(), &[page.hash()], &[], deadline)
+            .await,
         Err(StoreError::Transition(TransitionError::Expired))
     ));
     // Expired bookings no longer count against the contact's quota: with three of them, a
@@ -153,7 +155,7 @@ async fn confirming_twice_has_one_outcome<S: Store + 'static>(store: Arc<S>) {
     let (_, confirm) = pending(&*store, "cie", "10:00", "maria@esempio.it").await;
     let page = Token::generate().unwrap();
     let first = store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap();
     assert!(first.changed);
@@ -161,7 +163,7 @@ async fn confirming_twice_has_one_outcome<S: Store + 'static>(store: Arc<S>) {
     assert_eq!(first.booking.expires_at, None);
     let other_page = Token::generate().unwrap();
     let again = store
-        .confirm(&confirm.hash(), &other_page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[other_page.hash()], &[], now())
         .await
         .unwrap();
     assert!(!again.changed);
@@ -188,7 +190,7 @@ async fn racing_confirmations_have_one_outcome<S: Store + 'static>(store: Arc<S>
         let code = confirm.hash();
         tasks.spawn(async move {
             store
-                .confirm(&code, &Token::generate().unwrap().hash(), &[], now())
+                .confirm(&code, &[Token::generate().unwrap().hash()], &[], now())
                 .await
         });
     }
@@ -294,7 +296,13 @@ async fn the_active_quota_holds_under_fifty_racing_requests<S: Store + 'static>(
             assert!(
                 matches!(
                     error,
-                    StoreError::Quota(QuotaExceeded::Active) | StoreError::Quota(QuotaExceeded::ServiceDay)
+                    StoreError::Quota {
+                        rule: QuotaExceeded::Active,
+                        ..
+                    } | StoreError::Quota {
+                        rule: QuotaExceeded::ServiceDay,
+                        ..
+                    }
                 ),
                 "{error}"
             );
@@ -372,7 +380,10 @@ async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
     let (_, details) = details_request(hold.hash(), "maria@esempio.it", now());
     assert!(matches!(
         store.submit_details(&details, now()).await,
-        Err(StoreError::Quota(QuotaExceeded::Active))
+        Err(StoreError::Quota {
+            rule: QuotaExceeded::Active,
+            ..
+        })
     ));
     store.cancel(&pages[0].hash(), &[], now()).await.unwrap();
     store.submit_details(&details, now()).await.unwrap();
@@ -433,12 +444,12 @@ async fn link_codes_are_single_purpose<S: Store + 'static>(store: Arc<S>) {
     ));
     let page = Token::generate().unwrap();
     store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap();
     assert!(matches!(
         store
-            .confirm(&page.hash(), &Token::generate().unwrap().hash(), &[], now())
+            .confirm(&page.hash(), &[Token::generate().unwrap().hash()], &[], now())
             .await,
         Err(StoreError::NotFound)
     ));
@@ -526,7 +537,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     refused.messages = vec![message(MessageKind::ConfirmationRequest)];
     assert!(matches!(
         store.submit_details(&refused, now()).await,
-        Err(StoreError::Quota(_))
+        Err(StoreError::Quota { .. })
     ));
     assert!(matches!(
         store.message(&refused.messages[0].id).await,
@@ -543,7 +554,7 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     store
         .confirm(
             &confirm.hash(),
-            &page.hash(),
+            &[page.hash()],
             std::slice::from_ref(&confirmed),
             now(),
         )
@@ -551,7 +562,12 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
         .unwrap();
     let again = message(MessageKind::BookingConfirmed);
     store
-        .confirm(&confirm.hash(), &page.hash(), std::slice::from_ref(&again), now())
+        .confirm(
+            &confirm.hash(),
+            &[page.hash()],
+            std::slice::from_ref(&again),
+            now(),
+        )
         .await
         .unwrap();
     assert!(store.message(&confirmed.id).await.is_ok());

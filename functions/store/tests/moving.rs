@@ -125,7 +125,13 @@ async fn a_full_slot_or_the_quota_refuses_with_nothing_changed<S: Store + 'stati
         .move_booking(&move_to(&anna, "spid", tuesday(), "09:00", 1), now())
         .await;
     assert!(
-        matches!(quota, Err(StoreError::Quota(QuotaExceeded::ServiceDay))),
+        matches!(
+            quota,
+            Err(StoreError::Quota {
+                rule: QuotaExceeded::ServiceDay,
+                ..
+            })
+        ),
         "{quota:?}"
     );
     // Nothing moved, nothing queued.
@@ -197,7 +203,7 @@ async fn a_cancelled_or_checked_in_booking_does_not_move<S: Store + 'static>(sto
     );
     let page = Token::generate().unwrap();
     store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap();
     store.cancel(&page.hash(), &[], now()).await.unwrap();

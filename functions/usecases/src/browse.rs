@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use prenota_core::catalogue::{Offering, Office, Service};
 use prenota_core::geo::Position;
+use prenota_core::household::plan_seats_among;
 use prenota_core::slots::FreeSlot;
 use prenota_core::{Catalogue, OfferingKey, OfficeId, ServiceId};
 use prenota_store::{Availability, SeatStore};
@@ -143,6 +144,24 @@ pub struct Day {
     pub free: Vec<FreeSlot>,
     /// Every day of the booking window with a free slot.
     pub days: Vec<NaiveDate>,
+}
+
+impl Day {
+    /// The day for a household of `people`: only the slots from which all of them can be seated
+    /// ([`prenota_core::household`]'s rule). The days stay those with any free slot: telling
+    /// which days fit a household would read every day of the window.
+    pub fn for_people(self, people: u32) -> Self {
+        if people <= 1 {
+            return self;
+        }
+        let fits: Vec<FreeSlot> = self
+            .free
+            .iter()
+            .filter(|free| plan_seats_among(&self.free, free.slot.start, people).is_some())
+            .cloned()
+            .collect();
+        Self { free: fits, ..self }
+    }
 }
 
 /// The free slots of `date` (else of the first day with one) and the days with free slots.

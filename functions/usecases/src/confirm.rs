@@ -7,18 +7,19 @@ use prenota_core::{BookingState, Token};
 use prenota_notify::compose;
 use prenota_store::{Booking, BookingStore, MessageKind, OutboxMessage};
 
-use crate::{Context, Failure, LinkError, facts, links, outbox, reminders};
+use crate::{Context, Failure, LinkError, facts, household, links, outbox, reminders};
 
 /// What the confirmation link shows.
 #[derive(Debug)]
 pub enum Confirmation {
-    /// Waiting for the citizen's "Conferma", until `deadline`.
+    /// Waiting for the citizen's "Conferma", until `deadline`: the booking, or everyone of its
+    /// household, in order.
     Pending {
-        booking: Booking,
+        members: Vec<Booking>,
         deadline: DateTime<Utc>,
     },
     /// Already confirmed: the booking's page, reached through its code.
-    Confirmed { booking: Booking, page_code: Token },
+    Confirmed { booking: Box<Booking>, page_code: Token },
 }
 
 /// The booking behind a confirmation link, as it is now. Read only.
@@ -32,11 +33,11 @@ pub async fn view(
     match booking.state {
         BookingState::Pending => Ok(Confirmation::Pending {
             deadline: booking.expires_at.unwrap_or(now),
-            booking,
+            members: household::members(bookings, &booking, now).await?,
         }),
         BookingState::Confirmed => Ok(Confirmation::Confirmed {
             page_code: shown_page_code(context, bookings, &booking, code, now).await?,
-            booking,
+            booking: Box::new(booking),
         }),
         BookingState::Cancelled => Err(LinkError::Cancelled),
         BookingState::Held | BookingState::Expired => Err(LinkError::Expired),
@@ -76,30 +77,49 @@ pub async fn confirm(
 ) -> Result<Confirmed, LinkError> {
     let now = context.clock.now();
     let booking = bookings.booking_by_confirm_code(&code.hash(), now).await?;
-    let page_code = links::page_code(context, &booking.id);
+    // A household's confirmation code is its first person's: it confirms everyone.
+    let members = household::members(bookings, &booking, now).await?;
+    let page_codes: Vec<Token> = members
+        .iter()
+        .map(|member| links::page_code(context, &member.id))
+        .collect();
     // No booking is confirmed without its messages: one that cannot be written changes nothing.
-    let messages: Vec<OutboxMessage> = confirmed_message(context, &booking, &page_code, now)
-        .and_then(|message| {
-            Ok(message
-                .into_iter()
-                .chain(reminders::schedule(context, &booking, now)?)
-                .collect())
-        })
+    let messages: Vec<OutboxMessage> = confirmation_messages(context, &members, &page_codes, now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
-    let outcome = bookings
-        .confirm(&code.hash(), &page_code.hash(), &messages, now)
-        .await?;
+    let hashes: Vec<_> = page_codes.iter().map(Token::hash).collect();
+    let outcome = bookings.confirm(&code.hash(), &hashes, &messages, now).await?;
     if !outcome.changed {
         // A booking confirmed before page codes were derived from the booking has its page
         // under another code: the one shown now is issued too (it changes nothing otherwise).
-        bookings
-            .issue_page_code(&outcome.booking.id, &page_code.hash())
-            .await?;
+        bookings.issue_page_code(&outcome.booking.id, &hashes[0]).await?;
     }
+    let page_code = page_codes
+        .into_iter()
+        .next()
+        .expect("a household has its first person");
     Ok(Confirmed {
         booking: outcome.booking,
         page_code,
     })
+}
+
+/// What confirming queues: the "confirmed" message (one for a whole household) and each
+/// booking's reminder order.
+fn confirmation_messages(
+    context: &Context,
+    members: &[Booking],
+    page_codes: &[Token],
+    now: DateTime<Utc>,
+) -> Result<Vec<OutboxMessage>, Failure> {
+    let confirmed = match members {
+        [booking] => confirmed_message(context, booking, &page_codes[0], now)?,
+        household => household::confirmed_message(context, household, page_codes, now)?,
+    };
+    let mut messages: Vec<OutboxMessage> = confirmed.into_iter().collect();
+    for member in members {
+        messages.extend(reminders::schedule(context, member, now)?);
+    }
+    Ok(messages)
 }
 
 /// The "booking confirmed" message, in the language the citizen booked in.

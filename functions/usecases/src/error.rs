@@ -51,6 +51,9 @@ pub enum StepError {
     AlreadySubmitted,
     #[error("the slot has no free seat")]
     SlotTaken,
+    /// The details name another number of people than the hold has seats.
+    #[error("{given} people for {held} held seats")]
+    PeopleMismatch { held: usize, given: usize },
     #[error(transparent)]
     Failed(#[from] Failure),
 }
@@ -59,6 +62,7 @@ impl From<StoreError> for StepError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound,
+            StoreError::PeopleMismatch { held, given } => Self::PeopleMismatch { held, given },
             StoreError::Transition(TransitionError::Expired) => Self::Expired,
             StoreError::Transition(TransitionError::Cancelled) => Self::Released,
             StoreError::Transition(_) => Self::AlreadySubmitted,

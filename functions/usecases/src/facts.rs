@@ -3,6 +3,7 @@
 use prenota_core::BookingState;
 use prenota_core::catalogue::Lang;
 use prenota_notify::BookingFacts;
+use prenota_notify::facts::HouseholdMember;
 use prenota_store::{Booking, Person};
 
 use crate::Context;
@@ -47,5 +48,27 @@ pub fn facts(context: &Context, booking: &Booking, person: Option<&Person>, lang
         confirm_by: (booking.state == BookingState::Pending)
             .then_some(booking.expires_at)
             .flatten(),
+        household: Vec::new(),
     }
+}
+
+/// The facts of a household's bookings (in order) in `lang`: the first one's, with everyone
+/// listed; for one booking, its facts.
+pub fn household_facts(context: &Context, bookings: &[Booking], lang: Lang) -> BookingFacts {
+    let mut facts = facts(context, &bookings[0], None, lang);
+    if bookings.len() > 1 {
+        facts.household = bookings
+            .iter()
+            .map(|booking| HouseholdMember {
+                name: booking
+                    .person
+                    .as_ref()
+                    .map(|person| format!("{} {}", person.name, person.surname)),
+                start: booking.start,
+                end: booking.end,
+                page_url: None,
+            })
+            .collect();
+    }
+    facts
 }

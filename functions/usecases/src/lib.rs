@@ -23,6 +23,7 @@ pub mod error;
 pub mod facts;
 pub mod feedback;
 pub mod hold;
+pub mod household;
 pub mod links;
 pub mod moving;
 pub mod my_bookings;

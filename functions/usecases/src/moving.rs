@@ -46,7 +46,7 @@ impl From<StoreError> for MoveError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::SlotTaken => Self::Taken,
-            StoreError::Quota(exceeded) => Self::Quota(exceeded),
+            StoreError::Quota { rule, .. } => Self::Quota(rule),
             // Checked in at the counter meanwhile.
             StoreError::Transition(TransitionError::AppointmentStarted) => Self::Link(LinkError::Started),
             other => Self::Link(other.into()),

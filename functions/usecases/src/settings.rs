@@ -15,6 +15,9 @@ pub struct Settings {
     pub confirm_ttl: Duration,
     /// Personal data is erased this long after the appointment.
     pub retention: Duration,
+    /// The quotas (docs/design.md, "Quotas"): people per household booking
+    /// (`PRENOTA_HOUSEHOLD_MAX`, default 4, at most 10) and active bookings per contact
+    /// (`PRENOTA_ACTIVE_PER_CONTACT`, default 8); per person, 3 active and 1 per service and day.
     pub quota: QuotaPolicy,
     /// Reminders go out the day before the appointment at this Europe/Rome time.
     pub reminder_time: chrono::NaiveTime,
@@ -144,7 +147,17 @@ impl Settings {
             hold_ttl: duration(&lookup, "PRENOTA_HOLD_TTL", "20m")?,
             confirm_ttl: duration(&lookup, "PRENOTA_CONFIRM_TTL", "30m")?,
             retention: duration(&lookup, "PRENOTA_RETENTION", "2d")?,
-            quota: QuotaPolicy::default(),
+            quota: QuotaPolicy {
+                max_people: whole_number(&lookup, "PRENOTA_HOUSEHOLD_MAX", prenota_core::quota::MAX_PEOPLE)?
+                    .clamp(1, 10),
+                max_active_per_contact: whole_number(
+                    &lookup,
+                    "PRENOTA_ACTIVE_PER_CONTACT",
+                    QuotaPolicy::default().max_active_per_contact,
+                )?
+                .max(1),
+                ..QuotaPolicy::default()
+            },
             reminder_time: match lookup("PRENOTA_REMINDER_TIME") {
                 None => default_reminder_time(),
                 Some(raw) => prenota_core::dates::parse_time(raw.trim()).map_err(|_| {

@@ -94,13 +94,8 @@ where
     let hold = Token::generate().map_err(Failure::from)?;
     let mut held = None;
     for slot in open {
-        let hold_request = HoldRequest {
-            hold: hold.hash(),
-            offering: key.clone(),
-            slot,
-            capacity: offering.desks,
-            expires_at: now + COUNTER_HOLD,
-        };
+        let hold_request =
+            HoldRequest::one(hold.hash(), key.clone(), slot, offering.desks, now + COUNTER_HOLD);
         match store.hold(&hold_request, now).await {
             Ok(()) => {
                 held = Some(hold_request);

@@ -104,10 +104,20 @@ async fn pending_booking(app: &App) -> Token {
     let slot = browse::day(context, store, offering, None).await.unwrap().free[0]
         .slot
         .clone();
-    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
-    details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
+    let held = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    details::submit(context, store, &held.hold.hash(), vec![person("anna@example.it")])
         .await
         .unwrap();
     link(app, MessageKind::ConfirmationRequest, "/c/").await
@@ -134,16 +144,26 @@ async fn one_booking_from_the_hold_to_the_cancellation() {
     assert_eq!(day.date, Some(wednesday));
     assert!(day.days.contains(&wednesday));
 
-    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
+    let held = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(held.expires_at, start() + context.settings.hold_ttl);
-    let submitted = details::submit(context, store, &held.hold.hash(), person("anna@example.it"))
+    let submitted = details::submit(context, store, &held.hold.hash(), vec![person("anna@example.it")])
         .await
         .unwrap();
     assert_eq!(submitted.channel, Channel::Email);
     assert!(matches!(
-        details::submit(context, store, &held.hold.hash(), person("anna@example.it")).await,
+        details::submit(context, store, &held.hold.hash(), vec![person("anna@example.it")]).await,
         Err(StepError::AlreadySubmitted)
     ));
 
@@ -224,8 +244,11 @@ async fn refusals_are_typed() {
             context,
             store,
             offering,
-            slot.date,
-            chrono::NaiveTime::from_hms_opt(3, 7, 0).unwrap(),
+            prenota_usecases::hold::Choice {
+                date: slot.date,
+                start: chrono::NaiveTime::from_hms_opt(3, 7, 0).unwrap(),
+                people: 1
+            },
             None
         )
         .await,
@@ -234,16 +257,36 @@ async fn refusals_are_typed() {
 
     // One per service and day for a contact: the second booking of the day is not made, its seat
     // goes back, and the contact is told why on its own channel; the answer is the same.
-    let first = hold::hold(context, store, offering, slot.date, slot.start, None)
+    let first = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let booked = details::submit(context, store, &first.hold.hash(), vec![person("+393331234567")])
         .await
         .unwrap();
-    let booked = details::submit(context, store, &first.hold.hash(), person("+393331234567"))
-        .await
-        .unwrap();
-    let second = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
-    let stopped = details::submit(context, store, &second.hold.hash(), person("+393331234567"))
+    let second = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let stopped = details::submit(context, store, &second.hold.hash(), vec![person("+393331234567")])
         .await
         .unwrap();
     assert_eq!(stopped, booked, "the screen tells a stranger nothing");
@@ -268,12 +311,22 @@ async fn refusals_are_typed() {
     assert!(sms.text.contains("?view=my-bookings"), "{}", sms.text);
 
     // A hold that ran out.
-    let late = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
+    let late = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
     clock.set(start() + context.settings.hold_ttl + Duration::seconds(1));
     assert!(matches!(
-        details::submit(context, store, &late.hold.hash(), person("late@example.it")).await,
+        details::submit(context, store, &late.hold.hash(), vec![person("late@example.it")]).await,
         Err(StepError::Expired)
     ));
 }
@@ -378,7 +431,7 @@ async fn a_booking_confirmed_by_an_earlier_version_keeps_its_page() {
     // Confirmed as versions before 2026-12-05 did: the page's code derived from the link's.
     let legacy = prenota_usecases::links::legacy_page_code(context, &code);
     store
-        .confirm(&code.hash(), &legacy.hash(), &[], start())
+        .confirm(&code.hash(), &[legacy.hash()], &[], start())
         .await
         .unwrap();
 

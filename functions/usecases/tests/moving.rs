@@ -42,9 +42,19 @@ async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
     )
     .unwrap();
     let start = prenota_core::dates::parse_time(start).unwrap();
-    let held = hold::hold(context, store, offering, date, start, None)
-        .await
-        .unwrap();
+    let held = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: date,
+            start: start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
     let person = Person {
         name: PersonName::parse("Anna").unwrap(),
         surname: PersonName::parse("Rossi").unwrap(),
@@ -52,7 +62,7 @@ async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
         details: None,
         lang: Lang::En,
     };
-    details::submit(context, store, &held.hold.hash(), person)
+    details::submit(context, store, &held.hold.hash(), vec![person])
         .await
         .unwrap();
     let pending = app

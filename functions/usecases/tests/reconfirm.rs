@@ -44,9 +44,19 @@ async fn confirmed(app: &App, service: &str, date: NaiveDate) -> (Booking, Token
     .unwrap();
     let day = browse::day(context, store, offering, Some(date)).await.unwrap();
     let slot = day.free[0].slot.clone();
-    let held = hold::hold(context, store, offering, slot.date, slot.start, None)
-        .await
-        .unwrap();
+    let held = hold::hold(
+        context,
+        store,
+        offering,
+        prenota_usecases::hold::Choice {
+            date: slot.date,
+            start: slot.start,
+            people: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
     let person = Person {
         name: PersonName::parse("Anna").unwrap(),
         surname: PersonName::parse("Rossi").unwrap(),
@@ -54,7 +64,7 @@ async fn confirmed(app: &App, service: &str, date: NaiveDate) -> (Booking, Token
         details: None,
         lang: Lang::It,
     };
-    details::submit(context, store, &held.hold.hash(), person)
+    details::submit(context, store, &held.hold.hash(), vec![person])
         .await
         .unwrap();
     let email = queued_of_kind(app, MessageKind::ConfirmationRequest)

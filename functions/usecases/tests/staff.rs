@@ -162,8 +162,11 @@ async fn personal_data_is_shown_for_today_and_the_next_working_days_only() {
                 service: prenota_core::ServiceId::parse("cie").unwrap(),
             })
             .unwrap(),
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
-        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        prenota_usecases::hold::Choice {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+            start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            people: 1,
+        },
         None,
     )
     .await
@@ -175,7 +178,7 @@ async fn personal_data_is_shown_for_today_and_the_next_working_days_only() {
         details: None,
         lang: prenota_core::catalogue::Lang::It,
     };
-    prenota_usecases::details::submit(&app.context, &*app.store, &held.hold.hash(), person)
+    prenota_usecases::details::submit(&app.context, &*app.store, &held.hold.hash(), vec![person])
         .await
         .unwrap();
     let pending = app

@@ -9,8 +9,8 @@ use prenota_store::{Booking, BookingStore};
 use prenota_usecases::booking_page;
 use prenota_usecases::cancel::{self, Cancelling};
 use prenota_usecases::confirm::{self, Confirmation};
-use prenota_usecases::facts::facts;
-use prenota_usecases::{Context, LinkError, links, moving, reconfirm, reminders};
+use prenota_usecases::facts::{facts, household_facts};
+use prenota_usecases::{Context, LinkError, household, links, moving, reconfirm, reminders};
 
 use crate::answer::{Answer, html, respond, with_retry_after};
 use crate::pages::{self, Actions, Notice};
@@ -59,15 +59,21 @@ pub(crate) fn code(incoming: &Incoming<'_>) -> Option<Token> {
     Token::parse(incoming.param("code")).ok()
 }
 
-/// The booking page of a booking, with its QR code; "Sposta appuntamento" while it may be moved.
-pub(crate) fn booking_view(
+/// The booking page of a booking, with its QR code and, for a household's, everyone with their
+/// pages; "Sposta appuntamento" while it may be moved.
+pub(crate) async fn booking_view(
     context: &Context,
+    bookings: &dyn BookingStore,
     booking: &Booking,
     page_code: &Token,
     lang: Lang,
     notice: Option<Notice>,
 ) -> Answer {
-    let facts = facts(context, booking, None, lang);
+    let mut facts = facts(context, booking, None, lang);
+    facts.household = match household::listed(context, bookings, booking, lang).await {
+        Ok(listed) => listed,
+        Err(failure) => return self::failure(failure.into(), lang),
+    };
     let qr = links::checkin_token(context, booking)
         .map(|token| prenota_notify::qr::svg_labelled(&token, pages::qr_label(lang)))
         .unwrap_or_default();
@@ -88,17 +94,17 @@ pub async fn confirm_page(context: &Context, bookings: &dyn BookingStore, incomi
         return not_found(lang);
     };
     match confirm::view(context, bookings, &code).await {
-        Ok(Confirmation::Pending { booking, deadline }) => html(
+        Ok(Confirmation::Pending { members, deadline }) => html(
             StatusCode::OK,
             pages::confirm_page(
                 lang,
-                &facts(context, &booking, None, lang),
+                &household_facts(context, &members, lang),
                 &code.encode(),
                 deadline,
             ),
         ),
         Ok(Confirmation::Confirmed { booking, page_code }) => {
-            booking_view(context, &booking, &page_code, lang, None)
+            booking_view(context, bookings, &booking, &page_code, lang, None).await
         }
         Err(error) => failure(error, lang),
     }
@@ -111,13 +117,17 @@ pub async fn confirm(context: &Context, bookings: &dyn BookingStore, incoming: &
         return not_found(lang);
     };
     match confirm::confirm(context, bookings, &code).await {
-        Ok(confirmed) => booking_view(
-            context,
-            &confirmed.booking,
-            &confirmed.page_code,
-            lang,
-            Some(Notice::Confirmed),
-        ),
+        Ok(confirmed) => {
+            booking_view(
+                context,
+                bookings,
+                &confirmed.booking,
+                &confirmed.page_code,
+                lang,
+                Some(Notice::Confirmed),
+            )
+            .await
+        }
         Err(error) => failure(error, lang),
     }
 }
@@ -133,7 +143,7 @@ pub async fn booking_page(context: &Context, bookings: &dyn BookingStore, incomi
             StatusCode::OK,
             pages::cancelled_page(lang, &facts(context, &booking, None, lang)),
         ),
-        Ok(booking) => booking_view(context, &booking, &page_code, lang, None),
+        Ok(booking) => booking_view(context, bookings, &booking, &page_code, lang, None).await,
         Err(error) => failure(error, lang),
     }
 }
@@ -186,7 +196,17 @@ pub async fn reconfirm(context: &Context, bookings: &dyn BookingStore, incoming:
         return not_found(lang);
     };
     match reconfirm::reconfirm(context, bookings, &page_code).await {
-        Ok(booking) => booking_view(context, &booking, &page_code, lang, Some(Notice::Reconfirmed)),
+        Ok(booking) => {
+            booking_view(
+                context,
+                bookings,
+                &booking,
+                &page_code,
+                lang,
+                Some(Notice::Reconfirmed),
+            )
+            .await
+        }
         Err(error) => failure(error, lang),
     }
 }

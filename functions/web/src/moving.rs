@@ -54,11 +54,13 @@ pub async fn submit(context: &Context, store: &dyn Store, incoming: &Incoming<'_
         Ok(moved) => {
             return booking_view(
                 context,
+                store,
                 &moved.booking,
                 &moved.page_code,
                 lang,
                 Some(Notice::Moved),
-            );
+            )
+            .await;
         }
         Err(MoveError::Taken) => (pages::MoveError::Taken, StatusCode::CONFLICT),
         Err(MoveError::Quota(_)) => (pages::MoveError::SameDay, StatusCode::CONFLICT),

@@ -467,6 +467,9 @@ fn facts_list(lang: Lang, t: &Texts, facts: &BookingFacts) -> String {
             format!("<dd>{}</dd>", escape(&time_range(facts.start, facts.end))),
         ),
     ];
+    if !facts.household.is_empty() {
+        rows.push((t.label_household, household_list(facts)));
+    }
     if let Some(name) = facts
         .person_name
         .as_deref()
@@ -480,6 +483,25 @@ fn facts_list(lang: Lang, t: &Texts, facts: &BookingFacts) -> String {
         list.push_str(&format!("<dt>{}</dt>{value}\n", escape(label)));
     }
     list.push_str("</dl>\n");
+    list
+}
+
+/// Everyone of a household booking with their time, and a link to each one's page where the page
+/// lists them.
+fn household_list(facts: &BookingFacts) -> String {
+    let mut list = String::from("<dd><ul>");
+    for member in &facts.household {
+        let name = escape(member.name.as_deref().unwrap_or("—"));
+        let who = match &member.page_url {
+            Some(url) => format!("<a href=\"{}\">{name}</a>", escape(url)),
+            None => name,
+        };
+        list.push_str(&format!(
+            "<li>{who}, {}</li>",
+            escape(&time_range(member.start, member.end))
+        ));
+    }
+    list.push_str("</ul></dd>");
     list
 }
 

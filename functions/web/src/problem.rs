@@ -73,6 +73,9 @@ pub enum Code {
     TooLateToMove,
     AppointmentStarted,
     AlreadyBookedThatDay,
+    InvalidPeople,
+    PeopleMismatch,
+    NotEnoughSeats,
 }
 
 impl Code {
@@ -86,8 +89,10 @@ impl Code {
             MalformedJson | InvalidQuery | InvalidPosition => StatusCode::BAD_REQUEST,
             InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
             | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
-            | TermsNotAccepted | InvalidRating | InvalidReason => StatusCode::UNPROCESSABLE_ENTITY,
-            SlotTaken | AlreadySubmitted => StatusCode::CONFLICT,
+            | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            SlotTaken | AlreadySubmitted | NotEnoughSeats => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ChallengeRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -174,6 +179,9 @@ impl Code {
             TooLateToMove => t.too_late_to_move,
             AppointmentStarted => t.appointment_started,
             AlreadyBookedThatDay => t.already_booked_that_day,
+            InvalidPeople => t.invalid_people,
+            PeopleMismatch => t.people_mismatch,
+            NotEnoughSeats => t.not_enough_seats,
         }
     }
 }
@@ -184,7 +192,7 @@ impl Code {
 pub struct Problem {
     pub code: Code,
     /// The request field at fault, when there is one.
-    pub field: Option<&'static str>,
+    pub field: Option<std::borrow::Cow<'static, str>>,
     /// A more precise reason than the code's own text.
     reason: Option<ContactError>,
     /// When trying again makes sense (`Retry-After`).
@@ -215,8 +223,8 @@ impl Problem {
         self
     }
 
-    pub fn field(mut self, field: &'static str) -> Self {
-        self.field = Some(field);
+    pub fn field(mut self, field: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        self.field = Some(field.into());
         self
     }
 
@@ -237,8 +245,8 @@ impl Problem {
             "code": self.code.as_str(),
             "detail": self.detail(lang),
         });
-        if let Some(field) = self.field {
-            body["field"] = serde_json::Value::String(field.to_owned());
+        if let Some(field) = &self.field {
+            body["field"] = serde_json::Value::String(field.to_string());
         }
         body.to_string()
     }
@@ -249,7 +257,7 @@ impl From<ContactError> for Problem {
     fn from(error: ContactError) -> Self {
         Self {
             code: Code::InvalidContact,
-            field: Some("contact"),
+            field: Some("contact".into()),
             reason: Some(error),
             retry_after: None,
         }
@@ -298,6 +306,8 @@ impl From<HoldError> for Problem {
             }
             HoldError::Slot(SlotError::Started) => Self::new(Code::SlotStarted),
             HoldError::Taken => Self::new(Code::SlotTaken),
+            HoldError::NotEnoughSeats { .. } => Self::new(Code::NotEnoughSeats),
+            HoldError::People { .. } => Self::new(Code::InvalidPeople).field("people"),
             HoldError::Challenge(_) => Self::new(Code::ChallengeRequired).field("altcha"),
             HoldError::Failed(failure) => failure.into(),
         }
@@ -312,6 +322,7 @@ impl From<StepError> for Problem {
             StepError::Released => Code::HoldReleased,
             StepError::AlreadySubmitted => Code::AlreadySubmitted,
             StepError::SlotTaken => Code::SlotTaken,
+            StepError::PeopleMismatch { .. } => return Self::new(Code::PeopleMismatch).field("people"),
             StepError::Failed(failure) => return failure.into(),
         })
     }
@@ -491,8 +502,16 @@ prenota_core::texts! {
     too_late_to_move: "L'appuntamento, o l'orario scelto, è troppo vicino per spostarlo: la prenotazione si può ancora annullare.",
         "The appointment, or the chosen time, is too close to move to: the booking can still be cancelled.";
     appointment_started: "L'appuntamento è già iniziato.", "The appointment has already started.";
-    already_booked_that_day: "Con questo contatto c'è già una prenotazione per lo stesso servizio in quel giorno.",
-        "This contact already has a booking for the same service on that day.";
+    already_booked_that_day: "Per questa persona c'è già una prenotazione per lo stesso servizio in quel giorno.",
+        "This person already has a booking for the same service on that day.";
+    invalid_people: "Indica per quante persone è la prenotazione: almeno una, al massimo quante consentite.",
+        "Say how many people the booking is for: at least one, at most as many as allowed.";
+    people_mismatch: "Indica nome e cognome di ogni persona per cui hai scelto l'orario, né più né meno.",
+        "Give the name and surname of each person you chose the time for, no more and no fewer.";
+    not_enough_seats: "Non ci sono abbastanza posti liberi per tutte le persone in questo orario e in quelli \
+                       subito dopo: scegli un altro orario.",
+        "There are not enough free places for everyone at this time and the times right after it: please choose \
+         another time.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

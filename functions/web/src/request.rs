@@ -162,6 +162,15 @@ impl Body {
         }
     }
 
+    /// The array field `name` when given (null counts as not given).
+    pub fn optional_array(&self, name: &'static str, code: Code) -> Result<Option<&[Value]>, Problem> {
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items)),
+            Some(_) => Err(Problem::new(code).field(name)),
+        }
+    }
+
     /// The boolean field `name` when given (null counts as not given).
     pub fn optional_bool(&self, name: &'static str, code: Code) -> Result<Option<bool>, Problem> {
         match self.fields.get(name) {

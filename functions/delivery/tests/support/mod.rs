@@ -85,6 +85,7 @@ pub fn email(to: &str, subject: &str) -> Email {
         text: format!("{subject}\n\nhttps://prenota.comune.bergamo.it/c/abc"),
         html: format!("<p>{subject}</p>"),
         qr_png: Some(prenota_notify::qr::png("PRENOTA-CHECKIN-TEST")),
+        more_qr_pngs: Vec::new(),
         ics: None,
     }
 }
@@ -275,8 +276,11 @@ pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -
         context,
         &*app.store,
         offering,
-        free.slot.date,
-        free.slot.start,
+        prenota_usecases::hold::Choice {
+            date: free.slot.date,
+            start: free.slot.start,
+            people: 1,
+        },
         None,
     )
     .await
@@ -288,7 +292,7 @@ pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -
         details: None,
         lang: prenota_core::catalogue::Lang::It,
     };
-    prenota_usecases::details::submit(context, &*app.store, &held.hold.hash(), person)
+    prenota_usecases::details::submit(context, &*app.store, &held.hold.hash(), vec![person])
         .await
         .expect("the details are taken");
     held.hold.encode()

@@ -7,6 +7,7 @@
 mod cancellation;
 mod confirmation;
 mod confirmed;
+mod household;
 mod list;
 mod parts;
 mod quota;
@@ -24,6 +25,7 @@ pub use crate::doc::escape_html;
 pub use cancellation::cancellation_notice;
 pub use confirmation::confirmation_request;
 pub use confirmed::{booking_confirmed, booking_moved};
+pub use household::{ConfirmedMember, household_confirmed};
 pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
 pub use quota::quota_notice;
 pub use reconfirm::{reconfirm_request, released_notice};

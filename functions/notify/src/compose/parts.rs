@@ -45,12 +45,34 @@ pub(super) fn summary_rows(facts: &BookingFacts, with_code: bool) -> Vec<(String
         (t.label_service.to_owned(), facts.service_name.clone()),
         (t.label_office.to_owned(), office_with_address(facts)),
         (t.label_date.to_owned(), format::date_long(lang, facts.date)),
-        (
+    ]);
+    if facts.household.is_empty() {
+        rows.push((
             t.label_time.to_owned(),
             format::time_range(facts.start, facts.end),
-        ),
-    ]);
+        ));
+    } else {
+        rows.extend(household_rows(facts));
+    }
     rows
+}
+
+/// A household's people, each with their time: "Luca Rossi" — "09:20–09:40".
+pub(super) fn household_rows(facts: &BookingFacts) -> Vec<(String, String)> {
+    let t = texts(facts.lang);
+    facts
+        .household
+        .iter()
+        .enumerate()
+        .map(|(n, member)| {
+            let number = (n + 1).to_string();
+            let label = member
+                .name
+                .clone()
+                .unwrap_or_else(|| fill(t.label_person, &[("n", &number)]));
+            (label, format::time_range(member.start, member.end))
+        })
+        .collect()
 }
 
 /// The SMS about one booking, in one GSM-7 segment: `template` filled with `{brand}`, `{service}`,
@@ -95,6 +117,7 @@ pub(super) fn email_message(contact: &Contact, doc: Doc, subject: &str) -> Messa
         text: rendered.text,
         html: rendered.html,
         qr_png: None,
+        more_qr_pngs: Vec::new(),
         ics: None,
     })
 }
@@ -106,13 +129,22 @@ pub(super) fn sms_message(contact: &Contact, text: String) -> Message {
     })
 }
 
-/// "1/12 09:15" / "1 Dec 09:15".
+/// "1/12 09:15" / "1 Dec 09:15"; for a household, from its first time and for how many: "1/12
+/// 09:15, 3 persone".
 fn sms_when(facts: &BookingFacts) -> String {
-    format!(
+    let start = facts.household.first().map_or(facts.start, |first| first.start);
+    let when = format!(
         "{} {}",
         format::date_short(facts.lang, facts.date),
-        format::time(facts.start)
-    )
+        format::time(start)
+    );
+    match facts.household.len() {
+        0 | 1 => when,
+        people => fill(
+            texts(facts.lang).sms_household,
+            &[("when", &when), ("people", &people.to_string())],
+        ),
+    }
 }
 
 /// The SMS in one GSM-7 segment: names shortened as needed; if even that is not enough the brand

@@ -3,7 +3,7 @@
 //! contact has booked.
 
 use prenota_core::contact::Contact;
-use prenota_core::quota::QuotaExceeded;
+use prenota_core::quota::{QuotaExceeded, QuotaPolicy};
 use prenota_core::texts::fill;
 
 use super::parts::{booking_sms, email_message, letter, summary_rows};
@@ -11,23 +11,39 @@ use super::texts::texts;
 use crate::facts::BookingFacts;
 use crate::message::Message;
 
-/// The booking of `facts` was not made because of `rule` (`max_active` is the limit of active
-/// bookings); `my_bookings_url` opens "Le mie prenotazioni".
+/// The booking of `facts` was not made because of `rule` of `policy`, which the message names;
+/// `person` is who the rule stopped ("Luca Rossi", in a household); `my_bookings_url` opens "Le
+/// mie prenotazioni".
 pub fn quota_notice(
     facts: &BookingFacts,
     contact: &Contact,
     rule: QuotaExceeded,
-    max_active: u32,
+    policy: &QuotaPolicy,
+    person: &str,
     my_bookings_url: &str,
 ) -> Message {
     let t = texts(facts.lang);
-    let max = max_active.to_string();
-    let max = [("max", max.as_str())];
+    let max = match rule {
+        QuotaExceeded::ContactActive => policy.max_active_per_contact,
+        QuotaExceeded::Active | QuotaExceeded::ServiceDay => policy.max_active,
+    }
+    .to_string();
+    let values = [("max", max.as_str()), ("person", person)];
     match contact {
         Contact::Sms(_) => {
+            // One segment: the first name, which the family reading it knows, and no more.
+            let first_name: String = person
+                .split_whitespace()
+                .next()
+                .unwrap_or(person)
+                .chars()
+                .take(15)
+                .collect();
+            let values = [("max", max.as_str()), ("person", first_name.as_str())];
             let rule = match rule {
-                QuotaExceeded::Active => fill(t.quota_rule_active_short, &max),
-                QuotaExceeded::ServiceDay => t.quota_rule_day_short.to_owned(),
+                QuotaExceeded::Active => fill(t.quota_rule_active_short, &values),
+                QuotaExceeded::ServiceDay => fill(t.quota_rule_day_short, &values),
+                QuotaExceeded::ContactActive => fill(t.quota_rule_contact_short, &values),
             };
             let values = [("rule", rule.as_str()), ("url", my_bookings_url)];
             booking_sms(facts, contact, t.quota_sms, t.quota_sms_short, &values)
@@ -37,8 +53,9 @@ pub fn quota_notice(
             doc.para(t.quota_intro);
             doc.summary(summary_rows(facts, false));
             doc.para(match rule {
-                QuotaExceeded::Active => fill(t.quota_active, &max),
-                QuotaExceeded::ServiceDay => t.quota_service_day.to_owned(),
+                QuotaExceeded::Active => fill(t.quota_active, &values),
+                QuotaExceeded::ServiceDay => fill(t.quota_service_day, &values),
+                QuotaExceeded::ContactActive => fill(t.quota_contact_active, &values),
             });
             doc.button(t.quota_mine, my_bookings_url);
             doc.small(t.quota_not_you);

@@ -21,6 +21,8 @@ prenota_core::texts! {
     label_office: "Sede", "Office";
     label_date: "Data", "Date";
     label_time: "Orario", "Time";
+    label_person: "Persona {n}", "Person {n}";
+    sms_household: "{when}, {people} persone", "{when}, {people} people";
     bring_heading: "Cosa portare", "What to bring";
     view_booking: "Vedi la prenotazione", "View the booking";
     new_booking: "Nuova prenotazione", "New booking";
@@ -87,6 +89,20 @@ prenota_core::texts! {
         "Each booking is for one person only. If you cannot come, please cancel the booking so that the time \
          slot is released for other citizens.";
 
+    // household_confirmed: one message for everyone of a household booking.
+    household_confirmed_sms: "{brand}, confermato: {service}, {office}, {when}. Codici e QR: {url}",
+        "{brand}, confirmed: {service}, {office}, {when}. Codes and QR: {url}";
+    household_confirmed_sms_short: "Confermate {people} prenotazioni: {url}", "{people} bookings confirmed: {url}";
+    household_confirmed_subject: "Prenotazioni confermate", "Bookings confirmed";
+    household_confirmed_intro: "le prenotazioni per {people} persone sono confermate. Allo sportello ogni \
+                                persona mostra il proprio codice QR qui sotto oppure comunica il proprio \
+                                codice di prenotazione.",
+        "the bookings for {people} people are confirmed. At the counter, each person shows their own QR code \
+         below or gives their own booking code.";
+    household_qr_note: "Il codice QR è visibile anche nella pagina della prenotazione di questa persona.",
+        "The QR code is also shown on this person's booking page.";
+    household_view_booking: "Prenotazione di {name}", "Booking of {name}";
+
     // reconfirm_request: "Confermi che verrai?", some days before; the answer is a button on the page.
     reconfirm_sms: "{brand}: confermi {when}, {service}, {office}? Entro il {deadline}, o il posto si libera: {url}",
         "{brand}: coming {when}, {service}, {office}? Confirm by {deadline} or the slot is freed: {url}";
@@ -130,19 +146,25 @@ prenota_core::texts! {
     quota_sms: "{brand}: prenotazione {service} {when} non registrata, {rule}. Le tue prenotazioni: {url}",
         "{brand}: booking {service} {when} not made, {rule}. Your bookings: {url}";
     quota_sms_short: "Prenotazione non registrata, {rule}: {url}", "Booking not made, {rule}: {url}";
-    quota_rule_active_short: "hai già {max} prenotazioni attive", "you already have {max} active bookings";
-    quota_rule_day_short: "hai già questo servizio quel giorno", "you already have this service that day";
+    quota_rule_active_short: "{person} ha già {max} prenotazioni attive", "{person} already has {max} active bookings";
+    quota_rule_day_short: "{person} ha già questo servizio quel giorno", "{person} already has this service that day";
+    quota_rule_contact_short: "questo contatto ha già {max} prenotazioni attive",
+        "this contact already has {max} active bookings";
     quota_subject: "Prenotazione non registrata", "Booking not made";
     quota_intro: "la prenotazione che hai chiesto non è stata registrata e l'orario è stato liberato.",
         "the booking you asked for was not made, and the time slot has been released.";
-    quota_active: "Con questo indirizzo o numero ci sono già {max} prenotazioni attive, il numero massimo \
-                   consentito. Per prenotarne un'altra, annulla prima una di quelle che non ti servono più.",
-        "This address or number already has {max} active bookings, the most allowed. To book another one, \
-         first cancel one you no longer need.";
-    quota_service_day: "Con questo indirizzo o numero c'è già una prenotazione per lo stesso servizio nello \
-                        stesso giorno: ne è consentita una sola.",
-        "This address or number already has a booking for the same service on the same day: only one is \
-         allowed.";
+    quota_active: "Per {person} ci sono già {max} prenotazioni attive, il numero massimo consentito per \
+                   persona. Per prenotarne un'altra, annulla prima una di quelle che non servono più.",
+        "{person} already has {max} active bookings, the most allowed per person. To book another one, first \
+         cancel one that is no longer needed.";
+    quota_service_day: "Per {person} c'è già una prenotazione per lo stesso servizio nello stesso giorno: ne è \
+                        consentita una sola per persona.",
+        "{person} already has a booking for the same service on the same day: only one per person is allowed.";
+    quota_contact_active: "Con questo indirizzo o numero ci sono già {max} prenotazioni attive, il numero \
+                           massimo consentito per un contatto, anche per più persone. Per prenotarne un'altra, \
+                           annulla prima una di quelle che non servono più.",
+        "This address or number already has {max} active bookings, the most allowed for one contact, even for \
+         several people. To book another one, first cancel one that is no longer needed.";
     quota_mine: "Le mie prenotazioni", "My bookings";
     quota_not_you: "Se non hai chiesto tu questa prenotazione, ignora questo messaggio: non è cambiato nulla.",
         "If you did not ask for this booking, please ignore this message: nothing has changed.";

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use prenota_core::dates::format_date;
-use prenota_core::lifecycle::{Event, StoredState};
+use prenota_core::lifecycle::{Event, StoredState, Transition};
 use prenota_core::reminder::Reconfirmation;
 use prenota_core::{BookingId, BookingState, ContactKey, TokenHash};
 
@@ -12,12 +12,15 @@ use super::counter::agenda_item;
 use super::details::Submit;
 use super::items::{Record, text};
 use super::keys::{CodePurpose, GSI, booking_key, code_item, contact_gsi_pk, epoch_seconds, key, n, s};
-use super::transact::{Change, is_cancelled, put_new, release_quota, release_seat, tx_put, tx_update};
+use super::transact::{
+    AsyncDecide, Change, Decision, is_cancelled, put_new, queue, release_quota, release_seat, tx_put,
+    tx_update,
+};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
 use crate::{
     Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
-    millis, unavailable,
+    household_of, millis, transition, unavailable,
 };
 
 /// Confirm: pending → confirmed with the booking page's code; the seat and the quota seats are
@@ -78,6 +81,46 @@ fn confirm_writes(
     // The booking joins its office's agenda of the day, where the counter writes its visit.
     items.push(tx_put(store.put(agenda_item(&record.booking)))?);
     Ok(items)
+}
+
+/// Confirm: the booking of the confirmation code and, for a household's first person, every
+/// booking of the household, each with its page code, in one transaction. Decides `false` for a
+/// repeat.
+struct ConfirmHousehold<'a> {
+    lead: &'a BookingId,
+    page_codes: &'a [TokenHash],
+    messages: &'a [OutboxMessage],
+    now: DateTime<Utc>,
+}
+
+#[async_trait]
+impl AsyncDecide<bool> for ConfirmHousehold<'_> {
+    async fn decide(&mut self, store: &DynamoStore) -> StoreResult<Decision<bool>> {
+        let now = self.now;
+        let lead = store.record(self.lead, now).await?;
+        let Transition::To(_) = transition(&lead.booking, Event::Confirm, now)? else {
+            return Ok(Decision::Done(false));
+        };
+        let ids = household_of(&lead.booking);
+        if ids.len() != self.page_codes.len() {
+            return Err(StoreError::PeopleMismatch {
+                held: ids.len(),
+                given: self.page_codes.len(),
+            });
+        }
+        let mut records = vec![lead];
+        for id in &ids[1..] {
+            records.push(store.record(id, now).await?);
+        }
+        let mut items = Vec::new();
+        for (record, page_code) in records.iter().zip(self.page_codes) {
+            if let Transition::To(state) = transition(&record.booking, Event::Confirm, now)? {
+                items.extend(confirm_writes(store, record, state, page_code, now)?);
+            }
+        }
+        items.extend(queue(store, self.messages)?);
+        Ok(Decision::Write(items, true))
+    }
 }
 
 /// Cancel: confirmed → cancelled; the seat and the quota seats are free at once.
@@ -182,15 +225,22 @@ impl BookingStore for DynamoStore {
     async fn confirm(
         &self,
         code: &TokenHash,
-        page_code: &TokenHash,
+        page_codes: &[TokenHash],
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
-        let writes = |store: &DynamoStore, record: &Record, state| {
-            confirm_writes(store, record, state, page_code, now)
+        let lead = self.booking_id_by_code(code, CodePurpose::Confirm).await?;
+        let confirm = ConfirmHousehold {
+            lead: &lead,
+            page_codes,
+            messages,
+            now,
         };
-        self.change_by_code(code, CodePurpose::Confirm, Event::Confirm, messages, now, writes)
-            .await
+        let changed = self.decide_and_write(confirm).await?;
+        Ok(Outcome {
+            booking: self.record(&lead, now).await?.booking,
+            changed,
+        })
     }
 
     async fn booking_by_page_code(&self, code: &TokenHash, now: DateTime<Utc>) -> StoreResult<Booking> {

@@ -3,6 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use prenota_core::ContactKey;
+use prenota_core::household::PersonKey;
 
 use super::keys::{Item, PENDING_MESSAGES, epoch_seconds, key, n, outbox_key, pending_sk, quota_pk, s};
 use crate::stored::{Fields, stored_booking, stored_entry, stored_person};
@@ -60,6 +61,8 @@ pub(super) struct Record {
     pub quota_items: Vec<Item>,
     /// The contact the booking counts against, from the details step on (a walk-in may have none).
     pub contact: Option<ContactKey>,
+    /// The person it counts for within the contact (none before people were counted apart).
+    pub person: Option<PersonKey>,
 }
 
 impl Fields for Item {
@@ -95,7 +98,7 @@ pub(super) fn record_from_item(
 ) -> StoreResult<Record> {
     let booking = stored_booking(item, person, now)?;
     let contact = optional_text(item, "contact_key").map(|k| ContactKey::from_stored(k.to_owned()));
-    let quota_items = ["quota_active_sk", "quota_day_sk"]
+    let quota_items = ["quota_active_sk", "quota_person_sk", "quota_day_sk"]
         .iter()
         .filter_map(|name| Some(key(quota_pk(contact.as_ref()?), optional_text(item, name)?)))
         .collect();
@@ -105,6 +108,7 @@ pub(super) fn record_from_item(
         seat_sk: text(item, "seat_sk")?.to_owned(),
         quota_items,
         contact,
+        person: optional_text(item, "person_key").map(|k| PersonKey::from_stored(k.to_owned())),
     })
 }
 

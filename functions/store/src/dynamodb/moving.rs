@@ -13,7 +13,7 @@ use prenota_core::lifecycle::{Event, StoredState, TransitionError};
 use prenota_core::quota::QuotaExceeded;
 
 use super::counter::agenda_item;
-use super::details::{day_prefix, free_quota_seat};
+use super::details::{day_prefix, free_quota_seat, is_day_sk};
 use super::items::{Record, item_is_free, optional_text};
 use super::keys::{
     CLAIM_FREE, agenda_key, booking_key, epoch_seconds, key, n, person_key, quota_pk, s, seat_pk, seat_sk,
@@ -124,7 +124,7 @@ impl Moving<'_> {
         let ttl = n(epoch_seconds(self.moved.ends_at + TIDY_AFTER));
         let mut items = Vec::new();
         for quota_key in &self.record.quota_items {
-            let is_day = optional_text(quota_key, "sk").is_some_and(|sk| sk.starts_with("DAY#"));
+            let is_day = optional_text(quota_key, "sk").is_some_and(is_day_sk);
             if is_day && self.new_day_sk.is_some() {
                 items.push(tx_delete(
                     store
@@ -202,14 +202,14 @@ impl AsyncDecide<Outcome> for Move<'_> {
         let counts_day = record
             .quota_items
             .iter()
-            .any(|quota_key| optional_text(quota_key, "sk").is_some_and(|sk| sk.starts_with("DAY#")));
+            .any(|quota_key| optional_text(quota_key, "sk").is_some_and(is_day_sk));
         let new_day_sk = match &contact {
             Some(contact) if counts_day && to.date != booking.date => {
                 let quota = store.quota_seats(contact).await?;
-                let prefix = day_prefix(&booking.offering.service, to.date);
+                let prefix = day_prefix(record.person.as_ref(), &booking.offering.service, to.date);
                 Some(
                     free_quota_seat(&quota, &prefix, request.quota.max_per_service_day, now)?
-                        .ok_or(StoreError::Quota(QuotaExceeded::ServiceDay))?,
+                        .ok_or(StoreError::from(QuotaExceeded::ServiceDay))?,
                 )
             }
             _ => None,

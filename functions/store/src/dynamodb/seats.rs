@@ -9,13 +9,14 @@ use prenota_core::dates::{format_date, format_time, parse_time};
 use prenota_core::lifecycle::{Event, StoredState};
 use prenota_core::{BookingId, BookingState, Catalogue, OfferingKey, TokenHash};
 
-use super::items::{Record, optional_number, text};
+use super::items::{Record, item_is_free, optional_number, optional_text, text};
 use super::keys::{CLAIM_FREE, Item, booking_key, catalogue_key, epoch_seconds, key, n, s, seat_pk, seat_sk};
-use super::transact::{Change, release_seat, tx_update};
+use super::transact::{AsyncDecide, Change, Decision, put_new, release_seat, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
+    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
+    millis,
 };
 
 #[async_trait]
@@ -60,10 +61,11 @@ fn count_seats(items: &[Item], now: DateTime<Utc>) -> StoreResult<BTreeMap<chron
     Ok(taken)
 }
 
-/// The booking item of a hold that claimed the seat `sk` of partition `pk`.
-fn hold_record(request: &HoldRequest, id: &BookingId, pk: &str, sk: &str, now: DateTime<Utc>) -> Item {
-    let slot = &request.slot;
-    let mut record = booking_key(id);
+/// The booking item of seat `seat` of a hold, which claimed the seat item `sk` of partition `pk`.
+fn hold_record(request: &HoldRequest, seat: usize, pk: &str, sk: &str, now: DateTime<Utc>) -> Item {
+    let slot = &request.seats[seat];
+    let id = request.booking_id(seat);
+    let mut record = booking_key(&id);
     for (name, value) in [
         ("id", s(id.as_str())),
         ("office", s(request.offering.office.as_str())),
@@ -82,7 +84,66 @@ fn hold_record(request: &HoldRequest, id: &BookingId, pk: &str, sk: &str, now: D
     ] {
         record.insert(name.into(), value);
     }
+    if let Some(household) = request.household_seat(seat) {
+        record.insert("household_lead".into(), s(household.lead.as_str()));
+        record.insert("household_seat".into(), n(household.seat.into()));
+        record.insert("household_size".into(), n(household.size.into()));
+    }
     record
+}
+
+/// The seat item a hold claims, in the state `held` until `expires_at`.
+fn held_seat(request: &HoldRequest, id: &BookingId, pk: &str, sk: &str) -> Item {
+    let mut item = key(pk.to_owned(), sk);
+    item.insert("hold".into(), s(id.as_str()));
+    item.insert("state".into(), s(StoredState::Held.as_str()));
+    item.insert("expires_at".into(), n(millis(request.expires_at)));
+    item.insert("ttl".into(), n(hold_ttl(request)));
+    item
+}
+
+/// A household's hold: reads the day's seat items, picks free ones for each person's slot, and
+/// claims them with the bookings' items in one transaction — all or none; a racing hold that
+/// got a seat first makes it decide again.
+struct HoldHousehold<'a>(&'a HoldRequest, DateTime<Utc>);
+
+#[async_trait]
+impl AsyncDecide<()> for HoldHousehold<'_> {
+    async fn decide(&mut self, store: &DynamoStore) -> StoreResult<Decision<()>> {
+        let (request, now) = (self.0, self.1);
+        let mut items = Vec::new();
+        let mut claimed: Vec<String> = Vec::new();
+        let mut day_items: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        for (seat, slot) in request.seats.iter().enumerate() {
+            let pk = seat_pk(&request.offering, slot.date);
+            if !day_items.contains_key(&pk) {
+                day_items.insert(pk.clone(), store.query_partition(&pk, true).await?);
+            }
+            let taken = &day_items[&pk];
+            let mut free = None;
+            for k in 0..request.capacity {
+                let sk = seat_sk(slot.start, k);
+                let item = taken
+                    .iter()
+                    .find(|item| optional_text(item, "sk") == Some(sk.as_str()));
+                if !claimed.contains(&sk) && item_is_free(item, now)? {
+                    free = Some(sk);
+                    break;
+                }
+            }
+            let sk = free.ok_or(StoreError::SlotTaken)?;
+            let id = request.booking_id(seat);
+            items.push(tx_put(
+                store
+                    .put(held_seat(request, &id, &pk, &sk))
+                    .condition_expression(CLAIM_FREE)
+                    .expression_attribute_values(":now", n(millis(now))),
+            )?);
+            items.push(put_new(store, hold_record(request, seat, &pk, &sk, now))?);
+            claimed.push(sk);
+        }
+        Ok(Decision::Write(items, ()))
+    }
 }
 
 fn hold_ttl(request: &HoldRequest) -> i64 {
@@ -127,14 +188,9 @@ impl DynamoStore {
         let capacity = request.capacity.max(1);
         let first = u32::from_str_radix(&id.as_str()[..8], 16).unwrap_or(0) % capacity;
         for offset in 0..capacity {
-            let sk = seat_sk(request.slot.start, (first + offset) % capacity);
-            let mut item = key(pk.to_owned(), &sk);
-            item.insert("hold".into(), s(id.as_str()));
-            item.insert("state".into(), s(StoredState::Held.as_str()));
-            item.insert("expires_at".into(), n(millis(request.expires_at)));
-            item.insert("ttl".into(), n(hold_ttl(request)));
+            let sk = seat_sk(request.seats[0].start, (first + offset) % capacity);
             let claim = self
-                .put_item(item)
+                .put_item(held_seat(request, id, pk, &sk))
                 .condition_expression(CLAIM_FREE)
                 .expression_attribute_values(":now", n(millis(now)));
             match self.send(claim).await {
@@ -175,12 +231,16 @@ impl SeatStore for DynamoStore {
     }
 
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
-        let id = BookingId::of_hold(&request.hold);
-        let pk = seat_pk(&request.offering, request.slot.date);
+        if request.seats.len() != 1 {
+            return self.decide_and_write(HoldHousehold(request, now)).await;
+        }
+        // One seat: claimed by one conditional put, without reading the day first.
+        let id = request.booking_id(0);
+        let pk = seat_pk(&request.offering, request.seats[0].date);
         let Some(sk) = self.claim_seat(request, &id, &pk, now).await? else {
             return Err(StoreError::SlotTaken);
         };
-        let record = hold_record(request, &id, &pk, &sk, now);
+        let record = hold_record(request, 0, &pk, &sk, now);
         let written = self.send(
             self.put_item(record)
                 .condition_expression("attribute_not_exists(pk)"),
@@ -204,14 +264,20 @@ impl SeatStore for DynamoStore {
     }
 
     async fn release(&self, hold: &TokenHash, now: DateTime<Utc>) -> StoreResult<()> {
-        let id = BookingId::of_hold(hold);
-        let release = Change {
-            id: &id,
-            event: Event::Release,
-            messages: &[],
-            now,
-            writes: |store: &DynamoStore, record: &Record, state| release_writes(store, record, state, now),
-        };
-        self.decide_and_write(release).await.map(drop)
+        let lead = self.record(&BookingId::of_hold(hold), now).await?;
+        // Each seat on its own: releasing is idempotent, and a seat left held expires anyway.
+        for id in household_of(&lead.booking) {
+            let release = Change {
+                id: &id,
+                event: Event::Release,
+                messages: &[],
+                now,
+                writes: |store: &DynamoStore, record: &Record, state| {
+                    release_writes(store, record, state, now)
+                },
+            };
+            self.decide_and_write(release).await?;
+        }
+        Ok(())
     }
 }

@@ -12,38 +12,49 @@ use rusqlite::{Connection, params};
 use super::SqliteStore;
 use super::connection::{query_one, run};
 use super::rows::{
-    booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, check_service_day, queue,
-    set_state,
+    QuotaOwner, booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, check_service_day,
+    queue, set_state,
 };
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::{
     Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
-    millis, reconfirmation_changes, transition, unavailable,
+    household_of, millis, of_person, reconfirmation_changes, transition, unavailable,
 };
 
-/// Refuses the details when the contact already has its quota of active bookings, overall or on
-/// the booking's service and day; counted in the same change that claims them.
+/// Refuses the details of one person when their contact or they already have their quota of
+/// active bookings, or they have one of the booking's service and day; counted in the same change
+/// that claims them (a household's people before them are already counted).
 fn check_quota(
     tx: &Connection,
     booking: &Booking,
     request: &DetailsRequest,
+    person: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let key = request.contact_key.as_str();
-    let active: u32 = query_one(
-        tx,
-        &format!(
-            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
-                     AND ends_at > :now AND {ACTIVE}"
-        ),
-        rusqlite::named_params! { ":key": key, ":now": millis(now) },
-    )?;
-    if active >= request.quota.max_active {
+    let contact = request.contact_key.as_str();
+    let active = |column: &str, key: &str| -> StoreResult<u32> {
+        query_one(
+            tx,
+            &format!(
+                "SELECT COUNT(*) FROM bookings WHERE {column} = :key AND state IN ('pending', 'confirmed')
+                         AND ends_at > :now AND {ACTIVE}"
+            ),
+            rusqlite::named_params! { ":key": key, ":now": millis(now) },
+        )
+    };
+    if active("contact_key", contact)? >= request.quota.max_active_per_contact {
+        return Err(QuotaExceeded::ContactActive.into());
+    }
+    if active("person_key", person)? >= request.quota.max_active {
         return Err(QuotaExceeded::Active.into());
     }
+    let owner = QuotaOwner {
+        contact,
+        person: Some(person),
+    };
     check_service_day(
         tx,
-        key,
+        &owner,
         booking,
         booking.date,
         request.quota.max_per_service_day,
@@ -70,32 +81,48 @@ fn unused_short_code(tx: &Connection) -> StoreResult<ShortCode> {
     }
 }
 
-/// Held → pending: the quota is claimed, the personal data stored apart, the messages queued.
+/// Held → pending for every seat of the hold, in one change: the quotas are claimed person by
+/// person, the personal data stored apart, the messages queued; the first person's booking holds
+/// the confirmation code. Answers the first person's booking.
 fn submit(tx: &Connection, request: &DetailsRequest, now: DateTime<Utc>) -> StoreResult<Booking> {
-    let id = BookingId::of_hold(&request.hold);
-    let booking = booking_by_id(tx, &id, now)?;
-    let state = match transition(&booking, Event::SubmitDetails, now)? {
-        Transition::To(state) => state,
-        Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
-    };
-    check_quota(tx, &booking, request, now)?;
-    let short_code = unused_short_code(tx)?;
-    run(
-        tx,
-        "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6
-                 WHERE id = ?1",
-        params![
-            id.as_str(),
-            state.as_str(),
-            millis(request.confirm_by),
-            short_code.as_str(),
-            request.confirm_code.to_hex(),
-            request.contact_key.as_str(),
-        ],
-    )?;
-    insert_person(tx, &id, &request.person, request.erase_after)?;
+    let lead_id = BookingId::of_hold(&request.hold);
+    let lead = booking_by_id(tx, &lead_id, now)?;
+    let ids = household_of(&lead);
+    if ids.len() != request.people.len() {
+        return Err(StoreError::PeopleMismatch {
+            held: ids.len(),
+            given: request.people.len(),
+        });
+    }
+    for (n, (id, attendee)) in ids.iter().zip(&request.people).enumerate() {
+        let booking = booking_by_id(tx, id, now)?;
+        let state = match transition(&booking, Event::SubmitDetails, now)? {
+            Transition::To(state) => state,
+            Transition::AlreadyDone => return Err(TransitionError::AlreadySubmitted.into()),
+        };
+        check_quota(tx, &booking, request, attendee.key.as_str(), now).map_err(of_person(n))?;
+        let short_code = unused_short_code(tx)?;
+        // Only the first person's booking is found by the confirmation code; it confirms all.
+        let confirm_code = (n == 0).then(|| request.confirm_code.to_hex());
+        run(
+            tx,
+            "UPDATE bookings SET state = ?2, expires_at = ?3, short_code = ?4, confirm_code = ?5, contact_key = ?6,
+                                 person_key = ?7
+                     WHERE id = ?1",
+            params![
+                id.as_str(),
+                state.as_str(),
+                millis(request.confirm_by),
+                short_code.as_str(),
+                confirm_code,
+                request.contact_key.as_str(),
+                attendee.key.as_str(),
+            ],
+        )?;
+        insert_person(tx, id, &attendee.person, request.erase_after)?;
+    }
     queue(tx, &request.messages)?;
-    booking_by_id(tx, &id, now)
+    booking_by_id(tx, &lead_id, now)
 }
 
 /// Stores who a booking is for, apart from the booking, until `erase_after`.
@@ -119,6 +146,33 @@ pub(super) fn insert_person(
             millis(erase_after),
         ],
     )?;
+    Ok(())
+}
+
+/// What confirming `lead` writes besides its state: each booking of its household confirmed with
+/// its page code (`page_codes` in the household's order; the lead's first).
+fn confirm_household(
+    tx: &Connection,
+    lead: &Booking,
+    page_codes: &[String],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let ids = household_of(lead);
+    if page_codes.len() != ids.len() {
+        return Err(StoreError::PeopleMismatch {
+            held: ids.len(),
+            given: page_codes.len(),
+        });
+    }
+    for (id, page_code) in ids.iter().zip(page_codes) {
+        if *id != lead.id {
+            let member = booking_by_id(tx, id, now)?;
+            if let Transition::To(state) = transition(&member, Event::Confirm, now)? {
+                set_state(tx, id, state)?;
+            }
+        }
+        add_page_code(tx, id, page_code)?;
+    }
     Ok(())
 }
 
@@ -147,7 +201,7 @@ impl SqliteStore {
     ) -> StoreResult<Outcome>
     where
         F: FnOnce(&Connection) -> StoreResult<Booking> + Send + 'static,
-        W: FnOnce(&Connection, &BookingId) -> StoreResult<()> + Send + 'static,
+        W: FnOnce(&Connection, &Booking) -> StoreResult<()> + Send + 'static,
     {
         let messages = messages.to_vec();
         self.write(move |tx| {
@@ -159,7 +213,7 @@ impl SqliteStore {
                 }),
                 Transition::To(state) => {
                     set_state(tx, &booking.id, state)?;
-                    writes(tx, &booking.id)?;
+                    writes(tx, &booking)?;
                     queue(tx, &messages)?;
                     Ok(Outcome {
                         booking: booking_by_id(tx, &booking.id, now)?,
@@ -192,15 +246,16 @@ impl BookingStore for SqliteStore {
     async fn confirm(
         &self,
         code: &TokenHash,
-        page_code: &TokenHash,
+        page_codes: &[TokenHash],
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
-        let (code, page_code) = (code.to_hex(), page_code.to_hex());
+        let code = code.to_hex();
+        let page_codes: Vec<String> = page_codes.iter().map(TokenHash::to_hex).collect();
         self.change(
             move |tx| booking_by_confirm_code(tx, &code, now),
             Event::Confirm,
-            move |tx, id| add_page_code(tx, id, &page_code),
+            move |tx, lead| confirm_household(tx, lead, &page_codes, now),
             messages,
             now,
         )

@@ -8,8 +8,8 @@ use prenota_core::lifecycle::{Event, TransitionError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::connection::{query_one, run};
-use super::rows::{booking_by_id, check_service_day, queue};
-use super::seats::check_seat_free;
+use super::rows::{QuotaOwner, booking_by_id, check_service_day, queue};
+use super::seats::check_seats_free;
 use crate::{MoveRequest, Outcome, StoreResult, millis, transition};
 
 /// Moves the booking; also returns the day it was on, whose seat counts changed too.
@@ -39,19 +39,30 @@ pub(super) fn move_booking(
     if at_the_counter {
         return Err(TransitionError::AppointmentStarted.into());
     }
-    check_seat_free(tx, &booking.offering, to, request.capacity, now)?;
-    let contact: Option<String> = tx
+    check_seats_free(tx, &booking.offering, to, request.capacity, 1, now)?;
+    let (contact, person): (Option<String>, Option<String>) = tx
         .query_row(
-            "SELECT contact_key FROM bookings WHERE id = ?1",
+            "SELECT contact_key, person_key FROM bookings WHERE id = ?1",
             params![booking.id.as_str()],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?
-        .flatten();
-    if let Some(key) = contact.as_deref()
+        .unwrap_or_default();
+    if let Some(contact) = contact.as_deref()
         && to.date != booking.date
     {
-        check_service_day(tx, key, &booking, to.date, request.quota.max_per_service_day, now)?;
+        let owner = QuotaOwner {
+            contact,
+            person: person.as_deref(),
+        };
+        check_service_day(
+            tx,
+            &owner,
+            &booking,
+            to.date,
+            request.quota.max_per_service_day,
+            now,
+        )?;
     }
     run(
         tx,

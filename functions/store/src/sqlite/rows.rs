@@ -144,11 +144,19 @@ pub(super) fn outbox_entries(
     query_all(connection, sql, params, |row| stored_entry(row))
 }
 
-/// Refuses when the contact `key` already has `max` active bookings of `booking`'s service on
-/// `date`, `booking` itself not counted (it may be moving there).
+/// Whose quotas a booking counts against: its contact and, from household bookings on, its
+/// person (a booking made before has none, and counts for its whole contact).
+pub(super) struct QuotaOwner<'a> {
+    pub contact: &'a str,
+    pub person: Option<&'a str>,
+}
+
+/// Refuses when the person of `owner` already has `max` active bookings of `booking`'s service on
+/// `date`, `booking` itself not counted (it may be moving there). A booking from before people
+/// were counted apart counts for every person of its contact.
 pub(super) fn check_service_day(
     tx: &Connection,
-    key: &str,
+    owner: &QuotaOwner<'_>,
     booking: &Booking,
     date: chrono::NaiveDate,
     max: u32,
@@ -157,11 +165,12 @@ pub(super) fn check_service_day(
     let same_day: u32 = query_one(
         tx,
         &format!(
-            "SELECT COUNT(*) FROM bookings WHERE contact_key = :key AND state IN ('pending', 'confirmed')
-                     AND service = :service AND date = :date AND id != :id AND {ACTIVE}"
+            "SELECT COUNT(*) FROM bookings WHERE state IN ('pending', 'confirmed')
+                     AND service = :service AND date = :date AND id != :id AND {ACTIVE}
+                     AND (person_key = :person OR (contact_key = :key AND (person_key IS NULL OR :person IS NULL)))"
         ),
         rusqlite::named_params! {
-            ":key": key, ":service": booking.offering.service.as_str(),
+            ":key": owner.contact, ":person": owner.person, ":service": booking.offering.service.as_str(),
             ":date": format_date(date), ":id": booking.id.as_str(), ":now": millis(now),
         },
     )?;

@@ -27,7 +27,11 @@ CREATE TABLE IF NOT EXISTS bookings (
     confirm_code TEXT UNIQUE,            -- hex SHA-256 of the confirmation link's code
     contact_key TEXT,                    -- HMAC of the contact
     created_at INTEGER NOT NULL,
-    reconfirmation TEXT                  -- 'asked', 'reconfirmed'; NULL until asked (see `upgrade`)
+    reconfirmation TEXT,                 -- 'asked', 'reconfirmed'; NULL until asked (see `upgrade`)
+    person_key TEXT,                     -- keyed hash of the contact and the person's name (quotas)
+    household_lead TEXT,                 -- a household booking: its first person's booking id
+    household_seat INTEGER,              -- its place in the household (0: the lead)
+    household_size INTEGER               -- how many people the household booked
 );
 -- Covers the seat counts: office, service and date to find a day, state and deadline to count
 -- the active seats, all read from the index alone.
@@ -95,12 +99,20 @@ const ADDED_OUTBOX_COLUMNS: [(&str, &str, &str); 2] = [
 ];
 
 /// Columns of `bookings` added after the first release: NULL in existing rows.
-const ADDED_BOOKING_COLUMNS: [(&str, &str); 1] = [("reconfirmation", "TEXT")];
+const ADDED_BOOKING_COLUMNS: [(&str, &str); 5] = [
+    ("reconfirmation", "TEXT"),
+    ("person_key", "TEXT"),
+    ("household_lead", "TEXT"),
+    ("household_seat", "INTEGER"),
+    ("household_size", "INTEGER"),
+];
 
 /// Indexes on added columns, made once the columns exist. The due messages, soonest first, are
 /// read from `outbox_due` alone (it replaces `outbox_pending`, on `created_at`).
 const INDEXES: &str = "
 DROP INDEX IF EXISTS outbox_pending;
+CREATE INDEX IF NOT EXISTS bookings_by_person ON bookings (person_key)
+    WHERE person_key IS NOT NULL AND state IN ('pending', 'confirmed');
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE delivery = 'pending';
 ";
 
@@ -154,7 +166,7 @@ pub(super) const BOOKINGS_WITH_PEOPLE: &str =
     "bookings b LEFT JOIN people p ON p.booking_id = b.id AND p.erase_after > :now";
 
 pub(super) const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.start, b.end, b.starts_at, b.ends_at, b.state, \
-     b.expires_at, b.short_code, b.reconfirmation, p.name, p.surname, p.contact, p.details, p.lang";
+     b.expires_at, b.short_code, b.reconfirmation, b.household_lead, b.household_seat, b.household_size, p.name, p.surname, p.contact, p.details, p.lang";
 
 pub(super) const OUTBOX_COLUMNS: &str =
     "id, kind, channel, recipient, payload, created_at, delivery, detail, attempts, next_attempt_at";

@@ -16,8 +16,8 @@ use super::schema::ACTIVE;
 use super::seat_cache::CountedDays;
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, millis,
-    transition, unavailable,
+    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
+    millis, transition, unavailable,
 };
 
 #[async_trait]
@@ -91,13 +91,14 @@ fn count_days(
     Ok(counted)
 }
 
-/// Refuses with [`StoreError::SlotTaken`] unless fewer than `capacity` seats of the slot are
-/// active at `now`; run in the change that then takes one, with no other writer in between.
-pub(super) fn check_seat_free(
+/// Refuses with [`StoreError::SlotTaken`] unless `wanted` more seats of the slot fit in its
+/// `capacity` at `now`; run in the change that then takes them, with no other writer in between.
+pub(super) fn check_seats_free(
     tx: &Connection,
     offering: &OfferingKey,
     slot: &prenota_core::Slot,
     capacity: u32,
+    wanted: u32,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let taken: u32 = query_one(
@@ -111,39 +112,50 @@ pub(super) fn check_seat_free(
             ":date": format_date(slot.date), ":start": format_time(slot.start), ":now": millis(now),
         },
     )?;
-    if taken >= capacity {
+    if taken + wanted > capacity {
         return Err(StoreError::SlotTaken);
     }
     Ok(())
 }
 
-/// Takes a seat of the request's slot if fewer than its capacity are active: the count and the
-/// insert run in one change, with no other writer in between.
-fn hold_seat(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
-    let slot = &request.slot;
+/// Takes a seat for each of the request's seats if they fit in their slots' capacity: the counts
+/// and the inserts run in one change, with no other writer in between, so all or none.
+fn hold_seats(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
+    let mut wanted: BTreeMap<chrono::NaiveTime, (&prenota_core::Slot, u32)> = BTreeMap::new();
+    for slot in &request.seats {
+        wanted.entry(slot.start).or_insert((slot, 0)).1 += 1;
+    }
+    for (slot, count) in wanted.values() {
+        check_seats_free(tx, &request.offering, slot, request.capacity, *count, now)?;
+    }
     let (office, service) = (
         request.offering.office.as_str(),
         request.offering.service.as_str(),
     );
-    let (date, start) = (format_date(slot.date), format_time(slot.start));
-    check_seat_free(tx, &request.offering, slot, request.capacity, now)?;
-    run(
-        tx,
-        "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10)",
-        params![
-            BookingId::of_hold(&request.hold).as_str(),
-            office,
-            service,
-            date,
-            start,
-            format_time(slot.end),
-            millis(slot.starts_at),
-            millis(slot.ends_at),
-            millis(request.expires_at),
-            millis(now),
-        ],
-    )?;
+    for (n, slot) in request.seats.iter().enumerate() {
+        let household = request.household_seat(n);
+        run(
+            tx,
+            "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at,
+                                   household_lead, household_seat, household_size)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10, ?11, ?12, ?13)",
+            params![
+                request.booking_id(n).as_str(),
+                office,
+                service,
+                format_date(slot.date),
+                format_time(slot.start),
+                format_time(slot.end),
+                millis(slot.starts_at),
+                millis(slot.ends_at),
+                millis(request.expires_at),
+                millis(now),
+                household.as_ref().map(|h| h.lead.as_str().to_owned()),
+                household.as_ref().map(|h| h.seat),
+                household.as_ref().map(|h| h.size),
+            ],
+        )?;
+    }
     Ok(())
 }
 
@@ -171,11 +183,14 @@ impl SeatStore for SqliteStore {
     }
 
     async fn hold(&self, request: &HoldRequest, now: DateTime<Utc>) -> StoreResult<()> {
-        let (offering, date) = (request.offering.clone(), request.slot.date);
+        let offering = request.offering.clone();
+        let dates: Vec<NaiveDate> = request.seats.iter().map(|slot| slot.date).collect();
         let request = request.clone();
-        let held = self.write(move |tx| hold_seat(tx, &request, now)).await;
+        let held = self.write(move |tx| hold_seats(tx, &request, now)).await;
         if held.is_ok() {
-            self.seats.forget(&offering, date);
+            for date in dates {
+                self.seats.forget(&offering, date);
+            }
         }
         held
     }
@@ -184,11 +199,14 @@ impl SeatStore for SqliteStore {
         let id = BookingId::of_hold(hold);
         let released = self
             .write(move |tx| {
-                let booking = booking_by_id(tx, &id, now)?;
-                if let Transition::To(state) = transition(&booking, Event::Release, now)? {
-                    set_state(tx, &id, state)?;
+                let lead = booking_by_id(tx, &id, now)?;
+                for id in household_of(&lead) {
+                    let booking = booking_by_id(tx, &id, now)?;
+                    if let Transition::To(state) = transition(&booking, Event::Release, now)? {
+                        set_state(tx, &id, state)?;
+                    }
                 }
-                Ok(booking)
+                Ok(lead)
             })
             .await?;
         self.seats.forget(&released.offering, released.date);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::{Contact, HmacKey};
+use prenota_core::household::PersonKey;
 use prenota_core::text::PersonName;
 use prenota_core::{
     BookingId, Catalogue, OfferingKey, OfficeId, QuotaPolicy, ServiceId, Slot, Token, TokenHash,
@@ -16,7 +17,8 @@ use prenota_store::dynamodb::DynamoStore;
 use prenota_store::sqlite::SqliteStore;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{
-    DetailsRequest, HoldRequest, MessageChannel, MessageId, MessageKind, OutboxMessage, Person, Store,
+    Attendee, DetailsRequest, HoldRequest, MessageChannel, MessageId, MessageKind, OutboxMessage, Person,
+    Store,
 };
 
 pub const HOLD_TTL: Duration = Duration::minutes(20);
@@ -62,7 +64,7 @@ pub fn hold_request(service: &str, date: NaiveDate, start: &str, at: DateTime<Ut
     let request = HoldRequest {
         hold: token.hash(),
         offering: offering(service),
-        slot: slot(service, date, start),
+        seats: vec![slot(service, date, start)],
         capacity,
         expires_at: at + HOLD_TTL,
     };
@@ -74,19 +76,42 @@ pub fn secret() -> HmacKey {
 }
 
 pub fn details_request(hold: TokenHash, contact: &str, at: DateTime<Utc>) -> (Token, DetailsRequest) {
+    household_details(hold, contact, &["Maria Rossi"], at)
+}
+
+/// One person of `contact`, "Name Surname".
+pub fn attendee(full_name: &str, contact: &Contact) -> Attendee {
+    let (name, surname) = full_name.split_once(' ').expect("a name and a surname");
+    let (name, surname) = (
+        PersonName::parse(name).unwrap(),
+        PersonName::parse(surname).unwrap(),
+    );
+    Attendee {
+        key: PersonKey::of(&contact.key(&secret()), &name, &surname, &secret()),
+        person: Person {
+            name,
+            surname,
+            contact: contact.clone(),
+            details: None,
+            lang: Lang::It,
+        },
+    }
+}
+
+/// The details of a hold for `people` ("Name Surname" each, in the hold's order) with one contact.
+pub fn household_details(
+    hold: TokenHash,
+    contact: &str,
+    people: &[&str],
+    at: DateTime<Utc>,
+) -> (Token, DetailsRequest) {
     let confirm = Token::generate().unwrap();
     let contact = Contact::parse(contact).unwrap();
     let request = DetailsRequest {
         hold,
         confirm_code: confirm.hash(),
         contact_key: contact.key(&secret()),
-        person: Person {
-            name: PersonName::parse("Maria").unwrap(),
-            surname: PersonName::parse("Rossi").unwrap(),
-            contact,
-            details: None,
-            lang: Lang::It,
-        },
+        people: people.iter().map(|name| attendee(name, &contact)).collect(),
         confirm_by: at + CONFIRM_TTL,
         quota: QuotaPolicy::default(),
         erase_after: Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap(),
@@ -109,7 +134,7 @@ pub async fn book_confirmed<S: Store + ?Sized>(
     store.submit_details(&details, now()).await.unwrap();
     let page = Token::generate().unwrap();
     store
-        .confirm(&confirm.hash(), &page.hash(), &[], now())
+        .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap();
     (BookingId::of_hold(&hold.hash()), page)

@@ -65,7 +65,18 @@ pub fn services(context: &Context, incoming: &Incoming<'_>) -> Handled {
         .iter()
         .map(|summary| service_json(summary, incoming.lang))
         .collect();
-    Ok(json(StatusCode::OK, &json!({ "services": found })))
+    let quota = &context.settings.quota;
+    // Stated before the details step: for how many one booking may be, and the quotas.
+    let rules = json!({
+        "people_max": quota.max_people,
+        "active_per_person": quota.max_active,
+        "active_per_contact": quota.max_active_per_contact,
+        "per_service_day": quota.max_per_service_day,
+    });
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "services": found, "rules": rules }),
+    ))
 }
 
 /// `lat` and `lon` together, or neither.
@@ -115,7 +126,17 @@ pub async fn slots(context: &Context, seats: &dyn SeatStore, incoming: &Incoming
         .query("date")
         .map(|raw| parse_date(raw).map_err(|_| Problem::new(Code::InvalidDate).field("date")))
         .transpose()?;
-    let day = browse::day(context, seats, offering, date).await?;
+    let people = incoming
+        .query("people")
+        .map(|raw| match raw.parse::<u32>() {
+            Ok(people) if (1..=context.settings.quota.max_people).contains(&people) => Ok(people),
+            _ => Err(Problem::new(Code::InvalidPeople).field("people")),
+        })
+        .transpose()?
+        .unwrap_or(1);
+    let day = browse::day(context, seats, offering, date)
+        .await?
+        .for_people(people);
     let answer = DayAnswer {
         date: day.date.map(format_date),
         slots: day

@@ -3,7 +3,7 @@
 
 use http::StatusCode;
 use prenota_core::contact::Contact;
-use prenota_core::dates::{parse_date, parse_time};
+use prenota_core::dates::{format_time, parse_date, parse_time};
 use prenota_core::text::{Details, PersonName};
 use prenota_core::{Token, TokenHash};
 use prenota_store::{BookingStore, ContactMessages, OneTimeProofs, OutboxStore, Person, SeatStore};
@@ -27,16 +27,28 @@ where
     )?;
     let date = body.parsed("date", Code::InvalidDate, parse_date)?;
     let start = body.parsed("start", Code::InvalidTime, parse_time)?;
+    let people = match body.optional_integer("people", Code::InvalidPeople)? {
+        None => 1,
+        Some(people) => {
+            u32::try_from(people).map_err(|_| Problem::new(Code::InvalidPeople).field("people"))?
+        }
+    };
     caller.limits.may_hold(caller.client, context.clock.now())?;
     let proof = body.optional_text("altcha", Code::ChallengeRequired)?;
-    let held = holds::hold(context, store, offering, date, start, proof).await?;
+    let choice = holds::Choice { date, start, people };
+    let held = holds::hold(context, store, offering, choice, proof).await?;
     let now = context.clock.now();
     caller
         .limits
         .held(caller.client, held.hold.hash(), held.expires_at, now);
+    let seats: Vec<_> = held
+        .seats
+        .iter()
+        .map(|slot| json!({ "start": format_time(slot.start), "end": format_time(slot.end) }))
+        .collect();
     Ok(json(
         StatusCode::CREATED,
-        &json!({ "hold_id": held.hold.encode(), "expires_at": instant(held.expires_at) }),
+        &json!({ "hold_id": held.hold.encode(), "expires_at": instant(held.expires_at), "seats": seats }),
     ))
 }
 
@@ -75,8 +87,7 @@ where
     S: SeatStore + BookingStore + OutboxStore + ContactMessages + ?Sized,
 {
     let hold = hold_of(incoming)?;
-    let name = body.parsed("name", Code::InvalidName, PersonName::parse)?;
-    let surname = body.parsed("surname", Code::InvalidSurname, PersonName::parse)?;
+    let names = names(body, context.settings.quota.max_people)?;
     let destinations = &context.settings.sms_destinations;
     let contact = Contact::parse_with(body.text("contact", Code::InvalidContact)?, destinations)?;
     // An empty note is no note.
@@ -84,14 +95,17 @@ where
         .optional_parsed("details", Code::InvalidDetails, Details::parse)?
         .flatten();
     body.accepted_terms()?;
-    let person = Person {
-        name,
-        surname,
-        contact,
-        details,
-        lang: body.lang,
-    };
-    let submitted = details::submit(context, store, &hold, person).await?;
+    let people = names
+        .into_iter()
+        .map(|(name, surname)| Person {
+            name,
+            surname,
+            contact: contact.clone(),
+            details: details.clone(),
+            lang: body.lang,
+        })
+        .collect();
+    let submitted = details::submit(context, store, &hold, people).await?;
     caller.limits.ended(caller.client, &hold);
     Ok(json(
         StatusCode::ACCEPTED,
@@ -99,6 +113,37 @@ where
             "channel": submitted.channel.as_str(),
             "masked_contact": submitted.masked_contact,
             "confirm_by": instant(submitted.confirm_by),
+            "people": submitted.people,
         }),
     ))
+}
+
+/// The name and surname of each person: `people` (`[{"name","surname"}, …]`, at most `max`), or
+/// the top-level `name` and `surname` of a booking for one person.
+fn names(body: &Body, max: u32) -> Result<Vec<(PersonName, PersonName)>, Problem> {
+    let Some(people) = body.optional_array("people", Code::PeopleMismatch)? else {
+        let name = body.parsed("name", Code::InvalidName, PersonName::parse)?;
+        let surname = body.parsed("surname", Code::InvalidSurname, PersonName::parse)?;
+        return Ok(vec![(name, surname)]);
+    };
+    if people.is_empty() || people.len() > max as usize {
+        return Err(Problem::new(Code::PeopleMismatch).field("people"));
+    }
+    people
+        .iter()
+        .enumerate()
+        .map(|(n, person)| {
+            let part = |key: &str, code: Code| {
+                person
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|raw| PersonName::parse(raw).ok())
+                    .ok_or_else(|| Problem::new(code).field(format!("people[{n}].{key}")))
+            };
+            Ok((
+                part("name", Code::InvalidName)?,
+                part("surname", Code::InvalidSurname)?,
+            ))
+        })
+        .collect()
 }

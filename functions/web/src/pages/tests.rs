@@ -41,6 +41,7 @@ fn facts(lang: Lang) -> BookingFacts {
             "  ".into(),
         ],
         confirm_by: None,
+        household: Vec::new(),
     }
 }
 

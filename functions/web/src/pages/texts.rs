@@ -21,6 +21,7 @@ prenota_core::texts! {
     label_date: "Data", "Date";
     label_time: "Orario", "Time";
     label_name: "A nome di", "Booked for";
+    label_household: "Persone della prenotazione", "People in this booking";
 
     // GET /c/{code}.
     confirm_title: "Conferma la prenotazione", "Confirm your booking";
