@@ -1,10 +1,12 @@
 //! Load of the counter on the one-machine server: `tests/bench-counter` starts a release server
 //! and runs this with its URL and a signed-in operator's cookie. It books `BOOKINGS` walk-ins
 //! (not checked in) to have citizens to check in, then sends check-ins and calls at a fixed rate
-//! (open loop: a request leaves on time whether or not the previous ones have answered, so a slow
-//! server cannot slow the load down and hide its own latency), and prints the latencies.
+//! (`support/open_loop.rs`), and prints the latencies.
 
-use std::time::{Duration, Instant};
+#[path = "support/open_loop.rs"]
+mod open_loop;
+
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -33,11 +35,6 @@ impl Client {
         let body = response.json().await.unwrap_or(Value::Null);
         (status, body)
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 #[tokio::main]
@@ -84,65 +81,19 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // The load: every 1/RATE s one request, check-ins and calls in turn.
-    let total = (RATE_PER_SECOND * SECONDS) as usize;
-    let interval = Duration::from_micros(1_000_000 / RATE_PER_SECOND);
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut tasks = Vec::with_capacity(total);
-    let start = Instant::now();
-    for n in 0..total {
-        ticker.tick().await;
+    // The load: check-ins and calls in turn.
+    open_loop::run(RATE_PER_SECOND, SECONDS, |n| {
         let client = client.clone();
         let code = codes[n / 2 % codes.len()].clone();
-        tasks.push(tokio::spawn(async move {
-            let sent = Instant::now();
-            let (kind, (status, _)) = if n % 2 == 0 {
-                (
-                    "check-in",
-                    client
-                        .post(
-                            "/api/staff/check-ins",
-                            json!({ "office_id": "u1", "short_code": code }),
-                        )
-                        .await,
-                )
+        async move {
+            if n % 2 == 0 {
+                let body = json!({ "office_id": "u1", "short_code": code });
+                ("check-in", client.post("/api/staff/check-ins", body).await.0)
             } else {
-                (
-                    "call",
-                    client
-                        .post(
-                            "/api/staff/offices/u1/calls",
-                            json!({ "desk": format!("{}", n % 20) }),
-                        )
-                        .await,
-                )
-            };
-            (kind, status, sent.elapsed())
-        }));
-    }
-    let mut latencies: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
-    let mut failures = 0;
-    for task in tasks {
-        let (kind, status, took) = task.await.unwrap();
-        if !(200..300).contains(&status) {
-            failures += 1;
+                let body = json!({ "desk": format!("{}", n % 20) });
+                ("call", client.post("/api/staff/offices/u1/calls", body).await.0)
+            }
         }
-        latencies.entry(kind).or_default().push(took);
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    println!(
-        "load: {total} requests in {elapsed:.1} s ({:.0}/s offered {RATE_PER_SECOND}/s), {failures} not 2xx",
-        total as f64 / elapsed
-    );
-    for (kind, mut times) in latencies {
-        times.sort();
-        println!(
-            "{kind}: n={} p50={:.1} ms p99={:.1} ms max={:.1} ms",
-            times.len(),
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.99).as_secs_f64() * 1e3,
-            times.last().unwrap().as_secs_f64() * 1e3
-        );
-    }
+    })
+    .await;
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser } from './lib/fixture.mjs';
-import { bookUpToSummary, expectNoAxeViolations, noHorizontalScroll, unexpectedProblems } from './lib/flow.mjs';
+import { bookUpToSummary, expectNoAxeViolations, labelOverlaps, noHorizontalScroll, unexpectedProblems } from './lib/flow.mjs';
 
 const site = serverAndBrowser();
 
@@ -23,32 +23,6 @@ async function officesOf(serviceId) {
 // ---------------------------------------------------------------------------------------------
 // 1 Labels clear of the text above them
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Each visible form label (Bootstrap Italia lifts it above its field) against every other visible
- * piece of text: answers the pairs whose boxes overlap, e.g. "label 'Cerca un servizio' × h2 'Cerca servizio'".
- */
-function labelOverlaps(page) {
-  return page.evaluate(() => {
-    const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
-    const name = (el) => `${el.tagName.toLowerCase()} '${el.textContent.trim().replace(/\s+/g, ' ').slice(0, 40)}'`;
-    const labels = [...document.querySelectorAll('main .form-group > label')].filter(visible);
-    const texts = [...document.querySelectorAll('main h1, main h2, main h3, main p, main small, main label, main li, main legend, main .chosen')]
-      .filter(visible);
-    const found = [];
-    for (const label of labels) {
-      const a = label.getBoundingClientRect();
-      for (const other of texts) {
-        if (other === label || other.contains(label) || label.contains(other)) continue;
-        const b = other.getBoundingClientRect();
-        const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-        const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-        if (width > 0.5 && height > 0.5) found.push(`${name(label)} × ${name(other)} (${Math.round(width)}×${Math.round(height)} px)`);
-      }
-    }
-    return found;
-  });
-}
 
 test('the "Cerca un servizio" label does not overlap the step heading, nor any form label other text, at 390 and 1280 px', async () => {
   const context = await site.newContext();

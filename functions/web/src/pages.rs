@@ -5,6 +5,7 @@
 //! [`style_csp_source`]), no `style=` attribute, no script. A GET never changes state, so every action
 //! is a form that POSTs. All the words are in [`texts`], Italian and English side by side.
 
+mod facts;
 mod moving;
 mod texts;
 
@@ -16,9 +17,10 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use prenota_core::catalogue::Lang;
 use prenota_notify::BookingFacts;
-use prenota_notify::format::{date_long, deadline, time_range};
+use prenota_notify::format::deadline;
 use sha2::{Digest, Sha256};
 
+use facts::facts_list;
 pub use moving::{MoveError, move_page};
 use texts::{Texts, chrome_text, fill, texts};
 
@@ -439,70 +441,6 @@ fn section_with_attributes(name: &str, attributes: &str, heading: &str, content:
         "<section{attributes} aria-labelledby=\"{name}-title\">\n<h2 id=\"{name}-title\">{heading}</h2>\n{content}</section>\n",
         heading = escape(heading),
     )
-}
-
-/// The booking at a glance: service, office, address, date, time and, while it is kept, the name.
-fn facts_list(lang: Lang, t: &Texts, facts: &BookingFacts) -> String {
-    let foreign = lang_attr(lang, facts.lang);
-    let mut rows = vec![
-        (
-            t.label_service,
-            format!("<dd{foreign}>{}</dd>", escape(&facts.service_name)),
-        ),
-        (t.label_office, format!("<dd>{}</dd>", escape(&facts.office_name))),
-        (
-            t.label_address,
-            format!("<dd>{}</dd>", escape(&facts.office_address)),
-        ),
-        (
-            t.label_date,
-            format!(
-                "<dd><time datetime=\"{}\">{}</time></dd>",
-                facts.date.format("%Y-%m-%d"),
-                escape(&date_long(lang, facts.date))
-            ),
-        ),
-        (
-            t.label_time,
-            format!("<dd>{}</dd>", escape(&time_range(facts.start, facts.end))),
-        ),
-    ];
-    if !facts.household.is_empty() {
-        rows.push((t.label_household, household_list(facts)));
-    }
-    if let Some(name) = facts
-        .person_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-    {
-        rows.push((t.label_name, format!("<dd>{}</dd>", escape(name))));
-    }
-    let mut list = String::from("<dl class=\"facts\">\n");
-    for (label, value) in rows {
-        list.push_str(&format!("<dt>{}</dt>{value}\n", escape(label)));
-    }
-    list.push_str("</dl>\n");
-    list
-}
-
-/// Everyone of a household booking with their time, and a link to each one's page where the page
-/// lists them.
-fn household_list(facts: &BookingFacts) -> String {
-    let mut list = String::from("<dd><ul>");
-    for member in &facts.household {
-        let name = escape(member.name.as_deref().unwrap_or("—"));
-        let who = match &member.page_url {
-            Some(url) => format!("<a href=\"{}\">{name}</a>", escape(url)),
-            None => name,
-        };
-        list.push_str(&format!(
-            "<li>{who}, {}</li>",
-            escape(&time_range(member.start, member.end))
-        ));
-    }
-    list.push_str("</ul></dd>");
-    list
 }
 
 /// A link to the office on OpenStreetMap, when its coordinates make sense.

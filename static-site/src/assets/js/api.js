@@ -60,8 +60,14 @@ export const api = {
     const query = position ? `?lat=${position.lat.toFixed(5)}&lon=${position.lon.toFixed(5)}` : '';
     return request('GET', `/api/services/${encodeURIComponent(serviceId)}/offices${query}`);
   },
-  slots: (serviceId, officeId, date) => request('GET',
-    `/api/services/${encodeURIComponent(serviceId)}/offices/${encodeURIComponent(officeId)}/slots${date ? `?date=${date}` : ''}`),
+  // `people`: only the times where that many can be held (one when absent).
+  slots: (serviceId, officeId, date, people = 1) => {
+    const query = new URLSearchParams();
+    if (date) query.set('date', date);
+    if (people > 1) query.set('people', String(people));
+    const search = query.toString() ? `?${query}` : '';
+    return request('GET', `/api/services/${encodeURIComponent(serviceId)}/offices/${encodeURIComponent(officeId)}/slots${search}`);
+  },
   hold: (slot) => request('POST', '/api/holds', slot),
   challenge: () => request('GET', '/api/challenge'),
   release: (holdId) => request('DELETE', `/api/holds/${encodeURIComponent(holdId)}`),
