@@ -143,6 +143,41 @@ fn cases(reference: &Slot, hold: &str) -> Vec<Case> {
         post(
             "/api/holds",
             hold_body(r, |b| {
+                b.insert("people".into(), json!(0));
+            }),
+            Problem(422, "invalid_people"),
+        ),
+        post(
+            "/api/holds",
+            hold_body(r, |b| {
+                b.insert("people".into(), json!(5));
+            }),
+            Problem(422, "invalid_people"),
+        ),
+        post(
+            "/api/holds",
+            hold_body(r, |b| {
+                b.insert("people".into(), json!(-1));
+            }),
+            Problem(422, "invalid_people"),
+        ),
+        post(
+            "/api/holds",
+            hold_body(r, |b| {
+                b.insert("people".into(), json!("2"));
+            }),
+            Problem(422, "invalid_people"),
+        ),
+        post(
+            "/api/holds",
+            hold_body(r, |b| {
+                b.insert("people".into(), json!(1.5));
+            }),
+            Problem(422, "invalid_people"),
+        ),
+        post(
+            "/api/holds",
+            hold_body(r, |b| {
                 b.insert("date".into(), json!(20261127));
             }),
             Problem(422, "invalid_date"),
@@ -327,6 +362,51 @@ fn cases(reference: &Slot, hold: &str) -> Vec<Case> {
             format!("/api/holds/{UNKNOWN}/booking"),
             details_body(|_| {}),
             Problem(404, "hold_not_found"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert("people".into(), json!("Maria Rossi"));
+            }),
+            Problem(422, "people_mismatch"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert("people".into(), json!([]));
+            }),
+            Problem(422, "people_mismatch"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert(
+                    "people".into(),
+                    json!([{"name": "Maria", "surname": "Rossi"}, {"name": "Luca", "surname": "Rossi"}]),
+                );
+            }),
+            Problem(422, "people_mismatch"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert("people".into(), json!([{"name": "Maria"}]));
+            }),
+            Problem(422, "invalid_surname"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert("people".into(), json!([{"name": "", "surname": "Rossi"}]));
+            }),
+            Problem(422, "invalid_name"),
+        ),
+        post(
+            &details,
+            details_body(|b| {
+                b.insert("people".into(), json!([{"name": "Maria", "surname": "Rossi"}, {"name": "Maria", "surname": "Rossi"}, {"name": "Maria", "surname": "Rossi"}, {"name": "Maria", "surname": "Rossi"}, {"name": "Maria", "surname": "Rossi"}]));
+            }),
+            Problem(422, "people_mismatch"),
         ),
         post(&details, "{", Problem(400, "malformed_json")),
         post(&details, "null", Problem(400, "malformed_json")),
@@ -584,6 +664,20 @@ fn cases(reference: &Slot, hold: &str) -> Vec<Case> {
             "/p/abc/cancel",
             FORM,
             Some("confirm=yes".to_owned()),
+            HtmlPage(404),
+        ),
+        case(
+            Method::POST,
+            format!("/p/{UNKNOWN}/reconfirm"),
+            FORM,
+            Some(String::new()),
+            HtmlPage(404),
+        ),
+        case(
+            Method::POST,
+            "/p/abc/reconfirm",
+            FORM,
+            Some(String::new()),
             HtmlPage(404),
         ),
         case(Method::DELETE, "/c/abc", None, None, NotAllowed("GET, POST")),
