@@ -27,6 +27,7 @@ pub mod testing;
 pub mod text;
 pub mod texts;
 pub mod token;
+pub mod waiting;
 
 pub use calendar::Calendar;
 pub use catalogue::{Catalogue, Offering, OfferingKey};
