@@ -45,6 +45,6 @@ pub struct HouseholdMember {
     pub name: Option<String>,
     pub start: NaiveTime,
     pub end: NaiveTime,
-    /// Their booking page, where a page lists the household; `None` in messages.
+    /// The path of their booking page, where a page lists the household; `None` in messages.
     pub page_url: Option<String>,
 }

@@ -34,12 +34,12 @@ pub fn confirm_url(context: &Context, code: &Token, lang: Lang) -> String {
 
 /// `/p/{code}?lang=…`: the booking's page, in the message's language.
 pub fn page_url(context: &Context, code: &Token, lang: Lang) -> String {
-    format!(
-        "{}/p/{}?lang={}",
-        context.settings.public_url,
-        code.encode(),
-        lang.as_str()
-    )
+    format!("{}{}", context.settings.public_url, page_path(code, lang))
+}
+
+/// The booking page's path on this site, for links between its own pages.
+pub fn page_path(code: &Token, lang: Lang) -> String {
+    format!("/p/{}?lang={}", code.encode(), lang.as_str())
 }
 
 /// The site's home, where a new booking starts.

@@ -63,3 +63,55 @@ pub fn quota_notice(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use prenota_core::catalogue::Lang;
+
+    use super::*;
+    use crate::compose::tests::{assert_email, assert_sms, email_contact, sms_contact, variants};
+
+    #[test]
+    fn a_quota_notice_names_the_rule_and_links_to_my_bookings() {
+        let policy = QuotaPolicy::default();
+        for (lang, facts, host) in variants() {
+            let url = format!("https://{host}/?view=my-bookings");
+            let notice = |contact, rule| quota_notice(&facts, &contact, rule, &policy, "Luca Rossi", &url);
+            let active = notice(email_contact(), QuotaExceeded::Active);
+            let (subject, rule) = match lang {
+                Lang::It => (
+                    "Prenotazione non registrata",
+                    "Per Luca Rossi ci sono già 3 prenotazioni attive",
+                ),
+                Lang::En => ("Booking not made", "Luca Rossi already has 3 active bookings"),
+            };
+            let email = assert_email(&active, &[&url, rule, &facts.service_name]);
+            assert!(email.subject.ends_with(subject));
+            assert_email(
+                &notice(email_contact(), QuotaExceeded::ServiceDay),
+                &[match lang {
+                    Lang::It => {
+                        "Per Luca Rossi c'è già una prenotazione per lo stesso servizio nello stesso giorno"
+                    }
+                    Lang::En => "Luca Rossi already has a booking for the same service on the same day",
+                }],
+            );
+            assert_email(
+                &notice(email_contact(), QuotaExceeded::ContactActive),
+                &[match lang {
+                    Lang::It => "già 8 prenotazioni attive, il numero massimo consentito per un contatto",
+                    Lang::En => "already has 8 active bookings, the most allowed for one contact",
+                }],
+            );
+            let text = assert_sms(&notice(sms_contact(), QuotaExceeded::ServiceDay), &[&url]);
+            assert!(text.contains(match lang {
+                Lang::It => "Luca ha già questo servizio",
+                Lang::En => "Luca already has this service",
+            }));
+            assert!(text.contains(match lang {
+                Lang::It => "non registrata",
+                Lang::En => "not made",
+            }));
+        }
+    }
+}

@@ -59,7 +59,7 @@ pub(super) fn confirm_by() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 45, 0).unwrap()
 }
 
-fn variants() -> Vec<(Lang, BookingFacts, &'static str)> {
+pub(super) fn variants() -> Vec<(Lang, BookingFacts, &'static str)> {
     let mut all = Vec::new();
     for lang in [Lang::It, Lang::En] {
         for host in [HOST, LONG_HOST] {
@@ -70,7 +70,7 @@ fn variants() -> Vec<(Lang, BookingFacts, &'static str)> {
     all
 }
 
-fn assert_sms(message: &Message, links: &[&str]) -> String {
+pub(super) fn assert_sms(message: &Message, links: &[&str]) -> String {
     let Message::Sms(sms) = message else {
         panic!("expected an SMS, got {message:?}")
     };
@@ -90,7 +90,7 @@ fn assert_sms(message: &Message, links: &[&str]) -> String {
     sms.text.clone()
 }
 
-fn assert_email<'a>(message: &'a Message, phrases: &[&str]) -> &'a Email {
+pub(super) fn assert_email<'a>(message: &'a Message, phrases: &[&str]) -> &'a Email {
     let Message::Email(email) = message else {
         panic!("expected an e-mail, got {message:?}")
     };
@@ -279,51 +279,6 @@ fn cancellation_notice_in_every_channel_and_language() {
         assert!(text.contains(match lang {
             Lang::It => "annullata",
             Lang::En => "cancelled",
-        }));
-    }
-}
-
-#[test]
-fn a_quota_notice_names_the_rule_and_links_to_my_bookings() {
-    use prenota_core::quota::{QuotaExceeded, QuotaPolicy};
-    let policy = QuotaPolicy::default();
-    for (lang, facts, host) in variants() {
-        let url = format!("https://{host}/?view=my-bookings");
-        let notice = |contact, rule| quota_notice(&facts, &contact, rule, &policy, "Luca Rossi", &url);
-        let active = notice(email_contact(), QuotaExceeded::Active);
-        let (subject, rule) = match lang {
-            Lang::It => (
-                "Prenotazione non registrata",
-                "Per Luca Rossi ci sono già 3 prenotazioni attive",
-            ),
-            Lang::En => ("Booking not made", "Luca Rossi already has 3 active bookings"),
-        };
-        let email = assert_email(&active, &[&url, rule, &facts.service_name]);
-        assert!(email.subject.ends_with(subject));
-        assert_email(
-            &notice(email_contact(), QuotaExceeded::ServiceDay),
-            &[match lang {
-                Lang::It => {
-                    "Per Luca Rossi c'è già una prenotazione per lo stesso servizio nello stesso giorno"
-                }
-                Lang::En => "Luca Rossi already has a booking for the same service on the same day",
-            }],
-        );
-        assert_email(
-            &notice(email_contact(), QuotaExceeded::ContactActive),
-            &[match lang {
-                Lang::It => "già 8 prenotazioni attive, il numero massimo consentito per un contatto",
-                Lang::En => "already has 8 active bookings, the most allowed for one contact",
-            }],
-        );
-        let text = assert_sms(&notice(sms_contact(), QuotaExceeded::ServiceDay), &[&url]);
-        assert!(text.contains(match lang {
-            Lang::It => "Luca ha già questo servizio",
-            Lang::En => "Luca already has this service",
-        }));
-        assert!(text.contains(match lang {
-            Lang::It => "non registrata",
-            Lang::En => "not made",
         }));
     }
 }
