@@ -1,6 +1,7 @@
 //! DynamoDB requests and capacity units of one completed booking, step by step, measured with
-//! `ReturnConsumedCapacity` on DynamoDB Local:
-//! `tests/bench-booking-cost` (starts DynamoDB Local and runs this example in release mode).
+//! `ReturnConsumedCapacity` on DynamoDB Local: `tests/bench-booking-cost` (starts DynamoDB Local
+//! and runs this example in release mode, for one person and for a household of four — the
+//! argument PEOPLE, 1 by default).
 
 use std::sync::Arc;
 
@@ -46,6 +47,9 @@ fn link(message: &Message, path: &str) -> String {
 
 #[tokio::main]
 async fn main() {
+    let people: u32 = std::env::args()
+        .nth(1)
+        .map_or(1, |n| n.parse().expect("PEOPLE, a number"));
     let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
     let store = fresh_local_store(&endpoint, "prenota-cost").await.unwrap();
     let text = include_str!("../../../infra/catalogue/bergamo.toml");
@@ -94,7 +98,8 @@ async fn main() {
     step("GET offices of CIE (2 offices)", before, status);
 
     let before = store.usage();
-    let (status, body) = call(&app, "GET", "/api/services/cie/offices/ufficio-1/slots", None).await;
+    let slots = format!("/api/services/cie/offices/ufficio-1/slots?people={people}");
+    let (status, body) = call(&app, "GET", &slots, None).await;
     step("GET slots (first day, 60-day free-day list)", before, status);
     let slots: Value = serde_json::from_str(&body).unwrap();
     let (date, start) = (
@@ -103,8 +108,9 @@ async fn main() {
     );
 
     let before = store.usage();
-    let hold =
-        serde_json::json!({ "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": start });
+    let hold = serde_json::json!({
+        "service_id": "cie", "office_id": "ufficio-1", "date": date, "start": start, "people": people
+    });
     let (status, body) = call(&app, "POST", "/api/holds", Some(hold)).await;
     step("POST /api/holds", before, status);
     let hold_id = serde_json::from_str::<Value>(&body).unwrap()["hold_id"]
@@ -113,7 +119,13 @@ async fn main() {
         .to_owned();
 
     let before = store.usage();
-    let details = serde_json::json!({ "name": "Maria", "surname": "Rossi", "contact": "maria@esempio.it", "accept_terms": true });
+    let names: Vec<Value> = ["Maria", "Luca", "Anna", "Paolo"]
+        .iter()
+        .cycle()
+        .take(people as usize)
+        .map(|name| serde_json::json!({ "name": name, "surname": "Rossi" }))
+        .collect();
+    let details = serde_json::json!({ "people": names, "contact": "maria@esempio.it", "accept_terms": true });
     let (status, _) = call(
         &app,
         "POST",
@@ -152,7 +164,7 @@ async fn main() {
     step("GET /p/{code}", before, status);
 
     println!(
-        "| **one completed booking** | | **{}** | **{:.1}** | **{:.1}** |",
+        "| **one completed booking for {people}** | | **{}** | **{:.1}** | **{:.1}** |",
         total.requests, total.read_units, total.write_units
     );
 }
