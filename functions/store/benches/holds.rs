@@ -40,7 +40,7 @@ fn request(offering: &Offering, slot: &Slot, capacity: u32) -> HoldRequest {
     HoldRequest {
         hold: Token::generate().unwrap().hash(),
         offering: offering.key.clone(),
-        slot: slot.clone(),
+        seats: vec![slot.clone()],
         capacity,
         expires_at: now() + Duration::minutes(20),
     }

@@ -47,8 +47,8 @@ async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
         store,
         offering,
         prenota_usecases::hold::Choice {
-            date: date,
-            start: start,
+            date,
+            start,
             people: 1,
         },
         None,
