@@ -31,6 +31,17 @@ after(async () => {
   await Promise.all([bergamo?.stop(), oneDesk?.stop()]);
 });
 
+/**
+ * Waits (bounded, 5 s) until `list` has `n` responses recorded by the page's listener, their
+ * bodies read: the events of a response reach the test a moment after the page has used it.
+ */
+async function recorded(list, n) {
+  for (let waited = 0; list.length < n && waited < 5000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await Promise.all(list.map((entry) => entry.read));
+}
+
 /** The booking rules the server states (its settings), as GET /api/services answers them. */
 async function rules(server) {
   const answer = await (await fetch(`${server.url}/api/services`)).json();
@@ -81,8 +92,12 @@ test('a family of three booked in one flow by keyboard alone at 320×640, in Ita
   page.on('response', async (response) => {
     const { pathname } = new URL(response.url());
     if (response.request().method() !== 'POST') return;
-    if (pathname === '/api/holds') holds.push({ sent: response.request().postDataJSON(), status: response.status(), answer: await response.json().catch(() => null) });
-    if (/^\/api\/holds\/[^/]+\/booking$/.test(pathname)) bookings.push({ sent: response.request().postDataJSON(), status: response.status(), answer: await response.json().catch(() => null) });
+    const list = pathname === '/api/holds' ? holds : /^\/api\/holds\/[^/]+\/booking$/.test(pathname) ? bookings : null;
+    if (!list) return;
+    // Recorded at once, the body when it is read: the page may show the next step first.
+    const entry = { sent: response.request().postDataJSON(), status: response.status(), answer: null };
+    entry.read = response.json().catch(() => null).then((answer) => { entry.answer = answer; });
+    list.push(entry);
   });
 
   // "Scegli orario": the people control, with the rules built from the server's numbers.
@@ -132,6 +147,7 @@ test('a family of three booked in one flow by keyboard alone at 320×640, in Ita
 
   // "Inserisci dati": the hold asked for three and answered three seats, the first at the chosen time.
   await page.getByRole('heading', { name: 'Inserisci dati' }).waitFor();
+  await recorded(holds, 1);
   assert.equal(holds.length, 1, 'one hold');
   assert.equal(holds[0].status, 201);
   assert.equal(holds[0].sent.people, 3, 'the hold asks for three people');
@@ -176,6 +192,7 @@ test('a family of three booked in one flow by keyboard alone at 320×640, in Ita
 
   // "Conferma": three bookings, one message with one link.
   await page.getByRole('heading', { name: 'Conferma' }).waitFor();
+  await recorded(bookings, 1);
   assert.equal(bookings.length, 1);
   assert.equal(bookings[0].status, 202);
   assert.deepEqual(bookings[0].sent.people, family.map(([name, surname]) => ({ name, surname })), 'INVIA sends the three people in seat order');
