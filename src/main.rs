@@ -198,7 +198,8 @@ fn router(server: Server, site: &std::path::Path, outbox: &outbox::Mode) -> Rout
         )
         .route("/api/{*rest}", axum::routing::any(dispatch))
         .route("/c/{*rest}", axum::routing::any(dispatch))
-        .route("/p/{*rest}", axum::routing::any(dispatch));
+        .route("/p/{*rest}", axum::routing::any(dispatch))
+        .route("/w/{*rest}", axum::routing::any(dispatch));
     if outbox.serves_page() {
         router = router.route("/outbox", axum::routing::get(outbox_page));
     }

@@ -9,7 +9,8 @@
 //! again, and only when nobody is left does it return to everyone. A seat freed by a cancellation
 //! waits [`PUBLIC_AFTER_CANCEL`] before it is public even with nobody waiting, so that a broker
 //! who cancels at a known moment to rebook for a paying client cannot count on having it.
-//! (The store side and the messages are not built yet: issue 14, item 3.)
+//! Any other freed seat is kept [`KEPT_FOR_DRAW`] for the draw, and an offer's hold outlives its
+//! stated time by [`OFFER_GRACE`], so that the next draw takes the seat over before anyone can.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -22,6 +23,14 @@ pub const MAX_WAITING_PER_CONTACT: usize = 3;
 
 /// How long a seat freed by a cancellation stays out of the public's reach.
 pub const PUBLIC_AFTER_CANCEL: Duration = Duration::minutes(10);
+
+/// How long a seat freed otherwise than by a cancellation is kept from the public for the draw
+/// (which takes a moment; it gives the seat back at once when nobody waits for it).
+pub const KEPT_FOR_DRAW: Duration = Duration::minutes(2);
+
+/// How long an offer's hold outlives the time the offer states: the time the next draw has to take
+/// the seat over when the offer lapses.
+pub const OFFER_GRACE: Duration = Duration::minutes(2);
 
 /// A citizen's place on the waiting list: a service, the offices they can go to, a range of days.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +50,21 @@ pub enum FreedBy {
     Cancelled,
     /// A hold or an unconfirmed booking ran out, a move left it, reconfirm-or-release released it.
     Other,
+}
+
+impl FreedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cancelled => "cancelled",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Cancelled, Self::Other]
+            .into_iter()
+            .find(|by| by.as_str() == raw)
+    }
 }
 
 /// A seat that became free at `freed_at`.
@@ -66,20 +90,34 @@ impl Waiting {
 /// The place `seat` is offered to: drawn uniformly with `random` among those that want it and
 /// were not offered it already; `None` when nobody is left (the seat goes public). `random % n`
 /// is uniform to within n / 2^64, nothing for a list of any real length.
-pub fn draw<'a>(
-    waiting: &'a [Waiting],
+pub fn draw<'a, T: AsRef<Waiting>>(
+    places: &'a [T],
     seat: &FreedSeat,
-    offered: impl Fn(&Waiting) -> bool,
+    offered: impl Fn(&T) -> bool,
     random: u64,
-) -> Option<&'a Waiting> {
-    let candidates: Vec<&Waiting> = waiting
+) -> Option<&'a T> {
+    let candidates: Vec<&T> = places
         .iter()
-        .filter(|place| place.wants(seat) && !offered(place))
+        .filter(|place| place.as_ref().wants(seat) && !offered(place))
         .collect();
     if candidates.is_empty() {
         return None;
     }
     Some(candidates[(random % candidates.len() as u64) as usize])
+}
+
+/// A number for [`draw`] from the OS random source (the one I/O of this crate, as for tokens): a
+/// draw nobody can predict or replay.
+pub fn draw_number() -> Result<u64, crate::token::TokenError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|_| crate::token::TokenError::RandomSource)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+impl AsRef<Waiting> for Waiting {
+    fn as_ref(&self) -> &Waiting {
+        self
+    }
 }
 
 /// How long an offer is held for the citizen: an e-mail is read later than an SMS.
@@ -96,6 +134,12 @@ pub fn public_from(seat: &FreedSeat) -> DateTime<Utc> {
         FreedBy::Cancelled => seat.freed_at + PUBLIC_AFTER_CANCEL,
         FreedBy::Other => seat.freed_at,
     }
+}
+
+/// Until when `seat` is kept from the public while the waiting list is drawn: its
+/// [`public_from`], and at least [`KEPT_FOR_DRAW`].
+pub fn kept_until(seat: &FreedSeat) -> DateTime<Utc> {
+    public_from(seat).max(seat.freed_at + KEPT_FOR_DRAW)
 }
 
 #[cfg(test)]
@@ -164,9 +208,7 @@ mod tests {
         let freed = seat("ufficio-1", day(10), 30);
         let mut counts = [0u32; 10];
         for _ in 0..1_000 {
-            let mut bytes = [0u8; 8];
-            getrandom::fill(&mut bytes).unwrap();
-            let drawn = draw(&places, &freed, |_| false, u64::from_le_bytes(bytes)).unwrap();
+            let drawn = draw(&places, &freed, |_| false, draw_number().unwrap()).unwrap();
             counts[drawn.joined_at.timestamp() as usize / 60 % 60] += 1;
         }
         let chi_square: f64 = counts
@@ -203,8 +245,15 @@ mod tests {
         assert_eq!(public_from(&cancelled), at(40));
         let expired = FreedSeat {
             by: FreedBy::Other,
-            ..cancelled
+            ..cancelled.clone()
         };
         assert_eq!(public_from(&expired), at(30));
+        assert_eq!(kept_until(&cancelled), at(40));
+        assert_eq!(kept_until(&expired), at(32));
+        assert_eq!(
+            FreedBy::parse(FreedBy::Cancelled.as_str()),
+            Some(FreedBy::Cancelled)
+        );
+        assert_eq!(FreedBy::parse("x"), None);
     }
 }

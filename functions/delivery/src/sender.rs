@@ -23,6 +23,7 @@ use prenota_store::{
 use prenota_usecases::App;
 use prenota_usecases::my_bookings::{self, AnswerError};
 use prenota_usecases::outbox::{Payload, ReminderOrder};
+use prenota_usecases::waiting;
 
 /// Where each channel's messages go.
 #[derive(Clone)]
@@ -371,6 +372,11 @@ impl Sender {
             Payload::Reminder(ReminderOrder { booking_id, at: None }) => {
                 self.transports.reminders.unschedule(booking_id).await
             }
+            // A seat kept for the waiting list: the draw, and the offer it queues.
+            Payload::SeatFreed(order) => waiting::seat_freed(&self.app.context, &*self.app.store, order)
+                .await
+                .map(|drawn| format!("{drawn:?}"))
+                .map_err(|failure| SendError::Transient(format!("the draw could not be made: {failure}"))),
         }
     }
 }

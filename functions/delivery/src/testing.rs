@@ -237,6 +237,30 @@ pub async fn cancel_by_link(
         .expect("the booking page answers")
 }
 
+/// The sender's work for every seat kept for the waiting list (the pending `SeatFreed` orders,
+/// due or not): the draw and the offer, as the sender runs them; each order then marked done.
+/// Returns what each draw did.
+pub async fn draw_kept_seats(app: &prenota_usecases::App) -> Vec<prenota_usecases::waiting::Drawn> {
+    use prenota_usecases::outbox::Payload;
+    let mut drawn = Vec::new();
+    for entry in pending_of_kind(app, MessageKind::SeatFreed).await {
+        let Ok(Payload::SeatFreed(order)) = Payload::read(&entry.message) else {
+            panic!("an unreadable seat-freed order");
+        };
+        drawn.push(
+            prenota_usecases::waiting::seat_freed(&app.context, &*app.store, &order)
+                .await
+                .expect("the draw is made"),
+        );
+        let now = app.context.clock.now();
+        app.store
+            .mark_delivery(&entry.message.id, prenota_store::Delivery::Sent, "drawn", now)
+            .await
+            .expect("the order is recorded");
+    }
+    drawn
+}
+
 /// What the relay does with a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {

@@ -14,11 +14,13 @@ use prenota_core::ManualClock;
 use lambda_http::Body;
 use prenota_store::MessageKind::{
     BookingConfirmed as BOOKING_CONFIRMED, ConfirmationRequest as CONFIRMATION_REQUEST,
+    WaitingConfirm as WAITING_CONFIRM,
 };
+use prenota_usecases::waiting::Drawn;
 use prenota_usecases::{App, StaffSignIn};
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
-use support::{PLACEHOLDER, app, fresh_store, link_code, root};
+use support::{PLACEHOLDER, app, draw_kept_seats, fresh_store, link_code, root};
 
 mod support;
 
@@ -258,6 +260,10 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     // Details: the booking waits for confirmation; the e-mail carries the link.
     let hold = invoke(&app, "hold", "", 201).await.json();
     let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
+    // The wizard opened on the hold (a seat offered from the waiting list) reads it back.
+    let held = invoke(&app, "hold-view", &hold_id, 200).await.json();
+    assert_eq!(held["seats"][0]["start"], "14:15", "{held}");
+    served.insert("hold-view");
     let details = invoke(&app, "details", &hold_id, 202).await.json();
     assert_eq!(details["channel"], "email", "{details}");
     assert!(
@@ -325,6 +331,11 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     let moved = invoke(&app, "booking-move", &page_code, 200).await;
     assert!(moved.body.contains("Appuntamento spostato"), "{}", moved.body);
     assert!(
+        !free_starts(&app).await.contains(&"14:15".to_owned()),
+        "the old seat is kept for the waiting list"
+    );
+    assert_eq!(draw_kept_seats(&app).await, [Drawn::Public], "nobody waits");
+    assert!(
         free_starts(&app).await.contains(&"14:15".to_owned()),
         "the old seat is free"
     );
@@ -356,8 +367,8 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     let cancelled = invoke(&app, "booking-cancel", &page_code, 200).await;
     assert!(cancelled.content_type.starts_with("text/html"));
     assert!(
-        free_starts(&app).await.contains(&"14:15".to_owned()),
-        "cancelling frees the slot"
+        !free_starts(&app).await.contains(&"14:15".to_owned()),
+        "a cancelled seat waits before it is anyone's"
     );
     invoke(&app, "booking-cancel", &page_code, 200).await;
     invoke(&app, "booking-calendar", &page_code, 410).await;
@@ -367,6 +378,30 @@ async fn the_whole_flow_runs_through_the_lambda_handlers() {
     let mine = invoke(&app, "my-bookings", "", 202).await.json();
     assert!(mine["message"].is_string(), "{mine}");
     served.insert("my-bookings");
+
+    // "Avvisami se si libera un posto": the place, its page (a GET changes nothing), its
+    // confirmation, leaving.
+    let joined = invoke(&app, "my-bookings-waiting-list", "", 202).await.json();
+    assert!(joined["message"].is_string(), "{joined}");
+    served.insert("my-bookings-waiting-list");
+    let place_code = link_code(&app, WAITING_CONFIRM, "/w/").await;
+    let page = invoke(&app, "confirm-waiting-get", &place_code, 200).await;
+    assert!(
+        page.body.contains(&format!(r#"action="/w/{place_code}""#)),
+        "{}",
+        page.body
+    );
+    served.insert("confirm-waiting-get");
+    let confirmed = invoke(&app, "confirm-waiting-post", &place_code, 200).await;
+    assert!(
+        confirmed.body.contains("Iscrizione confermata"),
+        "{}",
+        confirmed.body
+    );
+    served.insert("confirm-waiting-post");
+    let left = invoke(&app, "confirm-waiting-leave", &place_code, 200).await;
+    assert!(left.body.contains("Sei uscito dalla lista d"), "{}", left.body);
+    served.insert("confirm-waiting-leave");
 
     // The rating of the last step: recorded without anything that says whose it is.
     let rated = invoke(&app, "feedback", "", 204).await;

@@ -36,6 +36,7 @@ mod staff;
 mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod waiting;
 
 pub use availability::Availability;
 pub use counter::{
@@ -46,6 +47,9 @@ pub use outbox::{
 };
 pub use staff::{StaffAccount, StaffAccounts};
 pub(crate) use stored::{from_millis, millis, stored_feedback};
+pub use waiting::{
+    NewPlace, PlaceOutcome, PlaceState, Reservation, SeatOffer, StoredOffer, WaitingList, WaitingPlace,
+};
 
 /// Active seats per start time of one offering's day. Shared, not copied: the SQLite store hands
 /// the same cached day to every availability answer.
@@ -72,6 +76,12 @@ pub enum StoreError {
     /// another number of page codes than the household has bookings).
     #[error("{given} people for {held} held seats")]
     PeopleMismatch { held: usize, given: usize },
+    /// The contact already has as many places on waiting lists as it may.
+    #[error("the contact already has {0} places on waiting lists")]
+    TooManyPlaces(usize),
+    /// The place is no longer waiting to be offered a seat.
+    #[error("the place is no longer waiting")]
+    NotWaiting,
     /// Stored data that this version cannot read.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
@@ -203,6 +213,8 @@ pub struct MoveRequest {
     pub erase_after: DateTime<Utc>,
     /// The "moved" message and the reminder's new order.
     pub messages: Vec<OutboxMessage>,
+    /// The old seat kept for the waiting list (see [`Reservation`]) rather than freed.
+    pub reserve: Option<Reservation>,
 }
 
 /// A booking as the flow sees it, with its state at the instant it was read.
@@ -229,6 +241,17 @@ pub struct Booking {
 }
 
 impl Booking {
+    /// The slot it is at.
+    pub fn slot(&self) -> Slot {
+        Slot {
+            date: self.date,
+            start: self.start,
+            end: self.end,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+        }
+    }
+
     /// The same booking at `slot` (what a move makes of it).
     pub fn moved_to(&self, slot: &Slot) -> Self {
         Self {
@@ -318,11 +341,13 @@ pub trait BookingStore: Send + Sync {
     /// keeps working. Issuing the same code again changes nothing.
     async fn issue_confirm_code(&self, booking: &BookingId, code: &TokenHash) -> StoreResult<()>;
 
-    /// Confirmed → cancelled; the seat and the quota are free at once, `messages` are queued.
-    /// Repeats: `changed: false`, nothing queued.
+    /// Confirmed → cancelled; the quota is free at once, and the seat too, or kept for the waiting
+    /// list by `reserve` in the same change; `messages` are queued. Repeats: `changed: false`,
+    /// nothing queued.
     async fn cancel(
         &self,
         page_code: &TokenHash,
+        reserve: Option<&Reservation>,
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome>;
@@ -465,6 +490,7 @@ pub trait Store:
     + OneTimeProofs
     + CounterStore
     + AuditLog
+    + WaitingList
 {
 }
 
@@ -478,6 +504,7 @@ impl<T> Store for T where
         + OneTimeProofs
         + CounterStore
         + AuditLog
+        + WaitingList
 {
 }
 

@@ -33,6 +33,12 @@ stored_names! {
         ReconfirmRequest = "reconfirm-request",
         /// Not reconfirmed by the deadline: the booking was released.
         Released = "released",
+        /// The link that confirms a place on the waiting list.
+        WaitingConfirm = "waiting-confirm",
+        /// A kept seat offered to a place on the waiting list, held for the citizen.
+        WaitingOffer = "waiting-offer",
+        /// Work for the sender, not a message: a seat was kept for the waiting list, draw for it.
+        SeatFreed = "seat-freed",
     }
 }
 
@@ -43,6 +49,8 @@ stored_names! {
         Email = "email",
         Sms = "sms",
         Scheduler = "scheduler",
+        /// Work the sender does itself (the draw for a freed seat).
+        Internal = "internal",
     }
 }
 
@@ -173,6 +181,9 @@ mod tests {
                 "booking-moved",
                 "reconfirm-request",
                 "released",
+                "waiting-confirm",
+                "waiting-offer",
+                "seat-freed",
             ]
         );
         for kind in MessageKind::ALL {
@@ -189,7 +200,7 @@ mod tests {
             .iter()
             .map(|channel| channel.as_str())
             .collect();
-        assert_eq!(names, ["email", "sms", "scheduler"]);
+        assert_eq!(names, ["email", "sms", "scheduler", "internal"]);
         for channel in MessageChannel::ALL {
             assert_eq!(MessageChannel::parse(channel.as_str()), Some(channel));
             assert_eq!(channel.to_string(), channel.as_str());

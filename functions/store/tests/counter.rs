@@ -226,7 +226,7 @@ async fn a_day_at_the_counter<S: Store>(store: Arc<S>) {
     let cancelled = confirmed(&*store, "cie", "10:15", 5).await;
     let page = Token::generate().unwrap();
     store.issue_page_code(&cancelled.id, &page.hash()).await.unwrap();
-    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    store.cancel(&page.hash(), None, &[], now()).await.unwrap();
     let refused = store
         .check_in(&code(&cancelled), TicketSeries::Booked, &rules, on_monday(10, 0))
         .await;

@@ -138,7 +138,7 @@ async fn a_household_is_held_submitted_and_confirmed_together<S: Store>(store: A
     let again = store.confirm(&confirm.hash(), &hashes, &[], now()).await.unwrap();
     assert!(!again.changed, "confirming twice changes nothing");
     // One person cancels: only their seat goes back.
-    store.cancel(&pages[2].hash(), &[], now()).await.unwrap();
+    store.cancel(&pages[2].hash(), None, &[], now()).await.unwrap();
     assert_eq!(taken(&*store, date, "09:15").await, 0);
     assert_eq!(taken(&*store, date, "09:00").await, 2);
 }

@@ -212,7 +212,7 @@ async fn cancelling_twice_has_one_outcome_and_frees_the_seat<S: Store + 'static>
     for _ in 0..10 {
         let store = Arc::clone(&store);
         let code = page.hash();
-        tasks.spawn(async move { store.cancel(&code, &[], now()).await });
+        tasks.spawn(async move { store.cancel(&code, None, &[], now()).await });
     }
     let mut changed = 0;
     while let Some(result) = tasks.join_next().await {
@@ -221,7 +221,13 @@ async fn cancelling_twice_has_one_outcome_and_frees_the_seat<S: Store + 'static>
         changed += usize::from(outcome.changed);
     }
     assert_eq!(changed, 1);
-    assert!(!store.cancel(&page.hash(), &[], now()).await.unwrap().changed);
+    assert!(
+        !store
+            .cancel(&page.hash(), None, &[], now())
+            .await
+            .unwrap()
+            .changed
+    );
     assert_eq!(taken_at(&*store, "spid", "10:15", now()).await, 0);
     let (_, again) = hold_request("spid", monday(), "10:15", now());
     store.hold(&again, now()).await.unwrap();
@@ -231,7 +237,7 @@ async fn a_started_appointment_cannot_be_cancelled<S: Store + 'static>(store: Ar
     let page = confirmed(&*store, "spid", "10:30", "maria@esempio.it").await;
     let started = slot("spid", monday(), "10:30").starts_at;
     assert!(matches!(
-        store.cancel(&page.hash(), &[], started).await,
+        store.cancel(&page.hash(), None, &[], started).await,
         Err(StoreError::Transition(TransitionError::AppointmentStarted))
     ));
 }
@@ -385,7 +391,7 @@ async fn cancelling_gives_the_quota_back<S: Store + 'static>(store: Arc<S>) {
             ..
         })
     ));
-    store.cancel(&pages[0].hash(), &[], now()).await.unwrap();
+    store.cancel(&pages[0].hash(), None, &[], now()).await.unwrap();
     store.submit_details(&details, now()).await.unwrap();
 }
 
@@ -406,7 +412,7 @@ async fn bookings_of_a_contact_are_its_active_future_ones<S: Store + 'static>(st
     let person = mine[1].person.as_ref().expect("personal data before erasure");
     assert_eq!(person.contact.address(), "anna@esempio.it");
     assert!(mine[1].short_code.is_some());
-    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    store.cancel(&page.hash(), None, &[], now()).await.unwrap();
     // The pending one expires; the cancelled one is gone.
     let later = now() + CONFIRM_TTL;
     assert!(store.bookings_of_contact(&key, later).await.unwrap().is_empty());
@@ -435,7 +441,7 @@ async fn link_codes_are_single_purpose<S: Store + 'static>(store: Arc<S>) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.cancel(&confirm.hash(), &[], now()).await,
+        store.cancel(&confirm.hash(), None, &[], now()).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
@@ -602,12 +608,12 @@ async fn messages_are_written_with_their_change_and_only_once<S: Store + 'static
     // Cancelling twice queues the notice once.
     let notice = message(MessageKind::Cancellation);
     store
-        .cancel(&page.hash(), std::slice::from_ref(&notice), now())
+        .cancel(&page.hash(), None, std::slice::from_ref(&notice), now())
         .await
         .unwrap();
     let late = message(MessageKind::Cancellation);
     store
-        .cancel(&page.hash(), std::slice::from_ref(&late), now())
+        .cancel(&page.hash(), None, std::slice::from_ref(&late), now())
         .await
         .unwrap();
     assert!(store.message(&notice.id).await.is_ok());
@@ -649,8 +655,20 @@ async fn a_booking_can_have_more_page_links<S: Store + 'static>(store: Arc<S>) {
         Err(StoreError::NotFound)
     ));
     // Either link cancels, once.
-    assert!(store.cancel(&another.hash(), &[], now()).await.unwrap().changed);
-    assert!(!store.cancel(&page.hash(), &[], now()).await.unwrap().changed);
+    assert!(
+        store
+            .cancel(&another.hash(), None, &[], now())
+            .await
+            .unwrap()
+            .changed
+    );
+    assert!(
+        !store
+            .cancel(&page.hash(), None, &[], now())
+            .await
+            .unwrap()
+            .changed
+    );
 }
 
 async fn availability_follows_every_write_at_once<S: Store + 'static>(store: Arc<S>) {
@@ -668,7 +686,7 @@ async fn availability_follows_every_write_at_once<S: Store + 'static>(store: Arc
         taken_at(&*store, "spid", "09:45", now() + Duration::days(1)).await,
         1
     );
-    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    store.cancel(&page.hash(), None, &[], now()).await.unwrap();
     assert_eq!(taken_at(&*store, "spid", "09:45", now()).await, 0);
     let (_, request) = hold_request("spid", monday(), "09:45", now());
     store.hold(&request, now()).await.unwrap();

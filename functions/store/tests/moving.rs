@@ -42,6 +42,7 @@ fn move_to(booking: &BookingId, service: &str, date: NaiveDate, start: &str, cap
         capacity,
         quota: QuotaPolicy::default(),
         messages: vec![message(MessageKind::BookingMoved)],
+        reserve: None,
     }
 }
 
@@ -206,7 +207,7 @@ async fn a_cancelled_or_checked_in_booking_does_not_move<S: Store + 'static>(sto
         .confirm(&confirm.hash(), &[page.hash()], &[], now())
         .await
         .unwrap();
-    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    store.cancel(&page.hash(), None, &[], now()).await.unwrap();
     let cancelled = store
         .move_booking(&move_to(&id, "spid", tuesday(), "10:00", 1), now())
         .await;

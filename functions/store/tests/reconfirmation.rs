@@ -72,7 +72,7 @@ async fn asked_once_then_reconfirmed<S: Store + 'static>(store: Arc<S>) {
     );
 
     // A cancelled booking is not asked.
-    store.cancel(&page.hash(), &[], now()).await.unwrap();
+    store.cancel(&page.hash(), None, &[], now()).await.unwrap();
     let cancelled = store
         .set_reconfirmation(&id, Reconfirmation::Reconfirmed, &[], now())
         .await;

@@ -1,13 +1,15 @@
 //! "Annulla prenotazione" on the booking's page: first the citizen is asked to be sure, then the
-//! booking is cancelled, its seat and quota freed at once, the notice queued and the reminder
-//! dropped, in one transaction.
+//! booking is cancelled, its quota freed at once and its seat kept for the waiting list
+//! (`waiting::keep`: offered to a drawn citizen first, public after `PUBLIC_AFTER_CANCEL` at the
+//! latest), the notice queued and the reminder dropped, in one transaction.
 
 use chrono::{DateTime, Utc};
+use prenota_core::waiting::FreedBy;
 use prenota_core::{BookingState, Token};
 use prenota_notify::compose;
 use prenota_store::{Booking, BookingStore, MessageKind, OutboxMessage};
 
-use crate::{Context, Failure, LinkError, facts, links, outbox, reminders};
+use crate::{Context, Failure, LinkError, facts, links, outbox, reminders, waiting};
 
 #[derive(Debug)]
 pub enum Cancelling {
@@ -29,9 +31,13 @@ pub async fn cancel(
     if !confirmed && booking.state == BookingState::Confirmed {
         return Ok(Cancelling::AskFirst(booking));
     }
-    let messages = cancelled_messages(context, &booking, now)
+    let mut messages = cancelled_messages(context, &booking, now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
-    let outcome = bookings.cancel(&page_code.hash(), &messages, now).await?;
+    let (reservation, draw) = waiting::keep(&booking, FreedBy::Cancelled, now)?;
+    messages.push(draw);
+    let outcome = bookings
+        .cancel(&page_code.hash(), Some(&reservation), &messages, now)
+        .await?;
     Ok(Cancelling::Cancelled(outcome.booking))
 }
 

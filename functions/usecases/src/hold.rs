@@ -146,3 +146,30 @@ pub async fn release(context: &Context, seats: &dyn SeatStore, hold: &TokenHash)
     seats.release(hold, context.clock.now()).await?;
     Ok(())
 }
+
+/// A hold as it stands (the wizard opened on a seat offered from the waiting list): its bookings,
+/// one per seat, while they are held; a hold used, released or expired is a [`StepError`].
+pub async fn view(
+    context: &Context,
+    bookings: &dyn prenota_store::BookingStore,
+    hold: &TokenHash,
+) -> Result<Vec<prenota_store::Booking>, StepError> {
+    let now = context.clock.now();
+    let lead = bookings.booking_by_hold(hold, now).await?;
+    let mut seats = Vec::new();
+    for id in match &lead.household {
+        Some(household) => prenota_store::household_ids(&household.lead, household.size),
+        None => vec![lead.id.clone()],
+    } {
+        let booking = bookings.booking_by_hold(&id.hold(), now).await?;
+        match booking.state {
+            prenota_core::BookingState::Held => seats.push(booking),
+            prenota_core::BookingState::Expired => return Err(StepError::Expired),
+            prenota_core::BookingState::Cancelled => return Err(StepError::Released),
+            prenota_core::BookingState::Pending | prenota_core::BookingState::Confirmed => {
+                return Err(StepError::AlreadySubmitted);
+            }
+        }
+    }
+    Ok(seats)
+}

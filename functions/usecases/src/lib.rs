@@ -35,6 +35,7 @@ pub mod settings;
 pub mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod waiting;
 pub mod walk_in;
 
 pub use context::{App, Context};

@@ -42,6 +42,27 @@ pub fn page_path(code: &Token, lang: Lang) -> String {
     format!("/p/{}?lang={}", code.encode(), lang.as_str())
 }
 
+/// `/w/{code}?lang=…`: the page of a place on the waiting list (confirm it, leave the list).
+pub fn waiting_url(context: &Context, code: &Token, lang: Lang) -> String {
+    format!(
+        "{}/w/{}?lang={}",
+        context.settings.public_url,
+        code.encode(),
+        lang.as_str()
+    )
+}
+
+/// The wizard opened on a seat offered from the waiting list: the hold's token travels in the
+/// fragment, which browsers never send, so it reaches no server log.
+pub fn offer_url(context: &Context, hold: &Token, lang: Lang) -> String {
+    format!(
+        "{}/?lang={}#offerta={}",
+        context.settings.public_url,
+        lang.as_str(),
+        hold.encode()
+    )
+}
+
 /// The site's home, where a new booking starts.
 pub fn home_url(context: &Context) -> String {
     format!("{}/", context.settings.public_url)

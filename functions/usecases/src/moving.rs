@@ -10,12 +10,13 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::lifecycle::TransitionError;
 use prenota_core::quota::QuotaExceeded;
 use prenota_core::slots::SlotError;
+use prenota_core::waiting::FreedBy;
 use prenota_core::{BookingState, Token};
 use prenota_notify::compose;
 use prenota_store::{Booking, MessageKind, MoveRequest, OutboxMessage, Store, StoreError};
 
 use crate::browse::{self, BrowseError, Day};
-use crate::{Context, Failure, LinkError, facts, links, outbox, reminders};
+use crate::{Context, Failure, LinkError, facts, links, outbox, reminders, waiting};
 
 /// Why a booking could not be moved.
 #[derive(Debug, thiserror::Error)]
@@ -162,8 +163,11 @@ pub async fn move_to(
         // Not to a time the office could no longer plan for either.
         return Err(MoveError::TooLate);
     }
-    let messages = moved_messages(context, &booking.moved_to(&to), now)
+    let mut messages = moved_messages(context, &booking.moved_to(&to), now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
+    // The old seat goes to the waiting list first.
+    let (reservation, draw) = waiting::keep(&booking, FreedBy::Other, now)?;
+    messages.push(draw);
     let request = MoveRequest {
         booking: booking.id.clone(),
         erase_after: to.ends_at + context.settings.retention,
@@ -172,6 +176,7 @@ pub async fn move_to(
         capacity: offering.desks_online,
         quota: context.settings.quota,
         messages,
+        reserve: Some(reservation),
     };
     let outcome = store.move_booking(&request, now).await?;
     Ok(moved(context, outcome.booking, outcome.changed))

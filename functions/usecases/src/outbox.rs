@@ -26,6 +26,18 @@ pub enum Payload {
     ListRequest(ListRequest),
     /// An order for the scheduler: set or drop a booking's reminder.
     Reminder(ReminderOrder),
+    /// A seat kept for the waiting list: the sender draws who it is offered to.
+    SeatFreed(SeatFreedOrder),
+}
+
+/// The seat a reservation keeps, when and why it was freed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatFreedOrder {
+    /// The reservation's hold hash, hex.
+    pub reservation: String,
+    pub freed_at: DateTime<Utc>,
+    /// `cancelled` or `other` ([`prenota_core::waiting::FreedBy`]).
+    pub by: String,
 }
 
 /// Who asked for their bookings, and in which language to answer.
@@ -62,6 +74,8 @@ impl Payload {
         let payload = &message.payload;
         Ok(match message.kind {
             MessageKind::ConfirmationRequest
+            | MessageKind::WaitingConfirm
+            | MessageKind::WaitingOffer
             | MessageKind::BookingConfirmed
             | MessageKind::BookingMoved
             | MessageKind::ReconfirmRequest
@@ -76,6 +90,7 @@ impl Payload {
             MessageKind::ReminderSchedule | MessageKind::ReminderCancel => {
                 Self::Reminder(serde_json::from_str(payload).map_err(unreadable)?)
             }
+            MessageKind::SeatFreed => Self::SeatFreed(serde_json::from_str(payload).map_err(unreadable)?),
         })
     }
 
@@ -84,6 +99,7 @@ impl Payload {
             Self::Citizen(message) => serde_json::to_string(message),
             Self::ListRequest(request) => serde_json::to_string(request),
             Self::Reminder(order) => serde_json::to_string(order),
+            Self::SeatFreed(order) => serde_json::to_string(order),
         }
     }
 }
@@ -158,6 +174,18 @@ pub fn reminder_order(
     };
     let to = (MessageChannel::Scheduler, booking.as_str());
     queued(random_id()?, kind, to, &Payload::Reminder(order), now)
+}
+
+/// The order to draw the waiting list for the seat `order` keeps: work for the sender itself.
+pub fn seat_freed(order: SeatFreedOrder, now: DateTime<Utc>) -> Result<OutboxMessage, Failure> {
+    let to = (MessageChannel::Internal, order.reservation.clone());
+    queued(
+        random_id()?,
+        MessageKind::SeatFreed,
+        (to.0, &to.1),
+        &Payload::SeatFreed(order),
+        now,
+    )
 }
 
 #[cfg(test)]

@@ -12,12 +12,16 @@
 
 use chrono::{DateTime, Utc};
 use prenota_core::reminder::{self, Reconfirmation};
+use prenota_core::waiting::FreedBy;
 use prenota_core::{BookingId, BookingState};
 use prenota_notify::compose;
-use prenota_store::{Booking, BookingStore, MessageId, MessageKind, OutboxMessage, OutboxStore, StoreError};
+use prenota_store::{
+    Booking, BookingStore, MessageId, MessageKind, OutboxMessage, OutboxStore, SeatStore, StoreError,
+    WaitingList,
+};
 
 use crate::outbox;
-use crate::{Context, Failure, facts, links};
+use crate::{Context, Failure, facts, links, waiting};
 
 /// The order that sets the reminder of a booking confirmed at `now`, when it gets one (none for
 /// a booking confirmed less than a day ahead; `core::reminder` says when).
@@ -83,6 +87,9 @@ pub enum Fired {
     NotNeeded,
     /// No booking has this id.
     NoBooking,
+    /// The hold of a seat offered from the waiting list reached its time: handed on, given back,
+    /// or taken (`waiting::offer_ended`).
+    OfferEnded(waiting::Drawn),
 }
 
 /// The outbox id of a booking's reminder: made of the booking id, so that a reminder fired twice
@@ -95,7 +102,7 @@ pub fn reminder_id(booking: &BookingId) -> MessageId {
 /// a fresh booking-page link.
 pub async fn fire<S>(context: &Context, store: &S, booking_id: &BookingId) -> Result<Fired, Failure>
 where
-    S: BookingStore + OutboxStore + ?Sized,
+    S: BookingStore + OutboxStore + SeatStore + WaitingList + ?Sized,
 {
     let now = context.clock.now();
     let booking = match store.booking_by_hold(&booking_id.hold(), now).await {
@@ -103,6 +110,13 @@ where
         Err(StoreError::NotFound) => return Ok(Fired::NoBooking),
         Err(error) => return Err(error.into()),
     };
+    // An offer's hold is scheduled to fire when the offer's time is up; once booked and confirmed,
+    // its schedule is the booking's reminder, which ends the offer first.
+    if let Some(drawn) = waiting::offer_ended(context, store, &booking).await?
+        && booking.state != BookingState::Confirmed
+    {
+        return Ok(Fired::OfferEnded(drawn));
+    }
     let Some(person) = booking.person.as_ref() else {
         return Ok(Fired::NotNeeded);
     };
@@ -132,8 +146,12 @@ where
             }
             (Some(Reconfirmation::Asked), Some(deadline)) if now >= deadline => {
                 let notice = compose::released_notice(&facts, &person.contact, &links::home_url(context));
-                let messages = [outbox::citizen(MessageKind::Released, notice, now)?];
-                store.cancel(&code.hash(), &messages, now).await?;
+                // Released seats go to the waiting list first.
+                let (reservation, draw) = waiting::keep(&booking, FreedBy::Other, now)?;
+                let messages = [outbox::citizen(MessageKind::Released, notice, now)?, draw];
+                store
+                    .cancel(&code.hash(), Some(&reservation), &messages, now)
+                    .await?;
                 return Ok(Fired::Released);
             }
             // Fired again before the deadline (a retry): the deadline's firing decides.

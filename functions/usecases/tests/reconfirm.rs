@@ -186,7 +186,16 @@ async fn without_an_answer_by_the_deadline_the_booking_is_released() {
         "{}",
         email.text
     );
-    // The seat is free again for everyone.
+    // The seat goes to the waiting list first; nobody waits: free again for everyone.
+    for order in queued_of_kind(&app, MessageKind::SeatFreed).await {
+        let Payload::SeatFreed(order) = order else {
+            continue;
+        };
+        let drawn = prenota_usecases::waiting::seat_freed(context, store, &order)
+            .await
+            .unwrap();
+        assert_eq!(drawn, prenota_usecases::waiting::Drawn::Public);
+    }
     let taken = store
         .taken_seats(office, &[thursday()], clock.now())
         .await

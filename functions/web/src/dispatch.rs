@@ -15,7 +15,7 @@ use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming, accept_language};
 use crate::routes::{self, Endpoint, Match};
 use crate::staff_auth::{VerifiedIdentity, same_origin, staff_identity};
-use crate::{links, moving};
+use crate::{links, moving, waiting};
 
 /// Requests larger than this are refused before they are read further.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -198,6 +198,16 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
             })
             .await;
         }
+        Endpoint::JoinWaitingList => {
+            return with_json(incoming, async |body| {
+                api::join_waiting_list(context, store, body).await
+            })
+            .await;
+        }
+        Endpoint::HoldView => api::view_hold(context, store, incoming).await,
+        Endpoint::WaitingPage => return waiting::view(context, store, incoming).await,
+        Endpoint::ConfirmWaiting => return waiting::confirm(context, store, incoming).await,
+        Endpoint::LeaveWaiting => return waiting::leave(context, store, incoming).await,
         Endpoint::Feedback => {
             return with_json(incoming, async |body| api::feedback(context, store, body).await).await;
         }

@@ -17,6 +17,7 @@ pub mod problem;
 pub mod request;
 pub mod routes;
 pub mod staff_auth;
+pub mod waiting;
 
 pub use dispatch::{MAX_BODY_BYTES, call, handle};
 pub use limits::{ClientAddr, LimitSettings, Limits};

@@ -77,12 +77,17 @@ impl Kind {
         use Endpoint::*;
         match endpoint {
             Services | OpenApi | CancelRedirect => None,
-            Offices | Slots | ConfirmPage | BookingPage | Calendar | MovePage => Some(Self::Reads),
+            Offices | Slots | ConfirmPage | BookingPage | Calendar | MovePage | WaitingPage | HoldView => {
+                Some(Self::Reads)
+            }
             Hold => Some(Self::Holds),
             Challenge => Some(Self::Reads),
             Release | Details => Some(Self::Steps),
-            Confirm | Cancel | Move | MoveBooking | Reconfirm => Some(Self::Links),
-            MyBookings => Some(Self::MyBookings),
+            Confirm | Cancel | Move | MoveBooking | Reconfirm | ConfirmWaiting | LeaveWaiting => {
+                Some(Self::Links)
+            }
+            // A place on the waiting list sends a message to the contact, as "my bookings" does.
+            MyBookings | JoinWaitingList => Some(Self::MyBookings),
             Feedback => Some(Self::Feedback),
             SignIn | SetPassword => Some(Self::SignIn),
             // Staff routes need a session; the display and the key are cheap and public (a

@@ -8,6 +8,7 @@
 mod facts;
 mod moving;
 mod texts;
+mod waiting;
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use sha2::{Digest, Sha256};
 use facts::facts_list;
 pub use moving::{MoveError, move_page};
 use texts::{Texts, chrome_text, fill, texts};
+pub use waiting::{WaitingNotice, waiting_page};
 
 /// The pages' only stylesheet, embedded as-is in each page's `<style>` element.
 pub const CSS: &str = include_str!("pages/booking.css");

@@ -76,6 +76,7 @@ pub enum Code {
     InvalidPeople,
     PeopleMismatch,
     NotEnoughSeats,
+    InvalidDays,
 }
 
 impl Code {
@@ -89,9 +90,8 @@ impl Code {
             MalformedJson | InvalidQuery | InvalidPosition => StatusCode::BAD_REQUEST,
             InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
             | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
-            | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch
+            | InvalidDays => StatusCode::UNPROCESSABLE_ENTITY,
             SlotTaken | AlreadySubmitted | NotEnoughSeats => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -182,6 +182,7 @@ impl Code {
             InvalidPeople => t.invalid_people,
             PeopleMismatch => t.people_mismatch,
             NotEnoughSeats => t.not_enough_seats,
+            InvalidDays => t.invalid_days,
         }
     }
 }
@@ -512,6 +513,10 @@ prenota_core::texts! {
                        subito dopo: scegli un altro orario.",
         "There are not enough free places for everyone at this time and the times right after it: please choose \
          another time.";
+    invalid_days: "Scegli i giorni dal più vicino al più lontano, da oggi in poi, entro il periodo in cui si può \
+                   prenotare e per al massimo 60 giorni.",
+        "Choose the days from the nearest to the furthest, from today on, within the period that can be booked \
+         and for at most 60 days.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

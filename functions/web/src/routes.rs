@@ -31,6 +31,11 @@ pub enum Endpoint {
     /// "Confermo che verrò": the answer to "Confermi che verrai?".
     Reconfirm,
     MyBookings,
+    JoinWaitingList,
+    WaitingPage,
+    ConfirmWaiting,
+    LeaveWaiting,
+    HoldView,
     Feedback,
     OpenApi,
     /// How staff sign in here (password or Cognito).
@@ -119,6 +124,12 @@ pub const ROUTES: &[Route] = &[
         function: "hold",
     },
     Route {
+        method: Method::GET,
+        path: "/api/holds/{hold_id}",
+        endpoint: Endpoint::HoldView,
+        function: "hold",
+    },
+    Route {
         method: Method::DELETE,
         path: "/api/holds/{hold_id}",
         endpoint: Endpoint::Release,
@@ -195,6 +206,30 @@ pub const ROUTES: &[Route] = &[
         path: "/api/my-bookings",
         endpoint: Endpoint::MyBookings,
         function: "my-bookings",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/waiting-list",
+        endpoint: Endpoint::JoinWaitingList,
+        function: "my-bookings",
+    },
+    Route {
+        method: Method::GET,
+        path: "/w/{code}",
+        endpoint: Endpoint::WaitingPage,
+        function: "confirm",
+    },
+    Route {
+        method: Method::POST,
+        path: "/w/{code}",
+        endpoint: Endpoint::ConfirmWaiting,
+        function: "confirm",
+    },
+    Route {
+        method: Method::POST,
+        path: "/w/{code}/leave",
+        endpoint: Endpoint::LeaveWaiting,
+        function: "confirm",
     },
     Route {
         method: Method::POST,

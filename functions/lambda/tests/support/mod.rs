@@ -72,7 +72,7 @@ pub async fn app() -> App {
 }
 
 #[allow(unused_imports)]
-pub use prenota_delivery::testing::{link_code, pending_of_kind};
+pub use prenota_delivery::testing::{draw_kept_seats, link_code, pending_of_kind};
 
 /// The citizen follows the confirmation link of the pending confirmation request and presses
 /// "Conferma" (`POST /c/{code}`).

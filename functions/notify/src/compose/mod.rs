@@ -14,6 +14,7 @@ mod quota;
 mod reconfirm;
 mod reminder;
 mod texts;
+mod waiting;
 
 #[cfg(test)]
 mod golden;
@@ -30,3 +31,4 @@ pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
 pub use quota::quota_notice;
 pub use reconfirm::{reconfirm_request, released_notice};
 pub use reminder::reminder;
+pub use waiting::{WaitingFacts, waiting_confirm, waiting_offer};

@@ -130,6 +130,39 @@ prenota_core::texts! {
         "as no confirmation came by the deadline, booking {code} has been cancelled and the time slot is \
          available again for other citizens.";
 
+    // waiting_confirm: the link that confirms a place on the waiting list.
+    label_offices: "Sedi", "Offices";
+    label_days: "Giorni", "Days";
+    waiting_days: "dal {from} al {to}", "from {from} to {to}";
+    waiting_confirm_sms: "{brand}: conferma la lista d'attesa {service} dal {from} al {to} entro il {deadline}: {url}",
+        "{brand}: confirm the waiting list {service} {from}-{to} by {deadline}: {url}";
+    waiting_confirm_sms_short: "Conferma la lista d'attesa entro il {deadline}: {url}",
+        "Confirm the waiting list by {deadline}: {url}";
+    waiting_confirm_subject: "Conferma l'iscrizione alla lista d'attesa", "Confirm your place on the waiting list";
+    waiting_confirm_intro: "hai chiesto di essere avvisato se si libera un posto. Per entrare nella lista \
+                            d'attesa, conferma entro {deadline}.",
+        "you asked to be told when a slot becomes free. To join the waiting list, please confirm by {deadline}.";
+    waiting_confirm_button: "Conferma l'iscrizione", "Confirm my place";
+    waiting_how: "Quando si libera un posto, lo offriamo per sorteggio a uno di chi è in lista e lo teniamo \
+                  per lui per un tempo indicato nel messaggio. Dalla stessa pagina puoi uscire dalla lista.",
+        "When a slot becomes free, it is offered by a draw to one of those on the list and held for them for \
+         the time the message states. You can leave the list from the same page.";
+
+    // waiting_offer: a freed seat held for the citizen.
+    waiting_offer_sms: "{brand}: si è liberato {when}, {service}, {office}. Tenuto per te fino al {deadline}: {url}",
+        "{brand}: {when} is free, {service}, {office}. Yours until {deadline}: {url}";
+    waiting_offer_sms_short: "Posto libero {when}, tuo fino al {deadline}: {url}",
+        "Slot free {when}, yours until {deadline}: {url}";
+    waiting_offer_subject: "Si è liberato un posto", "A slot is free";
+    waiting_offer_intro: "si è liberato un posto per cui eri in lista d'attesa. Lo teniamo per te fino a \
+                          {deadline}: completa la prenotazione entro quell'ora.",
+        "a slot you were waiting for is free. We hold it for you until {deadline}: complete the booking by then.";
+    waiting_offer_button: "Prenota questo posto", "Book this slot";
+    waiting_offer_pass: "Se non ti serve, non fare nulla: allo scadere il posto passa a un altro cittadino in \
+                         lista e tu resti in lista per i prossimi.",
+        "If you do not need it, do nothing: when the time is up the slot goes to another citizen on the list, \
+         and you stay on the list for the next ones.";
+
     // cancellation_notice.
     cancelled_sms: "{brand}: annullata la prenotazione {code} ({service}, {office}, {when}). Per prenotare \
                     di nuovo: {url}",

@@ -13,14 +13,13 @@ use super::details::Submit;
 use super::items::{Record, text};
 use super::keys::{CodePurpose, GSI, booking_key, code_item, contact_gsi_pk, epoch_seconds, key, n, s};
 use super::transact::{
-    AsyncDecide, Change, Decision, is_cancelled, put_new, queue, release_quota, release_seat, tx_put,
-    tx_update,
+    AsyncDecide, Change, Decision, is_cancelled, put_new, queue, release_quota, tx_put, tx_update,
 };
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
 use crate::{
-    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
-    household_of, millis, transition, unavailable,
+    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, Reservation, StoreError,
+    StoreResult, household_of, millis, transition, unavailable,
 };
 
 /// Confirm: pending → confirmed with the booking page's code; the seat and the quota seats are
@@ -128,18 +127,18 @@ fn cancel_writes(
     store: &DynamoStore,
     record: &Record,
     state: StoredState,
+    reserve: Option<&Reservation>,
+    now: DateTime<Utc>,
 ) -> StoreResult<Vec<TransactWriteItem>> {
-    let mut items = vec![
-        tx_update(
-            store
-                .update(booking_key(&record.booking.id), "SET #state = :state")
-                .condition_expression("#state = :confirmed")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_values(":state", s(state.as_str()))
-                .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str())),
-        )?,
-        release_seat(store, record)?,
-    ];
+    let mut items = vec![tx_update(
+        store
+            .update(booking_key(&record.booking.id), "SET #state = :state")
+            .condition_expression("#state = :confirmed")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":state", s(state.as_str()))
+            .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str())),
+    )?];
+    items.extend(super::seats::free_or_keep_seat(store, record, reserve, now)?);
     items.extend(release_quota(store, record)?);
     Ok(items)
 }
@@ -259,6 +258,7 @@ impl BookingStore for DynamoStore {
     async fn cancel(
         &self,
         page_code: &TokenHash,
+        reserve: Option<&Reservation>,
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
@@ -268,7 +268,7 @@ impl BookingStore for DynamoStore {
             Event::Cancel,
             messages,
             now,
-            cancel_writes,
+            |store: &DynamoStore, record: &Record, state| cancel_writes(store, record, state, reserve, now),
         )
         .await
     }

@@ -43,6 +43,7 @@ mod seats;
 mod table;
 mod transact;
 mod usage;
+mod waiting;
 mod walk_in;
 
 pub use keys::GSI;

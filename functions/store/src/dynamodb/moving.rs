@@ -18,7 +18,7 @@ use super::items::{Record, item_is_free, optional_text};
 use super::keys::{
     CLAIM_FREE, agenda_key, booking_key, epoch_seconds, key, n, person_key, quota_pk, s, seat_pk, seat_sk,
 };
-use super::transact::{AsyncDecide, Decision, queue, release_seat, tx_delete, tx_put, tx_update};
+use super::transact::{AsyncDecide, Decision, queue, tx_delete, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER};
 use crate::{Booking, MoveRequest, Outcome, StoreError, StoreResult, millis, transition};
 
@@ -51,7 +51,12 @@ impl Moving<'_> {
                 .condition_expression(CLAIM_FREE)
                 .expression_attribute_values(":now", n(millis(self.now))),
         )?);
-        items.push(release_seat(store, self.record)?);
+        items.extend(super::seats::free_or_keep_seat(
+            store,
+            self.record,
+            self.request.reserve.as_ref(),
+            self.now,
+        )?);
         items.extend(self.quota_writes(store)?);
         // The counter's agenda: out of the old day (unless the citizen is already at the counter,
         // which the decision checked and this condition holds to), into the new one.

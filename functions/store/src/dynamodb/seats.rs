@@ -15,8 +15,8 @@ use super::transact::{AsyncDecide, Change, Decision, put_new, release_seat, tx_p
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
-    millis,
+    CatalogueStore, HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis,
+    household_of, millis,
 };
 
 #[async_trait]
@@ -144,6 +144,65 @@ impl AsyncDecide<()> for HoldHousehold<'_> {
         }
         Ok(Decision::Write(items, ()))
     }
+}
+
+/// Frees the seat of `record`'s booking, or — with a reservation — gives it to the reservation's
+/// own hold (its seat item and booking item) in the same transaction, so that nobody can take it
+/// in between.
+pub(super) fn free_or_keep_seat(
+    store: &DynamoStore,
+    record: &Record,
+    reserve: Option<&Reservation>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let Some(reservation) = reserve else {
+        return Ok(vec![release_seat(store, record)?]);
+    };
+    let booking = &record.booking;
+    let request = HoldRequest::one(
+        reservation.hold,
+        booking.offering.clone(),
+        booking.slot(),
+        1,
+        reservation.until,
+    );
+    let id = request.booking_id(0);
+    let (pk, sk) = (&record.seat_pk, &record.seat_sk);
+    Ok(vec![
+        tx_put(
+            store
+                .put(held_seat(&request, &id, pk, sk))
+                .condition_expression("attribute_not_exists(pk) OR #hold = :id")
+                .expression_attribute_names("#hold", "hold")
+                .expression_attribute_values(":id", s(booking.id.as_str())),
+        )?,
+        put_new(store, hold_record(&request, 0, pk, sk, now))?,
+    ])
+}
+
+/// Hands the seat of `from`'s held booking to seat 0 of `to` (the offer of a kept seat): the seat
+/// item's hold changes under the condition that `from` still has it, `from` is released while
+/// it is still a live hold, and `to`'s booking item is put.
+pub(super) fn hand_over_seat(
+    store: &DynamoStore,
+    from: &Record,
+    to: &HoldRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let id = to.booking_id(0);
+    let (pk, sk) = (&from.seat_pk, &from.seat_sk);
+    let mut items = release_writes(store, from, StoredState::Cancelled, now)?;
+    // The seat is rewritten, not deleted: replace the release's delete with the new hold's put.
+    items.pop();
+    items.push(tx_put(
+        store
+            .put(held_seat(to, &id, pk, sk))
+            .condition_expression("#hold = :from")
+            .expression_attribute_names("#hold", "hold")
+            .expression_attribute_values(":from", s(from.booking.id.as_str())),
+    )?);
+    items.push(put_new(store, hold_record(to, 0, pk, sk, now))?);
+    Ok(items)
 }
 
 fn hold_ttl(request: &HoldRequest) -> i64 {

@@ -17,8 +17,8 @@ use super::rows::{
 };
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::{
-    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, StoreError, StoreResult,
-    household_of, millis, of_person, reconfirmation_changes, transition, unavailable,
+    Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, Reservation, StoreError,
+    StoreResult, household_of, millis, of_person, reconfirmation_changes, transition, unavailable,
 };
 
 /// Refuses the details of one person when their contact or they already have their quota of
@@ -297,14 +297,19 @@ impl BookingStore for SqliteStore {
     async fn cancel(
         &self,
         page_code: &TokenHash,
+        reserve: Option<&Reservation>,
         messages: &[OutboxMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<Outcome> {
         let code = page_code.to_hex();
+        let reserve = reserve.cloned();
         self.change(
             move |tx| booking_by_page_code(tx, &code, now),
             Event::Cancel,
-            |_, _| Ok(()),
+            move |tx, booking| match &reserve {
+                Some(reservation) => super::seats::reserve_seat(tx, booking, reservation, now),
+                None => Ok(()),
+            },
             messages,
             now,
         )

@@ -10,7 +10,7 @@
 //! Modules: this one holds the store and its way to the writer and the readers; `schema`, `rows`
 //! (row conversions and the statements several aggregates share), `seat_cache`, then one module
 //! per aggregate: `seats` (with the catalogue), `bookings`, `outbox` (with the outbox page and the
-//! erasure pass), `feedback`, `reminders`.
+//! erasure pass), `feedback`, `reminders`, `waiting` (the waiting list's places and offers).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -33,6 +33,7 @@ mod schema;
 mod seat_cache;
 mod seats;
 mod staff;
+mod waiting;
 mod writer;
 
 use connection::{Readers, open_connection};

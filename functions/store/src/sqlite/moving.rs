@@ -64,6 +64,9 @@ pub(super) fn move_booking(
             now,
         )?;
     }
+    if let Some(reservation) = &request.reserve {
+        super::seats::reserve_seat(tx, &booking, reservation, now)?;
+    }
     run(
         tx,
         "UPDATE bookings SET date = ?2, start = ?3, end = ?4, starts_at = ?5, ends_at = ?6 WHERE id = ?1",

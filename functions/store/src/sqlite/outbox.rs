@@ -46,8 +46,16 @@ impl SqliteStore {
                 "DELETE FROM feedback WHERE day <= ?1",
                 params![format_date(last_kept)],
             )?;
+            tx.execute(
+                "DELETE FROM waiting_offers WHERE keep_until <= ?1",
+                params![millis(now)],
+            )?;
             Ok(Erased {
-                people: tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?,
+                people: tx.execute("DELETE FROM people WHERE erase_after <= ?1", params![millis(now)])?
+                    + tx.execute(
+                        "DELETE FROM waiting_places WHERE keep_until <= ?1",
+                        params![millis(now)],
+                    )?,
                 messages: tx.execute(
                     "UPDATE outbox SET payload = '', recipient = ''
                      WHERE delivery != 'pending' AND created_at <= ?1 AND (payload != '' OR recipient != '')",

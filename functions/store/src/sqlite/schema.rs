@@ -89,6 +89,36 @@ CREATE TABLE IF NOT EXISTS people (
     lang TEXT NOT NULL,
     erase_after INTEGER NOT NULL
 );
+-- The waiting list: a place per citizen's request, its contact kept until its last day.
+CREATE TABLE IF NOT EXISTS waiting_places (
+    code TEXT PRIMARY KEY,               -- hex SHA-256 of the place's link code
+    service TEXT NOT NULL,
+    offices TEXT NOT NULL,               -- JSON array of office ids
+    from_date TEXT NOT NULL,             -- YYYY-MM-DD
+    to_date TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,          -- ms; when confirmed (when it joined, while pending)
+    contact TEXT NOT NULL,
+    contact_key TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'waiting', 'offered', 'left')),
+    confirm_by INTEGER NOT NULL,
+    offer TEXT,                          -- the booking id of the hold offered, while offered
+    keep_until INTEGER NOT NULL          -- the end of its last day: then deleted
+);
+CREATE INDEX IF NOT EXISTS waiting_by_service ON waiting_places (service, state);
+CREATE INDEX IF NOT EXISTS waiting_by_contact ON waiting_places (contact_key, state);
+-- Offers of kept seats, under the booking of the offered hold.
+CREATE TABLE IF NOT EXISTS waiting_offers (
+    booking_id TEXT PRIMARY KEY,
+    place TEXT NOT NULL,
+    office TEXT NOT NULL,
+    service TEXT NOT NULL,
+    date TEXT NOT NULL,
+    freed_at INTEGER NOT NULL,
+    freed_by TEXT NOT NULL CHECK (freed_by IN ('cancelled', 'other')),
+    offered TEXT NOT NULL,               -- JSON array of the place codes offered the seat so far
+    keep_until INTEGER NOT NULL
+);
 "#;
 
 /// Columns added after the first release, each with what fills it in existing rows: `ALTER TABLE

@@ -16,8 +16,8 @@ use super::schema::ACTIVE;
 use super::seat_cache::CountedDays;
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
-    millis, transition, unavailable,
+    CatalogueStore, HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis,
+    household_of, millis, transition, unavailable,
 };
 
 #[async_trait]
@@ -128,35 +128,62 @@ fn hold_seats(tx: &Connection, request: &HoldRequest, now: DateTime<Utc>) -> Sto
     for (slot, count) in wanted.values() {
         check_seats_free(tx, &request.offering, slot, request.capacity, *count, now)?;
     }
-    let (office, service) = (
-        request.offering.office.as_str(),
-        request.offering.service.as_str(),
-    );
-    for (n, slot) in request.seats.iter().enumerate() {
-        let household = request.household_seat(n);
-        run(
-            tx,
-            "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at,
-                                   household_lead, household_seat, household_size)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10, ?11, ?12, ?13)",
-            params![
-                request.booking_id(n).as_str(),
-                office,
-                service,
-                format_date(slot.date),
-                format_time(slot.start),
-                format_time(slot.end),
-                millis(slot.starts_at),
-                millis(slot.ends_at),
-                millis(request.expires_at),
-                millis(now),
-                household.as_ref().map(|h| h.lead.as_str().to_owned()),
-                household.as_ref().map(|h| h.seat),
-                household.as_ref().map(|h| h.size),
-            ],
-        )?;
+    for n in 0..request.seats.len() {
+        insert_held(tx, request, n, now)?;
     }
     Ok(())
+}
+
+/// Inserts seat `n` of `request` as a held booking, without counting: the caller has counted, or
+/// hands over a seat it frees in the same change.
+pub(super) fn insert_held(
+    tx: &Connection,
+    request: &HoldRequest,
+    n: usize,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let slot = &request.seats[n];
+    let household = request.household_seat(n);
+    run(
+        tx,
+        "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, expires_at, created_at,
+                               household_lead, household_seat, household_size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'held', ?9, ?10, ?11, ?12, ?13)",
+        params![
+            request.booking_id(n).as_str(),
+            request.offering.office.as_str(),
+            request.offering.service.as_str(),
+            format_date(slot.date),
+            format_time(slot.start),
+            format_time(slot.end),
+            millis(slot.starts_at),
+            millis(slot.ends_at),
+            millis(request.expires_at),
+            millis(now),
+            household.as_ref().map(|h| h.lead.as_str().to_owned()),
+            household.as_ref().map(|h| h.seat),
+            household.as_ref().map(|h| h.size),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Keeps the seat `booking` frees in this change for the waiting list: a hold of its own on the
+/// same slot (see [`Reservation`]).
+pub(super) fn reserve_seat(
+    tx: &Connection,
+    booking: &crate::Booking,
+    reservation: &Reservation,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let request = HoldRequest::one(
+        reservation.hold,
+        booking.offering.clone(),
+        booking.slot(),
+        1,
+        reservation.until,
+    );
+    insert_held(tx, &request, 0, now)
 }
 
 #[async_trait]

@@ -14,12 +14,16 @@ use crate::request::Body;
 
 prenota_core::texts! {
     /// What the API's answers say to people.
-    struct Answers;
+    pub(super) struct Answers;
     /// The answers of `lang`.
-    fn answers;
+    pub(super) fn answers;
 
     list_on_its_way: "Se ci sono prenotazioni future per questo contatto, riceverai l'elenco lì a breve.",
         "If this contact has future bookings, the list will reach it shortly.";
+    waiting_on_its_way: "Ti abbiamo inviato un link per confermare l'iscrizione alla lista d'attesa: se il contatto \
+                         è giusto, lo riceverai a breve. Senza conferma entro 24 ore la richiesta non vale.",
+        "We have sent a link to confirm your place on the waiting list: if the contact is right, it will reach \
+         you shortly. Without confirmation within 24 hours the request lapses.";
 }
 
 /// Always the same answer, whatever the contact: the list is built and sent by the sender, so

@@ -58,7 +58,7 @@ pub fn challenge(context: &Context) -> Handled {
 }
 
 /// The hold id of the path, as the hash the store knows it by.
-fn hold_of(incoming: &Incoming<'_>) -> Result<TokenHash, Problem> {
+pub(super) fn hold_of(incoming: &Incoming<'_>) -> Result<TokenHash, Problem> {
     Token::parse(incoming.param("hold_id"))
         .map(|token| token.hash())
         .map_err(|_| Problem::new(Code::HoldNotFound))

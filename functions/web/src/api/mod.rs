@@ -8,11 +8,13 @@ mod citizen;
 pub mod counter;
 mod holds;
 pub mod staff;
+mod waiting;
 
 pub use bookings::move_booking;
 pub use browse::{offices, services, slots};
 pub use citizen::{feedback, my_bookings};
 pub use holds::{challenge, details, hold, release};
+pub use waiting::{join as join_waiting_list, view_hold};
 
 use crate::answer::Answer;
 use crate::problem::Problem;

@@ -23,6 +23,37 @@ prenota_core::texts! {
     label_name: "A nome di", "Booked for";
     label_household: "Persone della prenotazione", "People in this booking";
 
+    // GET /w/{code}: a place on the waiting list.
+    waiting_title: "Lista d'attesa", "Waiting list";
+    waiting_lead: "Avvisami se si libera un posto.", "Tell me when a slot becomes free.";
+    waiting_summary_heading: "Cosa aspetti", "What you are waiting for";
+    label_offices: "Sedi", "Offices";
+    label_days: "Giorni", "Days";
+    waiting_days: "dal {from} al {to}", "from {from} to {to}";
+    waiting_confirm_by: "Per entrare nella lista, conferma l'iscrizione entro le {deadline}.",
+        "To join the list, confirm your place by {deadline}.";
+    waiting_confirm_button: "Conferma l'iscrizione", "Confirm my place";
+    waiting_on_list: "Sei in lista d'attesa: quando si libera un posto che ti va bene, potresti riceverlo \
+                      in un messaggio.",
+        "You are on the waiting list: when a suitable slot becomes free, you may be offered it in a message.";
+    waiting_offered: "Ti abbiamo offerto un posto: trovi il link nel messaggio che ti abbiamo inviato.",
+        "A slot has been offered to you: the link is in the message we sent you.";
+    waiting_leave_button: "Esci dalla lista d'attesa", "Leave the waiting list";
+    waiting_not_on_list: "Non sei in lista d'attesa per questa richiesta.",
+        "You are not on the waiting list for this request.";
+    waiting_confirmed: "Iscrizione confermata: sei in lista d'attesa.", "Place confirmed: you are on the waiting list.";
+    waiting_left: "Sei uscito dalla lista d'attesa.", "You have left the waiting list.";
+    waiting_too_many: "Sei già in lista d'attesa per {cap} richieste, il massimo: esci da una di esse per \
+                       confermare questa.",
+        "You are already on the waiting list for {cap} requests, the most allowed: leave one of them to confirm \
+         this one.";
+    waiting_how: "Ogni posto che si libera viene offerto per sorteggio a uno di chi è in lista, e tenuto per \
+                  lui per un tempo indicato (più lungo per e-mail che per SMS); se non lo prenota, passa al \
+                  prossimo, e solo dopo torna libero per tutti.",
+        "Each slot that becomes free is offered by a draw to one of those on the list and held for them for a \
+         stated time (longer by e-mail than by SMS); if they do not book it, it goes to the next one, and only \
+         then is it free for everyone.";
+
     // GET /c/{code}.
     confirm_title: "Conferma la prenotazione", "Confirm your booking";
     confirm_intro: "La prenotazione non è ancora registrata. Controlla i dati e premi «Conferma prenotazione».",

@@ -71,7 +71,10 @@ export const api = {
   hold: (slot) => request('POST', '/api/holds', slot),
   challenge: () => request('GET', '/api/challenge'),
   release: (holdId) => request('DELETE', `/api/holds/${encodeURIComponent(holdId)}`),
+  // A hold still held: its service, office, seats and expires_at (the seat of a waiting-list offer).
+  heldSeats: (holdId) => request('GET', `/api/holds/${encodeURIComponent(holdId)}`),
   book: (holdId, details) => request('POST', `/api/holds/${encodeURIComponent(holdId)}/booking`, details),
+  joinWaitingList: (place) => request('POST', '/api/waiting-list', place),
   myBookings: (contact) => request('POST', '/api/my-bookings', { contact, accept_terms: true }),
   feedback: (rating, reason) => request('POST', '/api/feedback', reason ? { rating, reason } : { rating }),
 };

@@ -3,7 +3,8 @@
 // Each step has its own address (/?step=…) pushed on the history, so the browser's back button
 // moves between steps; the state is in sessionStorage, so a reload keeps the step.
 // This module routes and listens; each step is a module of wizard/ (service, office, slot with
-// people and hold, details, summary with the last step), "Le mie prenotazioni" is my-bookings.js.
+// people, hold and the waiting list, details, summary with the last step; offer: a seat offered
+// from the waiting list, /#offerta=…), "Le mie prenotazioni" is my-bookings.js.
 import { api } from './api.js';
 import { initChrome } from './chrome.js';
 import { startCountdown, stopCountdown } from './countdown.js';
@@ -13,11 +14,13 @@ import { DETAILS_MAX, readDetailsForm, renderDetails, submitDetails } from './wi
 import { holdSlot, onHoldExpired, releaseHold } from './wizard/hold.js';
 import { STEP_TITLES, crumbsMarkup, setTitle, stepperMarkup, urlFor } from './wizard/markup.js';
 import { setRouter } from './wizard/nav.js';
+import { offerInAddress, openOffer } from './wizard/offer.js';
 import { chooseOffice, geolocate, renderOffice } from './wizard/office.js';
 import { chooseService, onSearchInput, renderService, showServices } from './wizard/service.js';
 import { content, persist, resetState, showView, state, views } from './wizard/session.js';
 import { changeDay, changePeople, renderSlot } from './wizard/slot.js';
 import { renderDone, renderSummary, sendBooking } from './wizard/summary.js';
+import { readWaitingForm, submitWaiting, toggleWaiting, waitingAgain } from './wizard/waiting.js';
 
 const STEPS = ['service', 'office', 'slot', 'details', 'summary', 'done'];
 const RENDERERS = { service: renderService, office: renderOffice, slot: renderSlot, details: renderDetails, summary: renderSummary, done: renderDone };
@@ -61,6 +64,8 @@ function showHome(focus) {
 
 async function route({ focus = false } = {}) {
   const params = new URLSearchParams(location.search);
+  const offer = offerInAddress();
+  if (offer) return openOffer(offer, { focus });
   if (params.has('service')) return openDeepLink(params.get('service'), params.get('office'));
   if (params.get('view') === 'my-bookings') return showMyBookings(focus);
   if (params.has('step')) return go(params.get('step'), { push: false, focus });
@@ -124,12 +129,16 @@ function onClick(event) {
   const handlers = {
     service: () => chooseService(link.dataset.id),
     office: () => chooseOffice(link.dataset.id, null),
+    'office-waiting': () => chooseOffice(link.dataset.id, null, { waiting: true }),
     geolocate,
     day: () => changeDay(link.dataset.day),
     'person-add': () => changePeople(),
     'person-remove': () => changePeople(Number(link.dataset.index)),
     slot: () => holdSlot(state.date, link.dataset.start, link.dataset.end),
     'next-slot': () => holdSlot(link.dataset.date, link.dataset.start, link.dataset.end),
+    'waiting-toggle': toggleWaiting,
+    'waiting-again': waitingAgain,
+    'focus-field': () => document.getElementById(link.dataset.target)?.focus(),
     send: () => sendBooking(link),
     again: () => { resetState(); return go('service'); },
     retry: () => route({ focus: true }),
@@ -153,6 +162,10 @@ function onInput(event) {
     readDetailsForm(event.target.form);
     persist();
   }
+  if (event.target.form?.id === 'waiting-form') {
+    readWaitingForm(event.target.form);
+    persist();
+  }
 }
 
 function onChange(event) {
@@ -163,6 +176,7 @@ function onSubmit(event) {
   const form = event.target;
   if (form.id === 'details-form') { event.preventDefault(); submitDetails(form); }
   if (form.id === 'my-form') { event.preventDefault(); submitMyBookings(form); }
+  if (form.id === 'waiting-form') { event.preventDefault(); submitWaiting(form); }
   if (form.dataset.form === 'search') { event.preventDefault(); showServices(form.querySelector('input').value.trim()); }
 }
 

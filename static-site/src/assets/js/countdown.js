@@ -1,7 +1,8 @@
-// "Tempo per completare la prenotazione": mm:ss left on the hold. It is computed at every tick
-// from the hold's expires_at and the server's clock (see serverNow), not counted down by a client
-// timer, so a sleeping phone or a wrong clock cannot show a wrong time. Screen readers hear it
-// at 5 minutes and at 1 minute left (role="timer" itself is not live, or it would talk each second).
+// "Tempo per completare la prenotazione": mm:ss (h:mm:ss from an hour up) left on the hold. It is
+// computed at every tick from the hold's expires_at and the server's clock (see serverNow), not
+// counted down by a client timer, so a sleeping phone or a wrong clock cannot show a wrong time.
+// Screen readers hear it at 5 minutes and at 1 minute left (role="timer" itself is not live, or it
+// would talk each second).
 import { serverNow } from './api.js';
 import { t } from './i18n.js';
 
@@ -15,9 +16,12 @@ function secondsLeft(expiresAt) {
   return Math.max(0, Math.ceil((Date.parse(expiresAt) - serverNow()) / 1000));
 }
 
+/** mm:ss, or h:mm:ss from an hour up (a seat offered from the waiting list is held for hours). */
 function mmss(seconds) {
-  const minutes = Math.floor(seconds / 60);
-  return `${String(minutes).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  const hours = Math.floor(seconds / 3600);
+  const two = (n) => String(n).padStart(2, '0');
+  const rest = `${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+  return hours ? `${hours}:${rest}` : rest;
 }
 
 function announceThresholds(previous, left) {

@@ -1,5 +1,7 @@
 // Every text of the UI in Italian (the product's voice, from the seed) and English, plus the
 // date and time formatting per language. Dates from the API are local Europe/Rome dates.
+// The waiting list's texts are in i18n-waiting.js, added to these tables below.
+import { WAITING_TEXTS } from './i18n-waiting.js';
 
 const TEXTS = {
   it: {
@@ -301,6 +303,7 @@ const TEXTS = {
 };
 
 export const LANGS = ['it', 'en'];
+for (const lang of LANGS) Object.assign(TEXTS[lang], WAITING_TEXTS[lang]);
 const STORAGE_KEY = 'prenota.lang';
 
 /** The chosen language: ?lang= wins (links from e-mails and server pages), then the remembered one. */

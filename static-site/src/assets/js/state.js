@@ -21,6 +21,7 @@ export function emptyState() {
     errors: {}, // field → message, from the API or our own checks
     result: null, // {channel, masked_contact, confirm_by, people} after INVIA
     notice: null, // a message to show once on the next step (expired, taken…)
+    waiting: null, // "Avvisami se si libera un posto" on Scegli orario: see wizard/waiting.js
     position: null, // {lat, lon} when the citizen shared it
   };
 }

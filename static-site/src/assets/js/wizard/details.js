@@ -3,7 +3,7 @@
 // checks catch empty fields at once; the API judges the rest at INVIA (see summary.js).
 import { esc } from '../html.js';
 import { formatRange, t } from '../i18n.js';
-import { chosenOfficeMarkup, chosenServiceMarkup, chosenSlotMarkup, heldSeats, stepHeading, urlFor } from './markup.js';
+import { chosenOfficeMarkup, chosenServiceMarkup, chosenSlotMarkup, heldSeats, noticeMarkup, stepHeading, urlFor } from './markup.js';
 import { go } from './nav.js';
 import { content, persist, state } from './session.js';
 
@@ -91,7 +91,7 @@ export function renderDetails() {
     ${chosenServiceMarkup()}
     ${chosenOfficeMarkup({ withDay: false })}
     ${chosenSlotMarkup()}
-    ${errorSummaryMarkup()}
+    ${errorSummaryMarkup() || noticeMarkup()}
     ${stepHeading('details')}
     <p class="lead">${esc(t(household ? 'details_lead_people' : 'details_lead'))}</p>
     <p class="small">${esc(t('required_note'))}</p>

@@ -6,6 +6,7 @@ import { currentLang, formatDate, formatDistance, formatRange, t } from '../i18n
 import { chosenServiceMarkup, errorBlock, noticeMarkup, stepHeading } from './markup.js';
 import { go } from './nav.js';
 import { content, persist, state } from './session.js';
+import { openWaitingAt } from './waiting.js';
 
 export async function renderOffice(fetched) {
   // What was fetched to choose the service was asked without the citizen's position.
@@ -41,6 +42,10 @@ function officeListMarkup(offices) {
     const first = office.first_slot
       ? `<p class="first-slot mb-3"><strong>${esc(t('first_slot'))}</strong><br>${esc(t('date'))}: ${esc(formatDate(office.first_slot.date))}<br>${esc(t('time'))}: ${esc(formatRange(office.first_slot.start, office.first_slot.end))}</p>`
       : `<p class="first-slot mb-3">${esc(t('no_slot'))}</p>`;
+    // No free time: the office can still be waited for ("Avvisami se si libera un posto").
+    const wait = office.first_slot
+      ? ''
+      : `<p class="mt-2 mb-0"><button type="button" class="btn btn-outline-primary btn-sm" data-action="office-waiting" data-id="${esc(office.id)}" aria-label="${esc(t('waiting_office_open', office.name))}">${esc(t('waiting_open'))}</button></p>`;
     return `
       <li class="office-item card card-bg" data-office="${esc(office.id)}">
         <div class="card-body">
@@ -48,6 +53,7 @@ function officeListMarkup(offices) {
           <p class="office-address">${distance}${esc(office.address)}</p>
           ${first}
           <button type="button" class="btn btn-primary btn-sm" data-action="office" data-id="${esc(office.id)}" ${office.first_slot ? '' : 'disabled'} aria-label="${esc(`${t('choose_office')}: ${office.name}`)}">${esc(t('choose_office'))}</button>
+          ${wait}
         </div>
       </li>`;
   }).join('');
@@ -59,13 +65,19 @@ async function drawMap(offices) {
   await showOfficesMap(document.getElementById('office-map'), document.getElementById('map-status'), offices, (id) => chooseOffice(id, offices));
 }
 
-export async function chooseOffice(id, offices) {
+/**
+ * Chooses an office and moves to "Scegli orario"; `waiting`: an office with no free time, whose
+ * "Avvisami se si libera un posto" opens that step with its form open and focused.
+ */
+export async function chooseOffice(id, offices, { waiting = false } = {}) {
   const office = offices ? offices.find((o) => o.id === id) : null;
   const found = office || (await api.offices(state.service.id)).offices.find((o) => o.id === id);
   if (!found) return;
   state.office = { id: found.id, name: found.name, address: found.address };
   state.date = found.first_slot?.date ?? null;
+  if (waiting) openWaitingAt(found.id);
   await go('slot');
+  if (waiting) document.getElementById('w-office-1')?.focus();
 }
 
 export function geolocate() {

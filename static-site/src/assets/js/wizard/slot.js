@@ -1,11 +1,12 @@
-// Step 3, "Scegli orario": how many people ("Persone", people.js), the day, and the free times of
-// that day for that many people.
+// Step 3, "Scegli orario": how many people ("Persone", people.js), the day, the free times of
+// that day for that many people, and "Avvisami se si libera un posto" (waiting.js).
 import { api } from '../api.js';
 import { esc } from '../html.js';
 import { formatDate, formatRange, t } from '../i18n.js';
 import { chosenOfficeMarkup, chosenServiceMarkup, errorBlock, noticeMarkup, stepHeading, urlFor } from './markup.js';
 import { loadRules, peopleMarkup, peopleMax } from './people.js';
 import { announce, content, persist, state } from './session.js';
+import { waitingSection } from './waiting.js';
 
 async function fetchSlots(date) {
   const { service, office, people } = state;
@@ -43,6 +44,7 @@ export async function renderSlot() {
     return;
   }
   state.date = data.date;
+  const waiting = await waitingSection(!data.date, data.days);
   const none = state.people > 1 ? t('slots_none_people', state.people) : t('slots_none');
   content.innerHTML = `
     ${chosenServiceMarkup()}
@@ -51,6 +53,7 @@ export async function renderSlot() {
     ${stepHeading('slot')}
     ${peopleMarkup(rules, state.people)}
     ${data.date ? dayNavMarkup(data) + slotListMarkup(data) : `<p>${esc(none)}</p>`}
+    ${waiting}
     <div class="step-actions">
       <a class="btn btn-outline-secondary" href="${urlFor('wizard', 'office')}" data-goto="office">${esc(t('back'))}</a>
     </div>`;
