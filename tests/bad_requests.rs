@@ -915,6 +915,8 @@ async fn a_link_with_a_trailing_slash_gets_the_html_page() {
     for path in [
         format!("/c/{UNKNOWN}/"),
         format!("/p/{UNKNOWN}/"),
+        format!("/w/{UNKNOWN}/"),
+        format!("/w/{UNKNOWN}"),
         "/c/abc/def".to_owned(),
     ] {
         let reply = server.get(&path).await;

@@ -199,6 +199,22 @@ def check_stage_throttle(template, where):
         problem(where, f"the API stage's default route throttle is {throttles}, not [(100, 200)] (infra/README.md)")
 
 
+def check_route_behaviors(template, routes, where):
+    """Every route of the table reaches the API through CloudFront: its first path segment has a
+    behaviour (`/c/*`, `/p/*`, `/w/*`, `/api/*`) that allows its method; without one, the site's
+    bucket would answer the link in a message with its own 403."""
+    _, distribution = next(((lid, r.get("Properties", {})) for lid, r in template["Resources"].items()
+                            if r.get("Type") == "AWS::CloudFront::Distribution"), (None, {}))
+    behaviors = {b.get("PathPattern"): b for b in distribution.get("DistributionConfig", {}).get("CacheBehaviors", [])}
+    for method, path, _ in sorted(routes):
+        pattern = "/" + path.strip("/").split("/")[0] + "/*"
+        behavior = behaviors.get(pattern)
+        if behavior is None:
+            problem(where, f"{method} {path}: no CloudFront behaviour {pattern} sends it to the API")
+        elif method not in behavior.get("AllowedMethods", ["GET", "HEAD"]):
+            problem(where, f"{method} {path}: the behaviour {pattern} does not allow {method}")
+
+
 def check_sam(template, routes, definition, spec):
     where = "SAM"
     found = functions_of(template, {"AWS::Serverless::Function"})
@@ -222,6 +238,7 @@ def check_sam(template, routes, definition, spec):
     if served != routes:
         report_routes(where, served, routes)
         problem(where, "its routes are not the route table's: run infra/sam/routes.py (it rewrites them from the table)")
+    check_route_behaviors(template, routes, where)
     check_table(template, definition, where)
     check_alarms(template, found, where)
     check_web_acl_attached(template, where)
@@ -242,6 +259,7 @@ def check_cdk(template, routes, definition, spec):
     served = served_routes(template, name_of_logical, spec, where)
     if served != routes:
         report_routes(where, served, routes)
+    check_route_behaviors(template, routes, where)
     check_table(template, definition, where)
     check_alarms(template, found, where)
     check_web_acl_attached(template, where)

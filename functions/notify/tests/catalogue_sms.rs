@@ -6,7 +6,7 @@ use prenota_core::Catalogue;
 use prenota_core::catalogue::Lang;
 use prenota_core::contact::Contact;
 use prenota_core::quota::{QuotaExceeded, QuotaPolicy};
-use prenota_notify::compose::ConfirmedMember;
+use prenota_notify::compose::{ConfirmedMember, WaitingFacts};
 use prenota_notify::facts::HouseholdMember;
 use prenota_notify::message::Message;
 use prenota_notify::{BookingFacts, compose, sms};
@@ -23,6 +23,10 @@ const POLICY: QuotaPolicy = QuotaPolicy {
     max_people: 4,
 };
 const MY_BOOKINGS: &str = "https://prenota.comune.bergamo.it/?view=my-bookings&lang=en";
+/// A waiting-list offer's link: the wizard, its hold's code after `#offerta=`.
+const OFFER: &str = "https://prenota.comune.bergamo.it/?lang=en#offerta=AbCdEfGhIjKlMnOpQrStUv";
+/// A place's link on the waiting list.
+const PLACE: &str = "https://prenota.comune.bergamo.it/w/AbCdEfGhIjKlMnOpQrStUv?lang=en";
 
 #[test]
 fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
@@ -83,7 +87,22 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 household: vec![member; 4],
                 ..facts.clone()
             };
+            // Waiting at every office that offers the service, over the longest days' names.
+            let waiting = WaitingFacts {
+                lang,
+                city: catalogue.city_name.clone(),
+                service_name: service.name.get(lang).to_owned(),
+                office_names: catalogue
+                    .offerings_of(&offering.key.service)
+                    .filter_map(|other| catalogue.office(&other.key.office))
+                    .map(|office| office.name.clone())
+                    .collect(),
+                from: NaiveDate::from_ymd_opt(2026, 12, 23).unwrap(),
+                to: NaiveDate::from_ymd_opt(2027, 2, 17).unwrap(),
+            };
             let messages = [
+                compose::waiting_confirm(&waiting, &contact, PLACE, deadline),
+                compose::waiting_offer(&facts, &contact, OFFER, deadline),
                 compose::confirmation_request(&facts, &contact, LINK, deadline),
                 compose::booking_confirmed(&facts, &contact, LINK, "PRN1.x.y"),
                 compose::booking_moved(&facts, &contact, LINK, "PRN1.x.y"),
@@ -143,5 +162,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 13);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 15);
 }

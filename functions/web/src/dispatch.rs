@@ -61,7 +61,7 @@ pub async fn handle(app: &App, limits: &Limits, request: Request<Bytes>) -> Answ
         Match::WrongMethod(allowed) => return wrong_method(&allowed, lang),
         // A link from a message with something added (a trailing slash from a mail or SMS
         // app, a cut): the citizen gets the page that explains, not JSON.
-        Match::NotFound if path.starts_with("/c/") || path.starts_with("/p/") => {
+        Match::NotFound if is_link_page(path) => {
             return links::not_found(lang);
         }
         Match::NotFound => return answer::problem(&Problem::new(Code::NotFound), lang),
@@ -79,7 +79,7 @@ pub async fn handle(app: &App, limits: &Limits, request: Request<Bytes>) -> Answ
     };
     if let Err(problem) = limits.admit(caller.client, Kind::of(route.endpoint)) {
         // The pages behind the links answer a page, the API a problem.
-        return if path.starts_with("/c/") || path.starts_with("/p/") {
+        return if is_link_page(path) {
             links::refused(&problem, lang)
         } else {
             answer::problem(&problem, lang)
@@ -155,6 +155,14 @@ async fn staff_dispatch(
 }
 
 /// A JSON body that may be absent (an empty request body).
+/// Whether `path` is under the pages behind the links in messages (`/c/`, `/p/`, `/w/`), which
+/// answer pages rather than JSON problems.
+fn is_link_page(path: &str) -> bool {
+    ["/c/", "/p/", "/w/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
 fn optional_body(incoming: &Incoming<'_>) -> Result<Option<Body>, Problem> {
     if incoming.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);

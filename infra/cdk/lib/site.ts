@@ -173,6 +173,7 @@ export function createSite(
       '/api/*': apiBehavior,
       '/c/*': apiBehavior,
       '/p/*': apiBehavior,
+      '/w/*': apiBehavior,
       // The counter page: never cached, here or in the browser.
       '/sportello/*': {
         origin: siteOrigin,
