@@ -1,8 +1,9 @@
 //! The waiting list on every store: a cancelled seat is kept from the public and handed to the
 //! offered citizen's hold, invisible to others until the offer lapses; a lapsed offer is handed
 //! on to the next place in one change; an offer taken (its details sent) cannot be handed on, and
-//! sent twice gives one booking; a contact's cap holds under races; places are confirmed once,
-//! not after their time, and never drawn while pending or offered.
+//! sent twice gives one booking; racing offers of one seat give it once; a contact's cap holds
+//! under races; places are confirmed once, not after their time, and never drawn while pending
+//! or offered.
 
 mod support;
 
@@ -403,6 +404,41 @@ async fn a_move_keeps_the_old_seat_for_the_list<S: Store + 'static>(store: Arc<S
     assert!(public_can_hold(&*store, now()).await);
 }
 
+/// Two senders may draw for the same order at once (a retried stream record, a sweep): eight
+/// offers of one kept seat to eight places race, one wins, the others find it gone and their
+/// places still wait.
+async fn racing_offers_of_one_seat_give_it_once<S: Store + 'static>(store: Arc<S>) {
+    let mut places = Vec::new();
+    for i in 0..8 {
+        places.push(join(&*store, &format!("corsa{i}@example.it"), false).await);
+    }
+    let kept = cancel_keeping(&*store).await;
+    let mut racing = tokio::task::JoinSet::new();
+    for place in &places {
+        let (hold, seat) = offer(&kept, place, None, &[place], now());
+        let store = store.clone();
+        racing.spawn(async move { (hold, store.offer_seat(&seat, now()).await) });
+    }
+    let mut won = Vec::new();
+    while let Some(joined) = racing.join_next().await {
+        match joined.unwrap() {
+            (hold, Ok(())) => won.push(hold),
+            (_, Err(StoreError::NotFound | StoreError::Transition(_))) => {}
+            (_, Err(other)) => panic!("{other}"),
+        }
+    }
+    assert_eq!(won.len(), 1, "one offer of the seat");
+    let held = store.booking_by_hold(&won[0].hash(), now()).await.unwrap();
+    assert_eq!(held.state, BookingState::Held);
+    let service = ServiceId::parse("spid").unwrap();
+    assert_eq!(
+        store.places_waiting(&service, now()).await.unwrap().len(),
+        7,
+        "the others still wait"
+    );
+    assert!(!public_can_hold(&*store, now() + Duration::minutes(20)).await);
+}
+
 macro_rules! on_both_stores {
     ($($scenario:ident => $sqlite:ident, $dynamo:ident;)+) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -422,4 +458,5 @@ on_both_stores! {
     a_lapsed_offer_goes_to_the_next_and_a_taken_one_stays => sqlite_hands_a_lapsed_offer_on, dynamodb_hands_a_lapsed_offer_on;
     places_are_confirmed_once_within_the_cap => sqlite_confirms_places_within_the_cap, dynamodb_confirms_places_within_the_cap;
     a_move_keeps_the_old_seat_for_the_list => sqlite_keeps_a_moved_seat, dynamodb_keeps_a_moved_seat;
+    racing_offers_of_one_seat_give_it_once => sqlite_offers_one_seat_once_under_races, dynamodb_offers_one_seat_once_under_races;
 }
