@@ -34,11 +34,12 @@ fn joined_at() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The days the places wait for, Thursday 10 to Friday 18 December.
+/// The days the places wait for, Thursday 10 December to Thursday 28 January (SPID at ufficio-1
+/// opens three afternoons a week, one desk: about 140 seats).
 fn days() -> (NaiveDate, NaiveDate) {
     (
         NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
-        NaiveDate::from_ymd_opt(2026, 12, 18).unwrap(),
+        NaiveDate::from_ymd_opt(2027, 1, 28).unwrap(),
     )
 }
 
