@@ -39,6 +39,17 @@ pub fn reconfirm_ask_at(
     (ask > confirmed_at && ask < deadline).then_some(ask)
 }
 
+/// The first time a confirmed booking's schedule is meant to fire: the question, `ask_days`
+/// before the appointment, for a service that asks; else the day-before reminder. Whenever it
+/// was confirmed, nothing is due earlier.
+pub fn first_firing(date: NaiveDate, time_of_day: NaiveTime, ask_days: Option<u32>) -> Option<DateTime<Utc>> {
+    let days = ask_days.unwrap_or(1).max(1);
+    to_instant(
+        date.checked_sub_days(chrono::Days::new(u64::from(days)))?,
+        time_of_day,
+    )
+}
+
 /// The deadline of "Confermi che verrai?": the day before the appointment at `time_of_day`, when
 /// the reminder would go out.
 pub fn reconfirm_deadline(date: NaiveDate, time_of_day: NaiveTime) -> Option<DateTime<Utc>> {

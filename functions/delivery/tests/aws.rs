@@ -134,6 +134,18 @@ async fn throttling_loses_nothing_and_doubles_nothing() {
     faults_of_ses_and_sns_lose_nothing_and_double_nothing(Fault::Throttling).await;
 }
 
+/// The pending messages to citizens (the details also queue each booking's timer at its
+/// confirmation deadline, for the scheduler).
+async fn citizens_pending(app: &prenota_usecases::App) -> Vec<prenota_store::OutboxEntry> {
+    app.store
+        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.message.channel != MessageChannel::Scheduler)
+        .collect()
+}
+
 fn moto_relay_target() -> String {
     moto::endpoint().trim_start_matches("http://").to_owned()
 }
@@ -159,11 +171,7 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
         };
         holds.push(book(&app, &contact, &format!("Persona {}", char::from(b'A' + n))).await);
     }
-    let pending = app
-        .store
-        .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
-        .await
-        .unwrap();
+    let pending = citizens_pending(&app).await;
     assert_eq!(pending.len(), 20, "one confirmation request per booking");
     for entry in &pending {
         let delivered = sender.deliver(&entry.message.id).await.unwrap();
@@ -178,15 +186,7 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
             assert!(reason.contains(expected), "{reason}");
         }
     }
-    assert_eq!(
-        app.store
-            .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
-            .await
-            .unwrap()
-            .len(),
-        20,
-        "nothing lost while down"
-    );
+    assert_eq!(citizens_pending(&app).await.len(), 20, "nothing lost while down");
 
     outage.set(Fault::None);
     let mut provider_ids = Vec::new();
@@ -201,13 +201,7 @@ async fn faults_of_ses_and_sns_lose_nothing_and_double_nothing(fault: Fault) {
             Delivered::AlreadyDone
         );
     }
-    assert!(
-        app.store
-            .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(citizens_pending(&app).await.is_empty());
 
     let data = moto::data().await;
     for (channel, provider_id) in &provider_ids {
@@ -352,8 +346,19 @@ async fn scheduler_fault_loses_no_reminder(fault: Fault) {
             ));
         }
     }
-    let orders = prenota_delivery::testing::pending_of_kind(&app, REMINDER_SCHEDULE).await;
-    assert_eq!(orders.len(), 20, "{fault:?}: one reminder per confirmed booking");
+    let mut orders = prenota_delivery::testing::pending_of_kind(&app, REMINDER_SCHEDULE).await;
+    // Carried out in turn (the manual clock queued both at one instant): timers, then reminders.
+    orders.sort_by_key(|entry| {
+        serde_json::from_str::<ReminderOrder>(&entry.message.payload)
+            .unwrap()
+            .at
+    });
+    // Each booking's timer at its confirmation deadline (from the details), then its reminder.
+    assert_eq!(
+        orders.len(),
+        40,
+        "{fault:?}: a timer and a reminder per confirmed booking"
+    );
     for entry in &orders {
         let delivered = sender.deliver(&entry.message.id).await.unwrap();
         assert!(
@@ -365,7 +370,7 @@ async fn scheduler_fault_loses_no_reminder(fault: Fault) {
         prenota_delivery::testing::pending_of_kind(&app, REMINDER_SCHEDULE)
             .await
             .len(),
-        20
+        40
     );
 
     outage.set(Fault::None);
@@ -379,6 +384,9 @@ async fn scheduler_fault_loses_no_reminder(fault: Fault) {
             sender.deliver(&entry.message.id).await.unwrap(),
             Delivered::AlreadyDone
         );
+    }
+    // Delivered in order, the reminder replaced the timer: one schedule per booking, at its time.
+    for entry in &orders {
         let order: ReminderOrder = serde_json::from_str(&entry.message.payload).unwrap();
         let schedule = client
             .get_schedule()

@@ -3,7 +3,10 @@
 //! the reminder once however often the Scheduler invokes it; cancelling queues the order to drop
 //! the schedule, and a late invocation sends nothing.
 
+use std::sync::Arc;
+
 use chrono::{TimeZone, Utc};
+use prenota_core::ManualClock;
 use prenota_lambda::reminder::handle;
 use prenota_store::MessageKind::{
     BookingConfirmed as BOOKING_CONFIRMED, Reminder as REMINDER, ReminderCancel as REMINDER_CANCEL,
@@ -54,13 +57,35 @@ async fn confirmed_booking(app: &App, date: &str, contact: &str) {
 
 #[tokio::test]
 async fn a_confirmed_booking_is_reminded_once_and_a_cancelled_one_not_at_all() {
-    let app = app().await;
+    let mut app = app().await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+    ));
+    app.context.clock = clock.clone();
     // Wednesday 2 December 2026: days after the app's clock (Thursday 26 November, 10:00 in Rome).
     confirmed_booking(&app, "2026-12-02", "anna@example.it").await;
 
+    // The timer the details set at the confirmation deadline, then the reminder that replaces it.
     let orders = pending_of_kind(&app, REMINDER_SCHEDULE).await;
-    assert_eq!(orders.len(), 1, "one reminder to set");
-    let order: ReminderOrder = serde_json::from_str(&orders[0].message.payload).unwrap();
+    assert_eq!(orders.len(), 2, "the deadline's timer, then one reminder to set");
+    let mut both: Vec<ReminderOrder> = orders
+        .iter()
+        .map(|entry| serde_json::from_str(&entry.message.payload).unwrap())
+        .collect();
+    both.sort_by_key(|order| order.at);
+    let (timer, order) = (both[0].clone(), both[1].clone());
+    assert_eq!(timer.booking_id, order.booking_id);
+    assert!(timer.at < order.at, "{timer:?} {order:?}");
+    // Fired at the deadline after the reminder's order (carried out of turn): set again, no message.
+    assert_eq!(
+        handle(&app, event(order.booking_id.as_str())).await.unwrap(),
+        Fired::Early
+    );
+    assert!(pending_of_kind(&app, REMINDER).await.is_empty());
+    assert_eq!(pending_of_kind(&app, REMINDER_SCHEDULE).await.len(), 3);
+
+    // At the reminder's time (the schedule fires at it, or just after).
+    clock.set(order.at.unwrap() + chrono::Duration::seconds(20));
     assert_eq!(
         order.at,
         Some(Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap()),
@@ -105,5 +130,13 @@ async fn a_booking_confirmed_less_than_a_day_ahead_gets_no_reminder() {
     // Friday 27 November 2026, the first bookable day: less than a day after the clock
     // (Thursday 26 November, 10:00 in Rome) for a morning slot.
     confirmed_booking(&app, "2026-11-27", "+393331234567").await;
-    assert!(pending_of_kind(&app, REMINDER_SCHEDULE).await.is_empty());
+    // Only the timer the details set at the confirmation deadline, which confirming drops.
+    let timers = pending_of_kind(&app, REMINDER_SCHEDULE).await;
+    assert_eq!(timers.len(), 1);
+    let timer: ReminderOrder = serde_json::from_str(&timers[0].message.payload).unwrap();
+    let drops = pending_of_kind(&app, REMINDER_CANCEL).await;
+    assert_eq!(drops.len(), 1, "the timer is dropped");
+    let dropped: ReminderOrder = serde_json::from_str(&drops[0].message.payload).unwrap();
+    assert_eq!(dropped.booking_id, timer.booking_id);
+    assert!(drops[0].message.created_at >= timers[0].message.created_at);
 }

@@ -70,8 +70,11 @@ async fn confirmation_request(app: &App, contact: &str) -> MessageId {
         .store
         .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
-        .unwrap();
-    assert_eq!(pending.len(), 1);
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.message.kind == prenota_store::MessageKind::ConfirmationRequest)
+        .collect::<Vec<_>>();
+    assert_eq!(pending.len(), 1, "one confirmation request");
     pending[0].message.id.clone()
 }
 

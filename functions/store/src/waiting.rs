@@ -158,6 +158,19 @@ pub trait WaitingList: Send + Sync {
     /// [`StoreError::NotWaiting`]: crate::StoreError::NotWaiting
     async fn offer_seat(&self, offer: &SeatOffer, now: DateTime<Utc>) -> StoreResult<()>;
 
+    /// Keeps the seat of `expired`, a booking whose confirmation deadline has passed, for the
+    /// waiting list: the reservation `kept` (one seat of its slot, the online capacity, until the
+    /// draw's end) and `messages` (the order to draw) in one change. `false`, with nothing
+    /// written, when the booking has not expired, or its seat was taken meanwhile, or is kept
+    /// already (a repeat).
+    async fn keep_expired_seat(
+        &self,
+        expired: &BookingId,
+        kept: &crate::HoldRequest,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
     /// The offer made with the hold of `booking`, if any.
     async fn offer_of(&self, booking: &BookingId, now: DateTime<Utc>) -> StoreResult<Option<StoredOffer>>;
 

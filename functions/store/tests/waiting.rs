@@ -439,6 +439,122 @@ async fn racing_offers_of_one_seat_give_it_once<S: Store + 'static>(store: Arc<S
     assert!(!public_can_hold(&*store, now() + Duration::minutes(20)).await);
 }
 
+/// A pending SPID booking at `start` on Monday, not to be confirmed: its id, and when its
+/// confirmation deadline has passed.
+async fn unconfirmed<S: Store + ?Sized>(store: &S, start: &str) -> (BookingId, DateTime<Utc>) {
+    let (hold, request) = hold_request("spid", monday(), start, now());
+    store.hold(&request, now()).await.unwrap();
+    let contact = format!("lento{}@example.it", start.replace(':', ""));
+    let (_, details) = details_request(hold.hash(), &contact, now());
+    store.submit_details(&details, now()).await.unwrap();
+    (
+        BookingId::of_hold(&hold.hash()),
+        details.confirm_by + Duration::seconds(30),
+    )
+}
+
+/// The reservation that keeps the seat at `start` of an expired booking at `at`, for 2 minutes.
+fn kept_request(at: DateTime<Utc>, start: &str) -> (TokenHash, HoldRequest) {
+    let hold = Token::generate().unwrap().hash();
+    let capacity = support::catalogue().offering(&offering("spid")).unwrap().desks;
+    let request = HoldRequest::one(
+        hold,
+        offering("spid"),
+        slot("spid", monday(), start),
+        capacity,
+        at + Duration::minutes(2),
+    );
+    (hold, request)
+}
+
+/// A booking not confirmed in time: its seat is kept for the draw once it has expired — not
+/// before, not twice, not when someone took it first — and racing keeps and a public hold never
+/// give the seat twice.
+async fn an_expired_bookings_seat_is_kept_once_unless_taken<S: Store + 'static>(store: Arc<S>) {
+    let (expired, after) = unconfirmed(&*store, "09:00").await;
+    let before = after - Duration::minutes(5);
+    let (_, early) = kept_request(before, "09:00");
+    let order = [message(MessageKind::SeatFreed)];
+    assert!(
+        !store
+            .keep_expired_seat(&expired, &early, &order, before)
+            .await
+            .unwrap()
+    );
+
+    let (kept, request) = kept_request(after, "09:00");
+    assert!(
+        store
+            .keep_expired_seat(&expired, &request, &order, after)
+            .await
+            .unwrap()
+    );
+    let reservation = store.booking_by_hold(&kept, after).await.unwrap();
+    assert_eq!(reservation.state, BookingState::Held);
+    assert!(!public_can_hold(&*store, after).await, "kept from the public");
+    assert!(
+        !store
+            .keep_expired_seat(&expired, &request, &order, after)
+            .await
+            .unwrap(),
+        "a repeat keeps nothing more"
+    );
+    let (_, other) = kept_request(after, "09:00");
+    assert!(
+        !store
+            .keep_expired_seat(&expired, &other, &order, after)
+            .await
+            .unwrap()
+    );
+    assert!(
+        public_can_hold(&*store, after + Duration::minutes(3)).await,
+        "the keep lapses"
+    );
+
+    // Taken by the public between the deadline and the timer: nothing kept.
+    let (taken, later) = unconfirmed(&*store, "09:30").await;
+    let (public, hold) = hold_request("spid", monday(), "09:30", later);
+    store.hold(&hold, later).await.unwrap();
+    let (_, request) = kept_request(later, "09:30");
+    assert!(
+        !store
+            .keep_expired_seat(&taken, &request, &order, later)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.booking_by_hold(&public.hash(), later).await.unwrap().state,
+        BookingState::Held
+    );
+
+    // Racing keeps of one expired seat, with a public hold among them: the seat goes once.
+    let (raced, when) = unconfirmed(&*store, "10:00").await;
+    let mut racing = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let (store, raced) = (store.clone(), raced.clone());
+        racing.spawn(async move {
+            let (_, request) = kept_request(when, "10:00");
+            store
+                .keep_expired_seat(&raced, &request, &[message(MessageKind::SeatFreed)], when)
+                .await
+                .unwrap()
+        });
+    }
+    let public = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let (_, hold) = hold_request("spid", monday(), "10:00", when);
+            store.hold(&hold, when).await.is_ok()
+        })
+    };
+    let mut kept_count = 0;
+    while let Some(kept) = racing.join_next().await {
+        kept_count += usize::from(kept.unwrap());
+    }
+    let public = usize::from(public.await.unwrap());
+    assert_eq!(kept_count + public, 1, "kept {kept_count}, public {public}");
+}
+
 macro_rules! on_both_stores {
     ($($scenario:ident => $sqlite:ident, $dynamo:ident;)+) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -459,4 +575,5 @@ on_both_stores! {
     places_are_confirmed_once_within_the_cap => sqlite_confirms_places_within_the_cap, dynamodb_confirms_places_within_the_cap;
     a_move_keeps_the_old_seat_for_the_list => sqlite_keeps_a_moved_seat, dynamodb_keeps_a_moved_seat;
     racing_offers_of_one_seat_give_it_once => sqlite_offers_one_seat_once_under_races, dynamodb_offers_one_seat_once_under_races;
+    an_expired_bookings_seat_is_kept_once_unless_taken => sqlite_keeps_an_expired_seat, dynamodb_keeps_an_expired_seat;
 }

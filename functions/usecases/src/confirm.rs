@@ -117,7 +117,12 @@ fn confirmation_messages(
     };
     let mut messages: Vec<OutboxMessage> = confirmed.into_iter().collect();
     for member in members {
-        messages.extend(reminders::schedule(context, member, now)?);
+        // The reminder's order replaces the deadline's timer set with the details; with no
+        // reminder (less than a day ahead) the timer is dropped.
+        messages.push(match reminders::schedule(context, member, now)? {
+            Some(order) => order,
+            None => reminders::drop_order(member, now)?,
+        });
     }
     Ok(messages)
 }

@@ -97,6 +97,17 @@ where
         .map(|booking| booking.ends_at)
         .max()
         .unwrap_or(now);
+    let mut messages = vec![outbox::citizen(MessageKind::ConfirmationRequest, message, now)?];
+    // Each booking's timer fires at the deadline: one not confirmed by then gives its seat to the
+    // waiting list first (`reminders::fire`); confirming replaces the timer with the reminder's.
+    for booking in &bookings {
+        messages.push(outbox::reminder_order(
+            MessageKind::ReminderSchedule,
+            &booking.id,
+            Some(confirm_by),
+            now,
+        )?);
+    }
     let request = DetailsRequest {
         hold: *hold,
         confirm_code: confirm.hash(),
@@ -104,7 +115,7 @@ where
         confirm_by,
         quota: context.settings.quota,
         erase_after: last_end + context.settings.retention,
-        messages: vec![outbox::citizen(MessageKind::ConfirmationRequest, message, now)?],
+        messages,
         people: attendees,
     };
     match store.submit_details(&request, now).await {

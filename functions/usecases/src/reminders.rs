@@ -69,10 +69,14 @@ pub fn reconfirm_by(context: &Context, booking: &Booking) -> Option<DateTime<Utc
         .flatten()
 }
 
-/// The order that drops the reminder of a cancelled booking (none set is fine).
+/// The order that drops the schedule of a booking: the reminder of a cancelled one, the deadline's
+/// timer of one confirmed with no reminder to come (none set is fine).
 pub fn drop_order(booking: &Booking, now: DateTime<Utc>) -> Result<OutboxMessage, Failure> {
     outbox::reminder_order(MessageKind::ReminderCancel, &booking.id, None, now)
 }
+
+/// How much earlier than planned a schedule may fire and still count as on time.
+const EARLY_FIRING: chrono::Duration = chrono::Duration::minutes(5);
 
 /// What firing a reminder did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +91,12 @@ pub enum Fired {
     NotNeeded,
     /// No booking has this id.
     NoBooking,
+    /// Fired before the booking's first planned time (an order carried out of turn): set again,
+    /// nothing sent.
+    Early,
+    /// Not confirmed by its deadline: its seat is kept for the waiting list (`kept`), unless it
+    /// was taken meanwhile or kept already (`waiting::keep_expired`).
+    Expired { kept: bool },
     /// The hold of a seat offered from the waiting list reached its time: handed on, given back,
     /// or taken (`waiting::offer_ended`).
     OfferEnded(waiting::Drawn),
@@ -117,11 +127,30 @@ where
     {
         return Ok(Fired::OfferEnded(drawn));
     }
+    // The timer set with the details fires at the confirmation deadline: a booking not confirmed
+    // by then frees its seat to the waiting list first. (Details sent: it has a short code.)
+    if booking.state == BookingState::Expired && booking.short_code.is_some() {
+        let kept = waiting::keep_expired(context, store, &booking).await?;
+        return Ok(Fired::Expired { kept });
+    }
     let Some(person) = booking.person.as_ref() else {
         return Ok(Fired::NotNeeded);
     };
     if booking.state != BookingState::Confirmed || booking.starts_at <= now {
         return Ok(Fired::NotNeeded);
+    }
+    // Fired before anything is due: the deadline's timer, its order carried out after the one
+    // that replaced it (on AWS the stream does not keep two items' orders in turn). The schedule
+    // is set again for the booking's next time, and nothing is sent.
+    let ask_days = asks_reconfirmation(context, &booking).then_some(context.settings.reconfirm_days);
+    if let Some(first) = reminder::first_firing(booking.date, context.settings.reminder_time, ask_days)
+        && now < first - EARLY_FIRING
+    {
+        if let Some(next) = next_firing(context, &booking, now) {
+            let order = outbox::reminder_order(MessageKind::ReminderSchedule, &booking.id, Some(next), now)?;
+            store.enqueue(&order).await?;
+        }
+        return Ok(Fired::Early);
     }
     // The page's code is derived from the booking; issued again (it changes nothing) for a booking
     // confirmed before page codes were, whose code came from its confirmation link.

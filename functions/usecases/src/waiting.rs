@@ -4,7 +4,8 @@
 //!   range of days, with a contact; the place waits for its confirmation link ([`confirm`]), like a
 //!   booking, and the answer on screen is the same whoever asks.
 //! - A seat freed by a cancellation, a move or a release is kept back by that same change
-//!   ([`keep`]: a [`Reservation`] and the order to draw, queued with it); the sender then draws
+//!   ([`keep`]: a [`Reservation`] and the order to draw, queued with it); one freed because its
+//!   booking was not confirmed in time, by the booking's timer at the deadline ([`keep_expired`]); the sender then draws
 //!   ([`seat_freed`]) among the places waiting for it since before it was freed — a uniform draw,
 //!   `core::waiting::draw` — and hands the seat to a hold of the drawn citizen's, with the offer
 //!   message and the order that ends the offer. With nobody waiting, a seat freed otherwise than by
@@ -250,6 +251,50 @@ pub fn keep(
         until: rules::kept_until(&freed),
     };
     Ok((reservation, outbox::seat_freed(order, now)?))
+}
+
+/// The timer of `booking`, not confirmed by its deadline, fired: its seat, unless someone took it
+/// since, is kept back for the waiting list with the order to draw, as a cancelled one is (but
+/// public again at once when nobody waits). The reservation's hold is derived from the booking
+/// with the installation's key: secret, so nobody can release it, and the same on a repeat, which
+/// finds the seat kept. `false`: nothing kept.
+pub async fn keep_expired<S>(context: &Context, store: &S, booking: &Booking) -> Result<bool, Failure>
+where
+    S: WaitingList + ?Sized,
+{
+    let now = context.clock.now();
+    let Some(offering) = context.catalogue.offering(&booking.offering) else {
+        return Ok(false);
+    };
+    if booking.state != BookingState::Expired || booking.starts_at <= now {
+        return Ok(false);
+    }
+    let token = context
+        .secrets
+        .hmac
+        .derive_token_from("kept-expired-seat", booking.id.as_str().as_bytes());
+    let freed = FreedSeat {
+        offering: booking.offering.clone(),
+        date: booking.date,
+        freed_at: now,
+        by: FreedBy::Other,
+    };
+    let kept = HoldRequest::one(
+        token.hash(),
+        booking.offering.clone(),
+        booking.slot(),
+        offering.desks_online,
+        rules::kept_until(&freed),
+    );
+    let order = SeatFreedOrder {
+        reservation: token.hash().to_hex(),
+        freed_at: now,
+        by: FreedBy::Other.as_str().to_owned(),
+    };
+    let messages = [outbox::seat_freed(order, now)?];
+    Ok(store
+        .keep_expired_seat(&booking.id, &kept, &messages, now)
+        .await?)
 }
 
 /// What a draw did with a kept seat.

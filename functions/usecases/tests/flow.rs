@@ -180,20 +180,23 @@ async fn one_booking_from_the_hold_to_the_cancellation() {
         confirmed.page_code.encode(),
         "the same page"
     );
-    let kinds: Vec<MessageKind> = app
+    let mut kinds: Vec<&str> = app
         .store
         .pending_messages(100, chrono::DateTime::<chrono::Utc>::MAX_UTC)
         .await
         .unwrap()
         .iter()
-        .map(|entry| entry.message.kind)
+        .map(|entry| entry.message.kind.as_str())
         .collect();
+    kinds.sort_unstable();
     assert_eq!(
         kinds,
         [
-            MessageKind::ConfirmationRequest,
-            MessageKind::BookingConfirmed,
-            MessageKind::ReminderSchedule
+            "booking-confirmed",
+            "confirmation-request",
+            // The deadline's timer (the details), then the reminder's (confirming, once).
+            "reminder-schedule",
+            "reminder-schedule"
         ],
         "one confirmation, one reminder order, however often it is confirmed"
     );

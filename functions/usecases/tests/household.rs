@@ -170,7 +170,10 @@ async fn a_family_of_three_is_booked_in_one_flow() {
         .iter()
         .filter(|entry| entry.message.kind == MessageKind::ReminderSchedule)
         .count();
-    assert_eq!(reminders, 3, "each booking has its reminder");
+    assert_eq!(
+        reminders, 6,
+        "each booking has its deadline's timer, then its reminder"
+    );
 }
 
 #[tokio::test]

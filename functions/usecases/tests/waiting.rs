@@ -98,28 +98,33 @@ async fn taken(app: &App, start: chrono::NaiveTime) -> u32 {
         .unwrap_or(0)
 }
 
+/// A hold of the first free time of SPID at ufficio-1 on Thursday, and that time.
+async fn hold_first_free(app: &App) -> (Token, prenota_core::Slot) {
+    let (context, store) = (&app.context, &*app.store);
+    let offering = browse::offering(&context.catalogue, &spid(), &ufficio_1()).unwrap();
+    let day = browse::day(context, store, offering, Some(thursday()))
+        .await
+        .unwrap();
+    let slot = day.free[0].slot.clone();
+    let choice = hold::Choice {
+        date: slot.date,
+        start: slot.start,
+        people: 1,
+    };
+    let held = hold::hold(context, store, offering, choice, None)
+        .await
+        .unwrap()
+        .hold;
+    (held, slot)
+}
+
 /// `who` holds the first free time on Thursday, sends the details of `hold` and confirms: the
 /// booking and its page's code.
 async fn book(app: &App, who: &str, held: Option<&Token>) -> (prenota_store::Booking, Token) {
     let (context, store) = (&app.context, &*app.store);
     let held = match held {
         Some(token) => token.clone(),
-        None => {
-            let offering = browse::offering(&context.catalogue, &spid(), &ufficio_1()).unwrap();
-            let day = browse::day(context, store, offering, Some(thursday()))
-                .await
-                .unwrap();
-            let slot = day.free[0].slot.clone();
-            let choice = hold::Choice {
-                date: slot.date,
-                start: slot.start,
-                people: 1,
-            };
-            hold::hold(context, store, offering, choice, None)
-                .await
-                .unwrap()
-                .hold
-        }
+        None => hold_first_free(app).await.0,
     };
     details::submit(context, store, &held.hash(), vec![person(who)])
         .await
@@ -337,4 +342,59 @@ async fn joining_checks_the_request_and_answers_alike() {
         email.subject
     );
     assert!(email.text.contains("/w/"), "{}", email.text);
+}
+
+#[tokio::test]
+async fn a_booking_not_confirmed_in_time_gives_its_seat_to_the_list_at_its_deadline() {
+    let clock = Arc::new(ManualClock::new(rome(11, 30, 10, 0)));
+    let (app, _folder) = app(&clock).await;
+    let (context, store) = (&app.context, &*app.store);
+    let waiting = "attesa@example.it";
+    let place = join_and_confirm(&app, waiting).await;
+
+    // Details sent, never confirmed: the details set the booking's timer at the deadline.
+    let (held, slot) = hold_first_free(&app).await;
+    let sent = details::submit(context, store, &held.hash(), vec![person("lenta@example.it")])
+        .await
+        .unwrap();
+    let booking = BookingId::of_hold(&held.hash());
+    let timers: Vec<_> = queued_of_kind(&app, MessageKind::ReminderSchedule)
+        .await
+        .into_iter()
+        .filter_map(|payload| match payload {
+            Payload::Reminder(order) if order.booking_id == booking => order.at,
+            _ => None,
+        })
+        .collect();
+    assert_eq!(timers, vec![sent.confirm_by], "a timer at the deadline");
+    assert_eq!(
+        reminders::fire(context, store, &booking).await.unwrap(),
+        Fired::NotNeeded,
+        "before the deadline: nothing"
+    );
+
+    // The deadline passes: the seat is kept back, drawn for and offered to the place.
+    clock.set(sent.confirm_by + Duration::seconds(20));
+    let before = taken(&app, slot.start).await;
+    assert_eq!(
+        reminders::fire(context, store, &booking).await.unwrap(),
+        Fired::Expired { kept: true }
+    );
+    assert_eq!(taken(&app, slot.start).await, before + 1, "kept from the public");
+    assert_eq!(
+        reminders::fire(context, store, &booking).await.unwrap(),
+        Fired::Expired { kept: false },
+        "fired again: kept once"
+    );
+    let drawn = queued_of_kind(&app, MessageKind::SeatFreed).await;
+    let [Payload::SeatFreed(order)] = drawn.as_slice() else {
+        panic!("one order to draw: {drawn:?}");
+    };
+    assert_eq!(
+        waiting::seat_freed(context, store, order).await.unwrap(),
+        Drawn::Offered(place.hash())
+    );
+    let offer = offer_to(&app, waiting).await;
+    let offered = store.booking_by_hold(&offer.hash(), clock.now()).await.unwrap();
+    assert_eq!((offered.date, offered.start), (slot.date, slot.start));
 }

@@ -189,20 +189,50 @@ pub(super) fn hand_over_seat(
     to: &HoldRequest,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<TransactWriteItem>> {
-    let id = to.booking_id(0);
-    let (pk, sk) = (&from.seat_pk, &from.seat_sk);
     let mut items = release_writes(store, from, StoredState::Cancelled, now)?;
     // The seat is rewritten, not deleted: replace the release's delete with the new hold's put.
     items.pop();
-    items.push(tx_put(
-        store
-            .put(held_seat(to, &id, pk, sk))
-            .condition_expression("#hold = :from")
-            .expression_attribute_names("#hold", "hold")
-            .expression_attribute_values(":from", s(from.booking.id.as_str())),
-    )?);
-    items.push(put_new(store, hold_record(to, 0, pk, sk, now))?);
+    items.extend(rewrite_seat(store, from, to, false, now)?);
     Ok(items)
+}
+
+/// Gives the seat of `from`, a booking whose confirmation deadline passed, to the reservation
+/// `to` (its seat 0): the seat item is rewritten on the condition that it is still `from`'s and
+/// past its deadline, so a hold that claimed it meanwhile keeps it.
+pub(super) fn keep_expired_seat(
+    store: &DynamoStore,
+    from: &Record,
+    to: &HoldRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    rewrite_seat(store, from, to, true, now)
+}
+
+/// The seat item of `from` rewritten as seat 0 of `to`, on the condition that it is still
+/// `from`'s (and, with `expired`, past its deadline), and `to`'s booking item.
+fn rewrite_seat(
+    store: &DynamoStore,
+    from: &Record,
+    to: &HoldRequest,
+    expired: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let id = to.booking_id(0);
+    let (pk, sk) = (&from.seat_pk, &from.seat_sk);
+    let mut seat = store
+        .put(held_seat(to, &id, pk, sk))
+        .expression_attribute_names("#hold", "hold")
+        .expression_attribute_values(":from", s(from.booking.id.as_str()));
+    seat = if expired {
+        seat.condition_expression("#hold = :from AND expires_at <= :now")
+            .expression_attribute_values(":now", n(millis(now)))
+    } else {
+        seat.condition_expression("#hold = :from")
+    };
+    Ok(vec![
+        tx_put(seat)?,
+        put_new(store, hold_record(to, 0, pk, sk, now))?,
+    ])
 }
 
 fn hold_ttl(request: &HoldRequest) -> i64 {

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use chrono::{DateTime, Utc};
 use prenota_core::dates::format_date;
 use prenota_core::lifecycle::{Event, Transition};
-use prenota_core::{BookingId, ServiceId, TokenHash};
+use prenota_core::{BookingId, BookingState, ServiceId, TokenHash};
 
 use super::items::{item_is_free, number, optional_text};
 use super::keys::{CLAIM_FREE, Item, epoch_seconds, key, n, quota_pk, s};
@@ -17,8 +17,8 @@ use super::transact::{AsyncDecide, Decision, put_new, queue, tx_delete, tx_put, 
 use super::{DynamoStore, TIDY_AFTER};
 use crate::waiting::{confirm_changes, joined, stored_offer, stored_place};
 use crate::{
-    NewPlace, OutboxMessage, PlaceOutcome, PlaceState, SeatOffer, StoreError, StoreResult, StoredOffer,
-    WaitingList, WaitingPlace, millis, transition,
+    HoldRequest, NewPlace, OutboxMessage, PlaceOutcome, PlaceState, SeatOffer, StoreError, StoreResult,
+    StoredOffer, WaitingList, WaitingPlace, millis, transition,
 };
 
 fn place_key(service: &ServiceId, code: &TokenHash) -> Item {
@@ -264,6 +264,31 @@ impl AsyncDecide<()> for Offer<'_> {
     }
 }
 
+struct KeepExpired<'a> {
+    expired: &'a BookingId,
+    kept: &'a HoldRequest,
+    messages: &'a [OutboxMessage],
+    now: DateTime<Utc>,
+}
+
+#[async_trait]
+impl AsyncDecide<bool> for KeepExpired<'_> {
+    async fn decide(&mut self, store: &DynamoStore) -> StoreResult<Decision<bool>> {
+        let from = store.record(self.expired, self.now).await?;
+        if from.booking.state != BookingState::Expired {
+            return Ok(Decision::Done(false));
+        }
+        // Still the expired booking's seat item: nobody has claimed it since (nor kept it).
+        let seat = store.get(key(from.seat_pk.clone(), &from.seat_sk)).await?;
+        if seat.as_ref().and_then(|item| optional_text(item, "hold")) != Some(from.booking.id.as_str()) {
+            return Ok(Decision::Done(false));
+        }
+        let mut items = super::seats::keep_expired_seat(store, &from, self.kept, self.now)?;
+        items.extend(queue(store, self.messages)?);
+        Ok(Decision::Write(items, true))
+    }
+}
+
 struct EndOffer<'a> {
     booking: &'a BookingId,
     booked: bool,
@@ -388,6 +413,22 @@ impl WaitingList for DynamoStore {
 
     async fn offer_seat(&self, offer: &SeatOffer, now: DateTime<Utc>) -> StoreResult<()> {
         self.decide_and_write(Offer { offer, now }).await
+    }
+
+    async fn keep_expired_seat(
+        &self,
+        expired: &BookingId,
+        kept: &HoldRequest,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.decide_and_write(KeepExpired {
+            expired,
+            kept,
+            messages,
+            now,
+        })
+        .await
     }
 
     async fn offer_of(&self, booking: &BookingId, _now: DateTime<Utc>) -> StoreResult<Option<StoredOffer>> {

@@ -12,11 +12,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SqliteStore;
 use super::connection::{query_all, query_one, run};
 use super::rows::{booking_by_id, queue, set_state};
-use super::seats::insert_held;
+use super::seats::{check_seats_free, insert_held};
 use crate::waiting::{confirm_changes, joined, stored_offer, stored_place};
 use crate::{
-    NewPlace, OutboxMessage, PlaceOutcome, PlaceState, SeatOffer, StoreError, StoreResult, StoredOffer,
-    WaitingList, WaitingPlace, millis, transition,
+    HoldRequest, NewPlace, OutboxMessage, PlaceOutcome, PlaceState, SeatOffer, StoreError, StoreResult,
+    StoredOffer, WaitingList, WaitingPlace, millis, transition,
 };
 
 const PLACE_COLUMNS: &str =
@@ -126,6 +126,33 @@ fn offer_seat(tx: &Connection, offer: &SeatOffer, now: DateTime<Utc>) -> StoreRe
     queue(tx, &offer.messages)
 }
 
+/// [`WaitingList::keep_expired_seat`] in one change: an expired booking has no seat any more
+/// (it is not counted), so the reservation takes one if the slot still has one free.
+fn keep_expired_seat(
+    tx: &Connection,
+    expired: &BookingId,
+    kept: &HoldRequest,
+    messages: &[OutboxMessage],
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    if booking_by_id(tx, expired, now)?.state != prenota_core::BookingState::Expired {
+        return Ok(false);
+    }
+    match booking_by_id(tx, &kept.booking_id(0), now) {
+        Ok(_) => return Ok(false),
+        Err(StoreError::NotFound) => {}
+        Err(error) => return Err(error),
+    }
+    match check_seats_free(tx, &kept.offering, &kept.seats[0], kept.capacity, 1, now) {
+        Ok(()) => {}
+        Err(StoreError::SlotTaken) => return Ok(false),
+        Err(error) => return Err(error),
+    }
+    insert_held(tx, kept, 0, now)?;
+    queue(tx, messages)?;
+    Ok(true)
+}
+
 #[async_trait]
 impl WaitingList for SqliteStore {
     async fn join_waiting(
@@ -224,6 +251,23 @@ impl WaitingList for SqliteStore {
             .transpose()
         })
         .await
+    }
+
+    async fn keep_expired_seat(
+        &self,
+        expired: &BookingId,
+        kept: &HoldRequest,
+        messages: &[OutboxMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let (expired, kept_request, messages) = (expired.clone(), kept.clone(), messages.to_vec());
+        let kept_seat = self
+            .write(move |tx| keep_expired_seat(tx, &expired, &kept_request, &messages, now))
+            .await?;
+        if kept_seat {
+            self.seats.forget(&kept.offering, kept.seats[0].date);
+        }
+        Ok(kept_seat)
     }
 
     async fn end_offer(&self, booking: &BookingId, booked: bool, _now: DateTime<Utc>) -> StoreResult<()> {
