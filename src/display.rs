@@ -21,7 +21,7 @@ const LOOK_EVERY: Duration = Duration::from_millis(500);
 pub(crate) async fn events(State(server): State<Server>, Path(office): Path<String>) -> Response {
     let app = server.app;
     let Ok(office) = OfficeId::parse(&office).map_err(|_| ()).and_then(|id| {
-        if app.context.catalogue.office(&id).is_some() {
+        if app.context.catalogue().office(&id).is_some() {
             Ok(id)
         } else {
             Err(())

@@ -24,9 +24,9 @@ use prenota_delivery::local::{LocalOutbox, LocalReminders};
 use prenota_delivery::smtp::SmtpTransport;
 use prenota_delivery::{RetryPolicy, Sender, Transports};
 use prenota_notify::EmailTransport;
-use prenota_store::CatalogueStore;
 use prenota_store::sqlite::{Erased, SqliteStore};
-use prenota_usecases::{App, Context};
+use prenota_store::{CatalogueStore, ClosureStore};
+use prenota_usecases::{App, Context, CurrentCatalogue};
 use prenota_web::problem::{Code, Problem};
 use prenota_web::routes::{self, Match};
 use prenota_web::{ClientAddr, Limits, MAX_BODY_BYTES};
@@ -274,11 +274,13 @@ async fn serve() -> anyhow::Result<()> {
             Arc::new(ShiftedClock::starting_at(start))
         }
     };
+    // The catalogue file, with the closures staff saved in the browser.
+    let closures = prenota_usecases::closures::in_force(store.closures(clock.now()).await?);
     let app = Arc::new(App {
         store: Arc::new(store.clone()),
         accounts: Some(Arc::new(store.clone())),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue: CurrentCatalogue::new(catalogue, closures),
             clock,
             settings: web_settings,
             secrets,

@@ -78,7 +78,7 @@ fn open(settings: &Settings) -> anyhow::Result<(Context, SqliteStore)> {
         web.public_url = format!("http://{}", settings.addr);
     }
     let context = Context {
-        catalogue: Arc::new(catalogue),
+        catalogue: catalogue.into(),
         clock: Arc::new(SystemClock),
         settings: web,
         secrets: crate::secrets::load(&settings.data)?,

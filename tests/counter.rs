@@ -7,105 +7,13 @@
 
 mod common;
 
-use std::process::Stdio;
-
+use common::staff::{PASSWORD, Staff, add_staff, send, sign_in, staff_command};
 use common::{Reply, Server, Slot};
 use prenota_core::checkin::{CheckinClaims, CheckinKey, sign};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const FRIDAY: &str = "2026-12-04T10:00:00+01:00";
-
-/// Runs `prenota staff …` on the server's data folder.
-fn staff_command(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> String {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prenota"))
-        .arg("staff")
-        .args(args)
-        .env("PRENOTA_DATA", data)
-        .env("PRENOTA_CATALOGUE", common::CATALOGUE)
-        .env_remove("PRENOTA_PUBLIC_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("prenota staff runs");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).expect("stdin written");
-    }
-    drop(input);
-    let output = child.wait_with_output().expect("prenota staff ends");
-    assert!(
-        output.status.success(),
-        "prenota staff {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-const PASSWORD: &str = "una password lunga";
-
-fn add_staff(data: &std::path::Path, email: &str, role: &str, offices: &[&str]) {
-    let mut args = vec!["add", email, "--role", role, "--password-stdin"];
-    for office in offices {
-        args.extend(["--office", office]);
-    }
-    staff_command(data, &args, Some(&format!("{PASSWORD}\n")));
-}
-
-/// A signed-in member of staff: the session cookie, sent with our own Origin.
-struct Staff<'a> {
-    server: &'a Server,
-    cookie: String,
-}
-
-async fn sign_in(server: &Server, email: &str, password: &str) -> Reply {
-    server
-        .request(
-            Method::POST,
-            "/api/staff/session",
-            &[("origin", &server.base)],
-            Some("application/json"),
-            Some(
-                json!({ "email": email, "password": password })
-                    .to_string()
-                    .into_bytes(),
-            ),
-        )
-        .await
-}
-
-impl<'a> Staff<'a> {
-    async fn sign_in(server: &'a Server, email: &str) -> Self {
-        let reply = sign_in(server, email, PASSWORD).await;
-        assert_eq!(reply.status, 204, "sign in {email}: {}", reply.text());
-        let set_cookie = reply.header("set-cookie").expect("a session cookie");
-        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
-            assert!(set_cookie.contains(attribute), "{set_cookie}");
-        }
-        let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
-        Self { server, cookie }
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.server
-            .request(Method::GET, path, &[("cookie", &self.cookie)], None, None)
-            .await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Reply {
-        self.server
-            .request(
-                Method::POST,
-                path,
-                &[("cookie", &self.cookie), ("origin", &self.server.base)],
-                Some("application/json"),
-                Some(body.to_string().into_bytes()),
-            )
-            .await
-    }
-}
 
 /// Every staff route, with a body that would be valid.
 fn staff_routes() -> Vec<(Method, &'static str, Option<Value>)> {
@@ -139,20 +47,6 @@ fn staff_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({ "outcome": "served" })),
         ),
     ]
-}
-
-async fn send(
-    server: &Server,
-    method: &Method,
-    path: &str,
-    body: &Option<Value>,
-    headers: &[(&str, &str)],
-) -> Reply {
-    let bytes = body.as_ref().map(|b| b.to_string().into_bytes());
-    let content_type = body.as_ref().map(|_| "application/json");
-    server
-        .request(method.clone(), path, headers, content_type, bytes)
-        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,8 @@ use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+pub mod staff;
+
 pub const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/infra/catalogue/bergamo.toml");
 /// Built by `static-site/build` (tests/run builds it first).
 pub const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/static-site/dist");

@@ -12,13 +12,14 @@ infra/waf.json: the same parameters, the same rules built from it (names, priori
 routes, managed rule groups, custom answers), logging of blocked requests only with the URI path
 redacted, and every write route of the route table under a rate rule.
 
-The staff's half (docs/counter.md): the routes of the one-machine server (function "server",
+The staff's half (docs/counter.md, docs/closures.md): the routes of the one-machine server (function "server",
 infra/functions.json "routes") have no integration; every route under /api/staff/ but the public
 ones needs the JWT authorizer of the staff user pool and its app client, every other route none;
 each route has its own invoke permission; the user pool, its groups, domain and app client are
 as docs/deploy.md says, the same in both; the functions marked "cognito" get the pool's issuer,
 client and domain, and no function any cognito-idp permission; CloudFront caches the display's
-answer a second, serves /display/* as /display/index.html and never caches the counter page.
+answer a second, serves /display/* as /display/index.html and never caches the staff pages (the
+counter's /sportello/, the managers' /gestione/), each called back by the app client.
 
 Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE SAM_WAF_TEMPLATE CDK_WAF_TEMPLATE
 Exits non-zero with one line per problem."""
@@ -326,7 +327,7 @@ def main():
         sys.exit(f"{len(problems)} problem(s) in the templates")
     print(f"SAM and CDK: {len(routes)} routes ({len(one_machine)} of the one-machine server left out), the staff "
           f"authorizer where needed, the table, {len(spec['functions'])} functions' permissions and alarms, the user "
-          "pool and its client, the display's cache and the counter page's headers as described")
+          "pool and its client, the display's cache and the staff pages' headers as described")
     print(f"SAM and CDK web ACL: {len(waf['rateRules'])} rate rules over "
           f"{sum(len(r['routes']) for r in waf['rateRules'])} routes (every write route), "
           f"{len(waf['managedRuleGroups'])} managed rule groups, answers and logging as infra/waf.json")

@@ -1,8 +1,9 @@
-"""The staff's half of the main stacks (docs/counter.md): each route's authorization (the JWT
-authorizer of the staff user pool and its app client exactly on the staff routes) and its own
-invoke permission; the user pool, its groups, domain and app client as docs/deploy.md says, the
-same in both stacks; the Cognito variables of the functions marked "cognito"; CloudFront's
-display cache, /display/* rewrite and the counter page's headers."""
+"""The staff's half of the main stacks (docs/counter.md, docs/closures.md): each route's
+authorization (the JWT authorizer of the staff user pool and its app client exactly on the staff
+routes) and its own invoke permission; the user pool, its groups, domain and app client (called
+back at each staff page) as docs/deploy.md says, the same in both stacks; the Cognito variables
+of the functions marked "cognito"; CloudFront's display cache, /display/* rewrite and the staff
+pages' headers (the counter's /sportello/, the managers' /gestione/)."""
 
 import json
 import re
@@ -84,6 +85,9 @@ USER_POOL_CLIENT = {
     "SupportedIdentityProviders": ["COGNITO"],
 }
 COGNITO_VARIABLES = {"PRENOTA_COGNITO_ISSUER", "PRENOTA_COGNITO_CLIENT_ID", "PRENOTA_COGNITO_DOMAIN"}
+# The staff's pages, each signing in through the hosted page and called back at its own address:
+# the counter, and the managers' closures. {path: its headers' Permissions-Policy constant}.
+STAFF_PAGES = {"/sportello/": "COUNTER_PERMISSIONS_POLICY", "/gestione/": "PERMISSIONS_POLICY"}
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 
@@ -116,9 +120,10 @@ def check_staff(template, found, spec, where):
         problem(where, "the app client must read custom:offices and not write it (WriteAttributes, absent: all)")
     for key in ("CallbackURLs", "LogoutURLs"):
         urls = client.get(key)
-        if (not isinstance(urls, list) or len(urls) != 1 or "/sportello/" not in json.dumps(urls)
-                or not {"Distribution", "DomainName"} <= references(urls)):
-            problem(where, f"app client {key} {client.get(key)} are not https://<site>/sportello/")
+        pages = sorted(page for page in STAFF_PAGES for url in (urls if isinstance(urls, list) else [])
+                       if f"{page}" in json.dumps(url) and {"Distribution", "DomainName"} <= references(url))
+        if not isinstance(urls, list) or len(urls) != len(STAFF_PAGES) or pages != sorted(STAFF_PAGES):
+            problem(where, f"app client {key} {client.get(key)} are not https://<site> + each of {sorted(STAFF_PAGES)}")
     for name, (_, properties) in found.items():
         variables = set(properties.get("Environment", {}).get("Variables", {}))
         wanted = bool(spec["functions"].get(name, {}).get("cognito"))
@@ -165,7 +170,7 @@ def check_cloudfront(template, where):
             problem(where, f"the display's cache policy TTLs (min, default, max) are {ttls}, not (0, 1, 2)")
         if display.get("AllowedMethods") not in (["GET", "HEAD"], None):
             problem(where, "the display's behaviour allows more than GET and HEAD")
-    for pattern in ("/display/*", "/sportello/*"):
+    for pattern in ("/display/*", *(page + "*" for page in STAFF_PAGES)):
         behavior = by_pattern.get(pattern)
         if behavior is None:
             problem(where, f"no behaviour {pattern}")
@@ -176,23 +181,31 @@ def check_cloudfront(template, where):
                        for ids in functions for f in ids)
         if "'/display/index.html'" not in code:
             problem(where, f"{pattern}: no viewer-request function rewriting /display/* to /display/index.html")
-    sportello = by_pattern.get("/sportello/*", {})
-    if sportello and sportello.get("CachePolicyId") != CACHING_DISABLED:
-        problem(where, f"/sportello/* cached ({sportello.get('CachePolicyId')})")
-    headers = resources.get(next(iter(references(sportello.get("ResponseHeadersPolicyId"))), ""), {})
-    custom = headers.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("CustomHeadersConfig", {})
-    if sportello and {"Header": "Cache-Control", "Value": "no-store", "Override": True} not in custom.get("Items", []):
-        problem(where, "/sportello/* answers without Cache-Control: no-store")
-    if sportello and header_value(headers, "Permissions-Policy") != rust_const("COUNTER_PERMISSIONS_POLICY"):
-        problem(where, "/sportello/*: the Permissions-Policy is not src/headers.rs's COUNTER_PERMISSIONS_POLICY")
+    for page, permissions in STAFF_PAGES.items():
+        check_staff_page(resources, by_pattern.get(page + "*", {}), page + "*", permissions, where)
     site = resources.get(next(iter(references(distribution.get("DistributionConfig", {}).get("DefaultCacheBehavior", {})
                                                    .get("ResponseHeadersPolicyId"))), ""), {})
     if header_value(site, "Permissions-Policy") != rust_const("PERMISSIONS_POLICY"):
         problem(where, "the site's Permissions-Policy is not src/headers.rs's PERMISSIONS_POLICY")
+
+
+def check_staff_page(resources, behavior, pattern, permissions, where):
+    """A staff page: never cached, here or in the browser; its Permissions-Policy the one-machine
+    server's for it; its CSP lets its script reach the hosted sign-in's token endpoint."""
+    if not behavior:
+        return  # check_cloudfront has said it is missing
+    if behavior.get("CachePolicyId") != CACHING_DISABLED:
+        problem(where, f"{pattern} cached ({behavior.get('CachePolicyId')})")
+    headers = resources.get(next(iter(references(behavior.get("ResponseHeadersPolicyId"))), ""), {})
+    custom = headers.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("CustomHeadersConfig", {})
+    if {"Header": "Cache-Control", "Value": "no-store", "Override": True} not in custom.get("Items", []):
+        problem(where, f"{pattern} answers without Cache-Control: no-store")
+    if header_value(headers, "Permissions-Policy") != rust_const(permissions):
+        problem(where, f"{pattern}: the Permissions-Policy is not src/headers.rs's {permissions}")
     csp = json.dumps(headers.get("Properties", {}).get("ResponseHeadersPolicyConfig", {}).get("SecurityHeadersConfig", {})
                      .get("ContentSecurityPolicy", {}))
-    if sportello and "amazoncognito.com" not in csp:
-        problem(where, "/sportello/*: the CSP does not let the page reach the hosted sign-in's token endpoint")
+    if "amazoncognito.com" not in csp:
+        problem(where, f"{pattern}: the CSP does not let the page reach the hosted sign-in's token endpoint")
 
 
 

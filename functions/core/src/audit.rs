@@ -20,6 +20,10 @@ pub enum AuditAction {
     PasswordSet,
     Counter(CounterEvent),
     WalkIn,
+    /// A closure saved: its bookings displaced, its seats taken.
+    ClosureSaved,
+    /// A closure undone: its free seats back to everyone.
+    ClosureReopened,
 }
 
 impl AuditAction {
@@ -31,6 +35,8 @@ impl AuditAction {
             Self::PasswordSet => "password-set",
             Self::Counter(event) => event.as_str(),
             Self::WalkIn => "walk-in",
+            Self::ClosureSaved => "closure-saved",
+            Self::ClosureReopened => "closure-reopened",
         }
     }
 
@@ -42,6 +48,8 @@ impl AuditAction {
             Self::Locked,
             Self::PasswordSet,
             Self::WalkIn,
+            Self::ClosureSaved,
+            Self::ClosureReopened,
             Self::Counter(E::CheckIn),
             Self::Counter(E::Call),
             Self::Counter(E::Recall),
@@ -80,6 +88,8 @@ mod tests {
             "locked",
             "password-set",
             "walk-in",
+            "closure-saved",
+            "closure-reopened",
             "check-in",
             "call",
             "recall",

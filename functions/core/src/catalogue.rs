@@ -15,6 +15,8 @@ use crate::ids::{OfficeId, ServiceId};
 
 mod check;
 
+pub(crate) use check::check_one_closure;
+
 use check::RawCatalogue;
 
 pub const DEFAULT_EARLIEST_WORKING_DAYS: u32 = 1;
@@ -306,6 +308,14 @@ impl Catalogue {
 
     pub fn closures(&self) -> &[Closure] {
         &self.closures
+    }
+
+    /// This catalogue with staff's closures too (see [`crate::closure`]): their slots are no
+    /// longer generated.
+    pub fn with_closures<'a>(&self, extra: impl IntoIterator<Item = &'a Closure>) -> Self {
+        let mut catalogue = self.clone();
+        catalogue.closures.extend(extra.into_iter().cloned());
+        catalogue
     }
 
     pub fn office(&self, id: &OfficeId) -> Option<&Office> {

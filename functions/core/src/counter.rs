@@ -18,16 +18,19 @@ pub enum VisitState {
     Served,
     NoShow,
     Cancelled,
+    /// The office closed at its time: the citizen was told to choose another.
+    Displaced,
 }
 
 impl VisitState {
-    pub const ALL: [VisitState; 6] = [
+    pub const ALL: [VisitState; 7] = [
         VisitState::Confirmed,
         VisitState::CheckedIn,
         VisitState::Called,
         VisitState::Served,
         VisitState::NoShow,
         VisitState::Cancelled,
+        VisitState::Displaced,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl VisitState {
             Self::Served => "served",
             Self::NoShow => "no_show",
             Self::Cancelled => "cancelled",
+            Self::Displaced => "displaced",
         }
     }
 
@@ -168,6 +172,8 @@ impl CounterEvent {
 pub enum CounterError {
     #[error("the booking was cancelled")]
     Cancelled,
+    #[error("the office closed at the time of this booking: the citizen was asked to choose another")]
+    Displaced,
     #[error("check-in is not open yet")]
     TooEarly,
     #[error("check-in has closed for this appointment")]
@@ -203,6 +209,7 @@ pub fn apply(
     use VisitState as S;
     let step = match (event, state) {
         (_, S::Cancelled) => return Err(CounterError::Cancelled),
+        (_, S::Displaced) => return Err(CounterError::Displaced),
         (E::CheckIn, S::Confirmed) => {
             if now < starts_at - rules.early {
                 return Err(CounterError::TooEarly);

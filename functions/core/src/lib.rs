@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod checkin;
 pub mod clock;
+pub mod closure;
 pub mod contact;
 pub mod counter;
 pub mod dates;

@@ -1,5 +1,6 @@
 //! A booking's life: held → pending → confirmed → cancelled, or expired when the hold's countdown
-//! or the confirmation window runs out. Stores keep the state last written and the deadline;
+//! or the confirmation window runs out; displaced when the office closes at its time (the citizen
+//! then picks another time, which confirms it again, or cancels). Stores keep the state last written and the deadline;
 //! what a booking *is* at a given instant is decided here, so every store reads it the same way.
 
 use chrono::{DateTime, Utc};
@@ -13,6 +14,7 @@ pub enum StoredState {
     Pending,
     Confirmed,
     Cancelled,
+    Displaced,
 }
 
 impl StoredState {
@@ -22,6 +24,7 @@ impl StoredState {
             Self::Pending => "pending",
             Self::Confirmed => "confirmed",
             Self::Cancelled => "cancelled",
+            Self::Displaced => "displaced",
         }
     }
 
@@ -31,6 +34,7 @@ impl StoredState {
             "pending" => Some(Self::Pending),
             "confirmed" => Some(Self::Confirmed),
             "cancelled" => Some(Self::Cancelled),
+            "displaced" => Some(Self::Displaced),
             _ => None,
         }
     }
@@ -45,6 +49,9 @@ pub enum BookingState {
     Confirmed,
     Cancelled,
     Expired,
+    /// The office closed at its time (a closure saved by a manager): the citizen was told and
+    /// keeps the seat, out of everyone's reach, until they move it or cancel.
+    Displaced,
 }
 
 impl BookingState {
@@ -59,12 +66,16 @@ impl BookingState {
             StoredState::Pending => Self::Pending,
             StoredState::Confirmed => Self::Confirmed,
             StoredState::Cancelled => Self::Cancelled,
+            StoredState::Displaced => Self::Displaced,
         }
     }
 
     /// Does this booking take a seat of its slot?
     pub fn occupies_seat(self) -> bool {
-        matches!(self, Self::Held | Self::Pending | Self::Confirmed)
+        matches!(
+            self,
+            Self::Held | Self::Pending | Self::Confirmed | Self::Displaced
+        )
     }
 }
 
@@ -84,6 +95,9 @@ pub enum Event {
     /// confirmed, at the new time (whether the new slot is the one it already has is the store's
     /// to say: that is a repeat).
     Move,
+    /// A manager closed the office at the booking's time: a pending or confirmed booking is
+    /// displaced (a hold is simply released: nobody has been told anything yet).
+    Displace,
 }
 
 /// The outcome of an event: a state change to write, or nothing to do because it already happened
@@ -110,6 +124,8 @@ pub enum TransitionError {
     AppointmentStarted,
     #[error("the details of this booking have not been sent yet")]
     NotSubmitted,
+    #[error("the office closed at the time of this booking")]
+    Displaced,
 }
 
 /// The one place that says which event is legal in which state.
@@ -141,6 +157,16 @@ pub fn apply(
         (S::Confirmed, E::Move) if appointment_starts_at <= now => Err(TransitionError::AppointmentStarted),
         (S::Confirmed, E::Move) => Ok(Transition::To(StoredState::Confirmed)),
         (S::Held | S::Pending, E::Move) => Err(TransitionError::NotConfirmed),
+
+        // A displaced citizen may pick a new time or cancel whenever they read the message, even
+        // after the closed time has passed; the new time is checked like any other.
+        (S::Pending | S::Confirmed, E::Displace) => Ok(Transition::To(StoredState::Displaced)),
+        (S::Held, E::Displace) => Ok(Transition::To(StoredState::Cancelled)),
+        (S::Displaced, E::Displace) => Ok(Transition::AlreadyDone),
+        (S::Displaced, E::Move) => Ok(Transition::To(StoredState::Confirmed)),
+        (S::Displaced, E::Cancel) => Ok(Transition::To(StoredState::Cancelled)),
+        (S::Displaced, E::SubmitDetails | E::Release) => Err(TransitionError::AlreadySubmitted),
+        (S::Displaced, E::Confirm) => Err(TransitionError::Displaced),
 
         (S::Expired, _) => Err(TransitionError::Expired),
         (S::Cancelled, _) => Err(TransitionError::Cancelled),
@@ -272,6 +298,44 @@ mod tests {
         assert_eq!(
             apply(BookingState::Expired, Event::Move, later, now()),
             Err(TransitionError::Expired)
+        );
+    }
+
+    #[test]
+    fn a_closure_displaces_pending_and_confirmed_bookings_and_releases_holds() {
+        let earlier = now() - Duration::days(1);
+        let later = now() + Duration::days(3);
+        for state in [BookingState::Pending, BookingState::Confirmed] {
+            assert_eq!(
+                apply(state, Event::Displace, later, now()),
+                Ok(Transition::To(StoredState::Displaced))
+            );
+        }
+        assert_eq!(
+            apply(BookingState::Held, Event::Displace, later, now()),
+            Ok(Transition::To(StoredState::Cancelled))
+        );
+        assert_eq!(
+            apply(BookingState::Displaced, Event::Displace, later, now()),
+            Ok(Transition::AlreadyDone)
+        );
+        // The citizen may choose again even once the closed time has passed.
+        assert_eq!(
+            apply(BookingState::Displaced, Event::Move, earlier, now()),
+            Ok(Transition::To(StoredState::Confirmed))
+        );
+        assert_eq!(
+            apply(BookingState::Displaced, Event::Cancel, earlier, now()),
+            Ok(Transition::To(StoredState::Cancelled))
+        );
+        assert_eq!(
+            apply(BookingState::Displaced, Event::Confirm, later, now()),
+            Err(TransitionError::Displaced)
+        );
+        assert!(BookingState::Displaced.occupies_seat());
+        assert_eq!(
+            BookingState::at(StoredState::Displaced, None, now()),
+            BookingState::Displaced
         );
     }
 }

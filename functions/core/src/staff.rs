@@ -126,6 +126,8 @@ pub enum StaffAction {
     Counter,
     /// The office's audit log.
     ReadAudit,
+    /// The office's settings: closures (and, with them, the bookings they displace).
+    ManageOffice,
 }
 
 impl StaffIdentity {
@@ -134,12 +136,21 @@ impl StaffIdentity {
     }
 
     /// Whether this person may do `action` in `office`.
+    /// Whether this person may do `action` in every office at once (a closure of all offices):
+    /// administrators only.
+    pub fn may_everywhere(&self, action: StaffAction) -> bool {
+        self.role == Role::Admin && self.role_allows(action)
+    }
+
     pub fn may(&self, action: StaffAction, office: &OfficeId) -> bool {
-        let role_allows = match action {
+        self.role_allows(action) && self.works_at(office)
+    }
+
+    fn role_allows(&self, action: StaffAction) -> bool {
+        match action {
             StaffAction::Counter => true,
-            StaffAction::ReadAudit => self.role >= Role::Manager,
-        };
-        role_allows && self.works_at(office)
+            StaffAction::ReadAudit | StaffAction::ManageOffice => self.role >= Role::Manager,
+        }
     }
 }
 

@@ -60,7 +60,7 @@ async fn main() {
         accounts: None,
         store: Arc::new(store.clone()),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue: catalogue.into(),
             clock: Arc::new(ManualClock::new(
                 Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
             )),

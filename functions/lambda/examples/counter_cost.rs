@@ -49,7 +49,7 @@ async fn main() {
         accounts: None,
         store: Arc::new(store.clone()),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue: catalogue.into(),
             clock: clock.clone(),
             settings: Settings::default(),
             secrets: Secrets {
@@ -68,7 +68,7 @@ async fn main() {
     let cie = ServiceId::parse("cie").unwrap();
     assert!(
         app.context
-            .catalogue
+            .catalogue()
             .offering(&OfferingKey {
                 office: office.clone(),
                 service: cie.clone()

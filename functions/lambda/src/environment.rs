@@ -8,13 +8,13 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use prenota_core::SystemClock;
 use prenota_core::checkin::CheckinKey;
 use prenota_core::contact::HmacKey;
-use prenota_core::{Catalogue, SystemClock};
-use prenota_store::CatalogueStore;
 use prenota_store::dynamodb::DynamoStore;
+use prenota_store::{CatalogueStore, ClosureStore};
 use prenota_usecases::settings::env_var as var;
-use prenota_usecases::{App, Context, Secrets, Settings};
+use prenota_usecases::{App, Context, CurrentCatalogue, Secrets, Settings};
 
 /// A setting that must be there: its value, or an error naming it and what it means.
 pub(crate) fn required(
@@ -130,8 +130,8 @@ pub async fn secrets_from_ssm(
 }
 
 /// The catalogue stored in the table: a Lambda never reads the TOML file, the import puts it there.
-pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Result<Catalogue> {
-    store
+pub async fn catalogue_of(store: &DynamoStore, table: &str) -> anyhow::Result<CurrentCatalogue> {
+    let catalogue = store
         .catalogue()
         .await
         .with_context(|| format!("cannot read the catalogue from DynamoDB table {table}"))?
@@ -140,7 +140,16 @@ pub async fn catalogue_of(store: &dyn CatalogueStore, table: &str) -> anyhow::Re
                 "DynamoDB table {table} holds no catalogue: load the city's catalogue before starting \
                  the Lambdas (`cargo run -- catalogue import --table {table} infra/catalogue/bergamo.toml`)"
             )
-        })
+        })?;
+    // With the closures staff saved (one Query of their partition).
+    let closures = store
+        .closures(chrono::Utc::now())
+        .await
+        .with_context(|| format!("cannot read the closures from DynamoDB table {table}"))?;
+    Ok(CurrentCatalogue::new(
+        catalogue,
+        prenota_usecases::closures::in_force(closures),
+    ))
 }
 
 /// A rebuilding of a Lambda's [`App`] from the process's environment ([`app_from`]), for
@@ -202,7 +211,7 @@ pub async fn app_from(
         accounts: None,
         store: Arc::new(store),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue,
             clock: Arc::new(SystemClock),
             settings,
             secrets,

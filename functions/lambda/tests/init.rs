@@ -84,7 +84,7 @@ async fn a_lambda_starts_with_its_secrets_and_public_url_from_ssm() {
     );
     assert_eq!(app.context.settings.hold_ttl, chrono::Duration::minutes(15));
     assert_eq!(
-        app.context.catalogue.offices().len(),
+        app.context.catalogue().offices().len(),
         support::bergamo().offices().len()
     );
 
@@ -108,9 +108,8 @@ async fn a_lambda_starts_with_its_secrets_and_public_url_from_ssm() {
     )
     .await;
     let reloaded = warm.current().await;
-    let office = reloaded
-        .context
-        .catalogue
+    let catalogue = reloaded.context.catalogue();
+    let office = catalogue
         .offices()
         .iter()
         .find(|o| o.id.as_str() == "ufficio-4")

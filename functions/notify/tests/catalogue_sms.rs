@@ -108,6 +108,7 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
                 compose::booking_moved(&facts, &contact, LINK, "PRN1.x.y"),
                 compose::reconfirm_request(&facts, &contact, LINK, deadline),
                 compose::released_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
+                compose::displaced_notice(&facts, &contact, LINK, "Sciopero del personale"),
                 compose::cancellation_notice(&facts, &contact, "https://prenota.comune.bergamo.it/"),
                 compose::reminder(&facts, &contact, LINK),
                 compose::quota_notice(
@@ -162,5 +163,5 @@ fn every_confirmation_sms_of_the_catalogue_is_one_segment() {
         }
     }
     println!("{checked} SMS checked: all one GSM-7 segment");
-    assert_eq!(checked, catalogue.offerings().len() * 2 * 15);
+    assert_eq!(checked, catalogue.offerings().len() * 2 * 16);
 }

@@ -38,6 +38,7 @@ impl AgendaEntry {
     pub fn state(&self) -> VisitState {
         match (&self.visit, self.booking.state) {
             (_, BookingState::Cancelled) => VisitState::Cancelled,
+            (None, BookingState::Displaced) => VisitState::Displaced,
             (Some(visit), _) => visit.state,
             (None, _) => VisitState::Confirmed,
         }

@@ -27,6 +27,7 @@ use prenota_core::{
 };
 
 mod availability;
+mod closures;
 mod counter;
 pub mod dynamodb;
 mod names;
@@ -39,6 +40,7 @@ pub mod testing;
 mod waiting;
 
 pub use availability::Availability;
+pub use closures::{CloseRequest, Closed, ClosureStore, Displacement, SavedClosure};
 pub use counter::{
     AgendaEntry, AuditLog, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit,
 };
@@ -82,6 +84,10 @@ pub enum StoreError {
     /// The place is no longer waiting to be offered a seat.
     #[error("the place is no longer waiting")]
     NotWaiting,
+    /// A booking was made on a seat a closure takes after the closure read the seats: nothing
+    /// was changed; read them again.
+    #[error("a booking appeared on a closed seat: read again")]
+    NotForeseen,
     /// Stored data that this version cannot read.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
@@ -491,6 +497,7 @@ pub trait Store:
     + CounterStore
     + AuditLog
     + WaitingList
+    + ClosureStore
 {
 }
 
@@ -505,6 +512,7 @@ impl<T> Store for T where
         + CounterStore
         + AuditLog
         + WaitingList
+        + ClosureStore
 {
 }
 
@@ -521,6 +529,7 @@ pub(crate) fn reconfirmation_changes(booking: &Booking, to: Reconfirmation) -> S
         BookingState::Confirmed => {}
         BookingState::Cancelled => return Err(TransitionError::Cancelled.into()),
         BookingState::Expired => return Err(TransitionError::Expired.into()),
+        BookingState::Displaced => return Err(TransitionError::Displaced.into()),
         BookingState::Held | BookingState::Pending => return Err(TransitionError::NotConfirmed.into()),
     }
     Ok(match (booking.reconfirmation, to) {

@@ -39,6 +39,9 @@ stored_names! {
         WaitingOffer = "waiting-offer",
         /// Work for the sender, not a message: a seat was kept for the waiting list, draw for it.
         SeatFreed = "seat-freed",
+        /// The office closed at the booking's time: the reason, an apology, the page to choose
+        /// another time or cancel.
+        Displaced = "displaced",
     }
 }
 
@@ -184,6 +187,7 @@ mod tests {
                 "waiting-confirm",
                 "waiting-offer",
                 "seat-freed",
+                "displaced",
             ]
         );
         for kind in MessageKind::ALL {

@@ -192,3 +192,44 @@ pub(crate) fn stored_visit(fields: &impl Fields) -> StoreResult<Option<crate::Vi
         walk_in,
     }))
 }
+
+/// A closure saved by staff, read back (`id`, `office`, `from_date`, `to_date`, `hours`,
+/// `reason_it`, `reason_en`, `saved_by`, `saved_at`, `reopened_at`).
+pub(crate) fn stored_closure(fields: &impl Fields) -> StoreResult<crate::SavedClosure> {
+    use prenota_core::catalogue::{Closure, Localized, TimeRange};
+    let office = fields
+        .optional_text("office")?
+        .map(|raw| OfficeId::parse(raw).map_err(|_| corrupt("closure office", raw)))
+        .transpose()?;
+    let date = |name: &str| -> StoreResult<chrono::NaiveDate> {
+        let raw = fields.text(name)?;
+        parse_date(raw).map_err(|_| corrupt("closure date", raw))
+    };
+    let hours = fields
+        .optional_text("hours")?
+        .map(|raw| TimeRange::parse(raw).map_err(|_| corrupt("closure hours", raw)))
+        .transpose()?;
+    let reason = Localized {
+        it: fields.text("reason_it")?.to_owned(),
+        en: fields.text("reason_en")?.to_owned(),
+    };
+    Ok(crate::SavedClosure {
+        id: fields.text("id")?.to_owned(),
+        closure: prenota_core::closure::StaffClosure {
+            closure: Closure {
+                office,
+                from: date("from_date")?,
+                to: date("to_date")?,
+                hours,
+                reason: reason.it.clone(),
+            },
+            reason,
+        },
+        saved_by: fields.text("saved_by")?.to_owned(),
+        saved_at: from_millis(fields.number("saved_at")?)?,
+        reopened_at: fields
+            .optional_number("reopened_at")?
+            .map(from_millis)
+            .transpose()?,
+    })
+}

@@ -24,6 +24,9 @@ use crate::{HoldRequest, OutboxMessage, StoreError, StoreResult, from_millis};
 pub struct Reservation {
     pub hold: TokenHash,
     pub until: DateTime<Utc>,
+    /// The closure the seat is kept for (a displaced booking moved or cancelled: its seat stays
+    /// closed), undone with it; `None`: kept for the waiting list's draw.
+    pub closure: Option<String>,
 }
 
 stored_names! {

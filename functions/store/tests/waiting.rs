@@ -105,6 +105,7 @@ async fn cancel_keeping<S: Store + ?Sized>(store: &S) -> TokenHash {
     let reservation = Reservation {
         hold: Token::generate().unwrap().hash(),
         until: now() + Duration::minutes(10),
+        closure: None,
     };
     let cancelled = store
         .cancel(&page.hash(), Some(&reservation), &[], now())
@@ -257,6 +258,7 @@ async fn a_lapsed_offer_goes_to_the_next_and_a_taken_one_stays<S: Store + 'stati
         let reservation = Reservation {
             hold: Token::generate().unwrap().hash(),
             until: now() + Duration::minutes(10),
+            closure: None,
         };
         store
             .cancel(&page.hash(), Some(&reservation), &[], now())
@@ -382,6 +384,7 @@ async fn a_move_keeps_the_old_seat_for_the_list<S: Store + 'static>(store: Arc<S
     let reservation = Reservation {
         hold: Token::generate().unwrap().hash(),
         until: now() + Duration::minutes(2),
+        closure: None,
     };
     let to = slot("spid", monday(), "10:00");
     let request = prenota_store::MoveRequest {

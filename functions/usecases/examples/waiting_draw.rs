@@ -109,7 +109,7 @@ async fn run<S: Store + ?Sized>(
     // Freed later than everyone joined: all of them take part in every draw.
     clock.advance(Duration::minutes(5));
 
-    let (slots, desks) = seats(&context.catalogue);
+    let (slots, desks) = seats(&context.catalogue());
     let before = usage();
     let mut times = Vec::with_capacity(ROUNDS);
     for slot in slots {
@@ -171,7 +171,7 @@ async fn main() {
     let catalogue = bergamo();
     store.put_catalogue(&catalogue).await.unwrap();
     let context = Context {
-        catalogue: Arc::new(catalogue),
+        catalogue: catalogue.into(),
         clock: clock.clone(),
         settings: Settings::default(),
         secrets: Secrets {

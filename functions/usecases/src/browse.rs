@@ -90,15 +90,15 @@ pub struct OfficeChoice<'a> {
     pub distance_m: Option<u32>,
 }
 
-/// The offices that offer `service`: by first free slot (none last), then by distance (unknown
-/// last), then by name.
+/// The offices of `catalogue` (the context's, held by the caller) that offer `service`: by first
+/// free slot (none last), then by distance (unknown last), then by name.
 pub async fn offices<'a>(
-    context: &'a Context,
+    context: &Context,
+    catalogue: &'a Catalogue,
     seats: &dyn SeatStore,
     service: &'a Service,
     here: Option<Position>,
 ) -> Result<Vec<OfficeChoice<'a>>, BrowseError> {
-    let catalogue = &context.catalogue;
     let now = context.clock.now();
     let today = prenota_core::calendar::local(now).date();
     let mut choices = Vec::new();
@@ -171,7 +171,7 @@ pub async fn day(
     offering: &Offering,
     date: Option<NaiveDate>,
 ) -> Result<Day, BrowseError> {
-    let catalogue = &context.catalogue;
+    let catalogue = &context.catalogue();
     let now = context.clock.now();
     let (first, last) = catalogue.booking_window(offering, now);
     let days = seats

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use prenota_core::waiting::FreedBy;
 use prenota_core::{BookingState, Token};
 use prenota_notify::compose;
-use prenota_store::{Booking, BookingStore, MessageKind, OutboxMessage};
+use prenota_store::{Booking, BookingStore, ClosureStore, MessageKind, OutboxMessage};
 
-use crate::{Context, Failure, LinkError, facts, links, outbox, reminders, waiting};
+use crate::{Context, Failure, LinkError, closures, facts, links, outbox, reminders, waiting};
 
 #[derive(Debug)]
 pub enum Cancelling {
@@ -20,21 +20,31 @@ pub enum Cancelling {
 }
 
 /// Cancels the booking behind `page_code` once the citizen has `confirmed` they mean it.
-pub async fn cancel(
+pub async fn cancel<S>(
     context: &Context,
-    bookings: &dyn BookingStore,
+    bookings: &S,
     page_code: &Token,
     confirmed: bool,
-) -> Result<Cancelling, LinkError> {
+) -> Result<Cancelling, LinkError>
+where
+    S: BookingStore + ClosureStore + ?Sized,
+{
     let now = context.clock.now();
     let booking = bookings.booking_by_page_code(&page_code.hash(), now).await?;
-    if !confirmed && booking.state == BookingState::Confirmed {
+    if !confirmed && matches!(booking.state, BookingState::Confirmed | BookingState::Displaced) {
         return Ok(Cancelling::AskFirst(booking));
     }
     let mut messages = cancelled_messages(context, &booking, now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
-    let (reservation, draw) = waiting::keep(&booking, FreedBy::Cancelled, now)?;
-    messages.push(draw);
+    // A displaced booking's seat stays closed; any other goes to the waiting list first.
+    let reservation = match closures::seat_kept_closed(bookings, &booking, now).await? {
+        Some(closed) => closed,
+        None => {
+            let (reservation, draw) = waiting::keep(&booking, FreedBy::Cancelled, now)?;
+            messages.push(draw);
+            reservation
+        }
+    };
     let outcome = bookings
         .cancel(&page_code.hash(), Some(&reservation), &messages, now)
         .await?;

@@ -135,7 +135,7 @@ mod tests {
 
     fn context(clock: Arc<ManualClock>) -> Context {
         Context {
-            catalogue: Arc::new(prenota_core::testing::TestCatalogue::benchmark().build()),
+            catalogue: prenota_core::testing::TestCatalogue::benchmark().build().into(),
             clock,
             settings: Settings {
                 challenge_work: 2_000,

@@ -35,7 +35,8 @@ pub async fn view(
             deadline: booking.expires_at.unwrap_or(now),
             members: household::members(bookings, &booking, now).await?,
         }),
-        BookingState::Confirmed => Ok(Confirmation::Confirmed {
+        // A displaced booking's page says why and offers another time.
+        BookingState::Confirmed | BookingState::Displaced => Ok(Confirmation::Confirmed {
             page_code: shown_page_code(context, bookings, &booking, code, now).await?,
             booking: Box::new(booking),
         }),
@@ -77,6 +78,14 @@ pub async fn confirm(
 ) -> Result<Confirmed, LinkError> {
     let now = context.clock.now();
     let booking = bookings.booking_by_confirm_code(&code.hash(), now).await?;
+    if booking.state == BookingState::Displaced {
+        // The office closed at its time before the citizen confirmed: confirming changes nothing,
+        // the booking's page (issued with the closure's message) tells them what to do.
+        return Ok(Confirmed {
+            page_code: links::page_code(context, &booking.id),
+            booking,
+        });
+    }
     // A household's confirmation code is its first person's: it confirms everyone.
     let members = household::members(bookings, &booking, now).await?;
     let page_codes: Vec<Token> = members

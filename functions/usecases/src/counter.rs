@@ -67,7 +67,7 @@ pub(crate) fn allow(
     office: &OfficeId,
     context: &Context,
 ) -> Result<(), CounterRefusal> {
-    if context.catalogue.office(office).is_none() {
+    if context.catalogue().office(office).is_none() {
         // Staff of no such office: the same answer as for an office not theirs, for everyone but
         // an admin, who is told the id is wrong.
         return Err(if identity.role == prenota_core::staff::Role::Admin {
@@ -86,7 +86,7 @@ pub(crate) fn allow(
 /// Whether personal data of a booking on `date` may be shown at `today`.
 fn shows_personal_data(context: &Context, date: NaiveDate, today: NaiveDate) -> bool {
     let last = context
-        .catalogue
+        .catalogue()
         .calendar
         .working_days_after(today, context.settings.agenda_days);
     today <= date && date <= last
@@ -177,6 +177,9 @@ pub async fn check_in<S: CounterStores + ?Sized>(
     if entry.booking.state == prenota_core::BookingState::Cancelled {
         return Err(CounterRefusal::Step(CounterError::Cancelled));
     }
+    if entry.booking.state == prenota_core::BookingState::Displaced {
+        return Err(CounterRefusal::Step(CounterError::Displaced));
+    }
     if entry.booking.date != today {
         return Err(CounterRefusal::NotToday);
     }
@@ -245,7 +248,7 @@ pub async fn display<S: CounterStore + ?Sized>(
     store: &S,
     office: &OfficeId,
 ) -> Result<DisplayBoard, CounterRefusal> {
-    if context.catalogue.office(office).is_none() {
+    if context.catalogue().office(office).is_none() {
         return Err(CounterRefusal::UnknownOffice);
     }
     let (_, today) = today(context);

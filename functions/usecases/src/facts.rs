@@ -11,7 +11,7 @@ use crate::Context;
 /// The facts of a booking in `lang`, about `person` when given, else the booking's own person. A
 /// catalogue item removed since the booking was made is named by its id rather than dropped.
 pub fn facts(context: &Context, booking: &Booking, person: Option<&Person>, lang: Lang) -> BookingFacts {
-    let catalogue = &context.catalogue;
+    let catalogue = &context.catalogue();
     let office = catalogue.office(&booking.offering.office);
     let service = catalogue.service(&booking.offering.service);
     let person = person.or(booking.person.as_ref());

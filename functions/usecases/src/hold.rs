@@ -91,7 +91,7 @@ where
             })?;
     }
     let slot = context
-        .catalogue
+        .catalogue()
         .bookable_slot(offering, choice.date, choice.start, now)?;
     let seats = match choice.people {
         1 => vec![slot],
@@ -133,7 +133,7 @@ async fn household_seats<S>(
 where
     S: SeatStore + ?Sized,
 {
-    let free = Availability::day_availability(store, &context.catalogue, offering, choice.date, now)
+    let free = Availability::day_availability(store, &context.catalogue(), offering, choice.date, now)
         .await
         .map_err(|error| HoldError::Failed(error.into()))?;
     plan_seats_among(&free, choice.start, choice.people).ok_or(HoldError::NotEnoughSeats {
@@ -166,7 +166,9 @@ pub async fn view(
             prenota_core::BookingState::Held => seats.push(booking),
             prenota_core::BookingState::Expired => return Err(StepError::Expired),
             prenota_core::BookingState::Cancelled => return Err(StepError::Released),
-            prenota_core::BookingState::Pending | prenota_core::BookingState::Confirmed => {
+            prenota_core::BookingState::Pending
+            | prenota_core::BookingState::Confirmed
+            | prenota_core::BookingState::Displaced => {
                 return Err(StepError::AlreadySubmitted);
             }
         }

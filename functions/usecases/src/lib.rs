@@ -15,6 +15,7 @@ pub mod booking_page;
 pub mod browse;
 pub mod cancel;
 pub mod challenge;
+pub mod closures;
 pub mod confirm;
 pub mod context;
 pub mod counter;
@@ -38,6 +39,6 @@ pub mod testing;
 pub mod waiting;
 pub mod walk_in;
 
-pub use context::{App, Context};
+pub use context::{App, Context, CurrentCatalogue};
 pub use error::{Failure, LinkError, StepError};
 pub use settings::{Secrets, Settings, StaffSignIn};

@@ -104,6 +104,9 @@ async fn movable(context: &Context, store: &dyn Store, page_code: &Token) -> Res
         BookingState::Confirmed if booking.starts_at <= now => Err(LinkError::Started.into()),
         BookingState::Confirmed if !may_still_move(context, &booking) => Err(MoveError::TooLate),
         BookingState::Confirmed => Ok(booking),
+        // The office closed at its time: another time may be picked whenever the citizen reads
+        // the message (the new time is checked like any other).
+        BookingState::Displaced => Ok(booking),
         BookingState::Cancelled => Err(LinkError::Cancelled.into()),
         BookingState::Held | BookingState::Pending | BookingState::Expired => Err(LinkError::NotFound.into()),
     }
@@ -117,12 +120,9 @@ pub async fn choices(
     date: Option<NaiveDate>,
 ) -> Result<Choice, MoveError> {
     let booking = movable(context, store, page_code).await?;
-    let offering = browse::offering(
-        &context.catalogue,
-        &booking.offering.service,
-        &booking.offering.office,
-    )
-    .map_err(|_| MoveError::Slot(SlotError::NoSuchSlot))?;
+    let catalogue = context.catalogue();
+    let offering = browse::offering(&catalogue, &booking.offering.service, &booking.offering.office)
+        .map_err(|_| MoveError::Slot(SlotError::NoSuchSlot))?;
     let day = browse::day(context, store, offering, date).await?;
     Ok(Choice { booking, day })
 }
@@ -149,25 +149,28 @@ pub async fn move_to(
         }
         Err(other) => return Err(other),
     };
-    let offering = browse::offering(
-        &context.catalogue,
-        &booking.offering.service,
-        &booking.offering.office,
-    )
-    .map_err(|_| MoveError::Slot(SlotError::NoSuchSlot))?;
+    let catalogue = context.catalogue();
+    let offering = browse::offering(&catalogue, &booking.offering.service, &booking.offering.office)
+        .map_err(|_| MoveError::Slot(SlotError::NoSuchSlot))?;
     if (booking.date, booking.start) == (date, start) {
         return Ok(moved(context, booking, false));
     }
-    let to = context.catalogue.bookable_slot(offering, date, start, now)?;
+    let to = catalogue.bookable_slot(offering, date, start, now)?;
     if now + context.settings.move_until > to.starts_at {
         // Not to a time the office could no longer plan for either.
         return Err(MoveError::TooLate);
     }
     let mut messages = moved_messages(context, &booking.moved_to(&to), now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
-    // The old seat goes to the waiting list first.
-    let (reservation, draw) = waiting::keep(&booking, FreedBy::Other, now)?;
-    messages.push(draw);
+    // The old seat goes to the waiting list first; a displaced booking's stays closed.
+    let reservation = match crate::closures::seat_kept_closed(store, &booking, now).await? {
+        Some(closed) => closed,
+        None => {
+            let (reservation, draw) = waiting::keep(&booking, FreedBy::Other, now)?;
+            messages.push(draw);
+            reservation
+        }
+    };
     let request = MoveRequest {
         booking: booking.id.clone(),
         erase_after: to.ends_at + context.settings.retention,

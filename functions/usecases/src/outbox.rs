@@ -83,7 +83,8 @@ impl Payload {
             | MessageKind::Cancellation
             | MessageKind::BookingsList
             | MessageKind::Reminder
-            | MessageKind::QuotaNotice => Self::Citizen(serde_json::from_str(payload).map_err(unreadable)?),
+            | MessageKind::QuotaNotice
+            | MessageKind::Displaced => Self::Citizen(serde_json::from_str(payload).map_err(unreadable)?),
             MessageKind::BookingsListRequest => {
                 Self::ListRequest(serde_json::from_str(payload).map_err(unreadable)?)
             }

@@ -56,7 +56,7 @@ fn next_firing(context: &Context, booking: &Booking, now: DateTime<Utc>) -> Opti
 /// Whether the booking's service asks "Confermi che verrai?".
 pub fn asks_reconfirmation(context: &Context, booking: &Booking) -> bool {
     context
-        .catalogue
+        .catalogue()
         .service(&booking.offering.service)
         .is_some_and(|service| service.reconfirm)
 }

@@ -247,7 +247,7 @@ pub async fn add(
     offices: &[OfficeId],
     password: Option<&NewPassword>,
 ) -> Result<Added, AddError> {
-    if let Some(unknown) = offices.iter().find(|id| context.catalogue.office(id).is_none()) {
+    if let Some(unknown) = offices.iter().find(|id| context.catalogue().office(id).is_none()) {
         return Err(AddError::UnknownOffice(unknown.to_string()));
     }
     if offices.is_empty() && role != Role::Admin {

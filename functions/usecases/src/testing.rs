@@ -36,7 +36,7 @@ pub async fn sqlite_app(
         store: Arc::new(store.clone()),
         accounts: Some(Arc::new(store.clone())),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue: catalogue.into(),
             clock,
             settings: Settings {
                 public_url: public_url.to_owned(),
@@ -80,4 +80,25 @@ pub async fn queued_of_kind(app: &App, kind: prenota_store::MessageKind) -> Vec<
         .filter(|entry| entry.message.kind == kind)
         .map(|entry| crate::outbox::Payload::read(&entry.message).expect("a readable payload"))
         .collect()
+}
+
+/// The confirmation code of the last confirmation request queued by e-mail to `to`.
+pub async fn confirmation_code_for(app: &App, to: &str) -> prenota_core::Token {
+    let email = queued_of_kind(app, prenota_store::MessageKind::ConfirmationRequest)
+        .await
+        .into_iter()
+        .rev()
+        .find_map(|request| match request {
+            crate::outbox::Payload::Citizen(prenota_notify::Message::Email(email)) if email.to == to => {
+                Some(email)
+            }
+            _ => None,
+        })
+        .expect("the confirmation request");
+    let at = email.text.find("/c/").expect("a confirmation link") + 3;
+    let code: String = email.text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    prenota_core::Token::parse(&code).expect("a confirmation code")
 }

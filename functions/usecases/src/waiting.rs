@@ -148,7 +148,7 @@ fn checked_last_day(
     offices: &[OfficeId],
     now: DateTime<Utc>,
 ) -> Result<NaiveDate, JoinError> {
-    let catalogue = &context.catalogue;
+    let catalogue = &context.catalogue();
     catalogue.service(service).ok_or(JoinError::UnknownService)?;
     let mut last = None;
     for office in offices {
@@ -175,7 +175,7 @@ fn end_of(day: NaiveDate) -> DateTime<Utc> {
 
 /// What a place waits for, as its messages and page show it, in `lang`.
 pub fn waiting_facts(context: &Context, waiting: &Waiting, lang: Lang) -> WaitingFacts {
-    let catalogue = &context.catalogue;
+    let catalogue = &context.catalogue();
     WaitingFacts {
         lang,
         city: catalogue.city_name.clone(),
@@ -249,6 +249,7 @@ pub fn keep(
     let reservation = Reservation {
         hold,
         until: rules::kept_until(&freed),
+        closure: None,
     };
     Ok((reservation, outbox::seat_freed(order, now)?))
 }
@@ -263,7 +264,8 @@ where
     S: WaitingList + ?Sized,
 {
     let now = context.clock.now();
-    let Some(offering) = context.catalogue.offering(&booking.offering) else {
+    let catalogue = context.catalogue();
+    let Some(offering) = catalogue.offering(&booking.offering) else {
         return Ok(false);
     };
     if booking.state != BookingState::Expired || booking.starts_at <= now {
@@ -425,7 +427,7 @@ where
             .await?;
             Ok(Some(drawn))
         }
-        BookingState::Pending | BookingState::Confirmed => {
+        BookingState::Pending | BookingState::Confirmed | BookingState::Displaced => {
             store.end_offer(&booking.id, true, now).await?;
             Ok(Some(Drawn::Gone))
         }

@@ -74,11 +74,11 @@ where
         office: office.clone(),
         service: request.service.clone(),
     };
-    let offering = context.catalogue.offering(&key).ok_or(WalkInError::NotOffered)?;
+    let catalogue = context.catalogue();
+    let offering = catalogue.offering(&key).ok_or(WalkInError::NotOffered)?;
     let (now, today) = today(context);
     let date = request.date.unwrap_or(today);
-    let open: Vec<_> = context
-        .catalogue
+    let open: Vec<_> = catalogue
         .slots_on(offering, date)
         .into_iter()
         .filter(|slot| slot.ends_at > now && request.start.is_none_or(|start| slot.start == start))

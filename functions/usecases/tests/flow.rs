@@ -95,8 +95,9 @@ async fn ask_for_the_list(app: &App) -> (OutboxMessage, ListRequest) {
 /// its confirmation link.
 async fn pending_booking(app: &App) -> Token {
     let (context, store) = (&app.context, &*app.store);
+    let catalogue = context.catalogue();
     let offering = browse::offering(
-        &context.catalogue,
+        &catalogue,
         &ServiceId::parse("cie").unwrap(),
         &OfficeId::parse("ufficio-1").unwrap(),
     )
@@ -131,10 +132,13 @@ async fn one_booking_from_the_hold_to_the_cancellation() {
     let cie = ServiceId::parse("cie").unwrap();
     let ufficio = OfficeId::parse("ufficio-1").unwrap();
 
-    let service = browse::service(&context.catalogue, &cie).unwrap();
-    let offices = browse::offices(context, store, service, None).await.unwrap();
+    let catalogue = context.catalogue();
+    let service = browse::service(&catalogue, &cie).unwrap();
+    let offices = browse::offices(context, &catalogue, store, service, None)
+        .await
+        .unwrap();
     assert!(offices.iter().all(|choice| choice.first_slot.is_some()));
-    let offering = browse::offering(&context.catalogue, &cie, &ufficio).unwrap();
+    let offering = browse::offering(&catalogue, &cie, &ufficio).unwrap();
     // Wednesday 2 December: more than a day ahead, so the booking gets a reminder.
     let wednesday = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
     let day = browse::day(context, store, offering, Some(wednesday))
@@ -229,11 +233,11 @@ async fn refusals_are_typed() {
     let cie = ServiceId::parse("cie").unwrap();
     let nowhere = OfficeId::parse("nowhere").unwrap();
     assert!(matches!(
-        browse::offering(&context.catalogue, &cie, &nowhere),
+        browse::offering(&context.catalogue(), &cie, &nowhere),
         Err(NotInCatalogue::Office)
     ));
-    let offering =
-        browse::offering(&context.catalogue, &cie, &OfficeId::parse("ufficio-1").unwrap()).unwrap();
+    let catalogue = context.catalogue();
+    let offering = browse::offering(&catalogue, &cie, &OfficeId::parse("ufficio-1").unwrap()).unwrap();
     let far = start().date_naive() + Duration::days(400);
     assert!(matches!(
         browse::day(context, store, offering, Some(far)).await,

@@ -41,23 +41,24 @@ fn person(full_name: &str, contact: &str) -> Person {
     }
 }
 
-fn cie(app: &App) -> &Offering {
+fn cie(app: &App) -> Offering {
     browse::offering(
-        &app.context.catalogue,
+        &app.context.catalogue(),
         &ServiceId::parse("cie").unwrap(),
         &OfficeId::parse("ufficio-1").unwrap(),
     )
     .unwrap()
+    .clone()
 }
 
 /// The first free time for `people` of the third day with free times (a reminder goes the day
 /// before).
 async fn first_choice(app: &App, people: u32) -> Choice {
-    let days = browse::day(&app.context, &*app.store, cie(app), None)
+    let days = browse::day(&app.context, &*app.store, &cie(app), None)
         .await
         .unwrap()
         .days;
-    let day = browse::day(&app.context, &*app.store, cie(app), Some(days[2]))
+    let day = browse::day(&app.context, &*app.store, &cie(app), Some(days[2]))
         .await
         .unwrap();
     let slot = &day.for_people(people).free[0].slot;
@@ -113,7 +114,9 @@ async fn a_family_of_three_is_booked_in_one_flow() {
     let (app, _folder) = app().await;
     let (context, store) = (&app.context, &*app.store);
     let choice = first_choice(&app, 3).await;
-    let held = hold::hold(context, store, cie(&app), choice, None).await.unwrap();
+    let held = hold::hold(context, store, &cie(&app), choice, None)
+        .await
+        .unwrap();
     assert_eq!(held.seats.len(), 3);
     assert_eq!(
         held.seats[0].start, choice.start,
@@ -185,7 +188,7 @@ async fn a_parent_books_a_second_child_with_the_same_number() {
         let app = &app;
         async move {
             let choice = first_choice(app, 1).await;
-            let held = hold::hold(&app.context, &*app.store, cie(app), choice, None)
+            let held = hold::hold(&app.context, &*app.store, &cie(app), choice, None)
                 .await
                 .unwrap();
             let submitted = details::submit(
@@ -232,12 +235,12 @@ async fn households_beyond_the_rules_are_refused() {
     let choice = first_choice(&app, 1).await;
     for people in [0, 5] {
         assert!(matches!(
-            hold::hold(context, store, cie(&app), Choice { people, ..choice }, None).await,
+            hold::hold(context, store, &cie(&app), Choice { people, ..choice }, None).await,
             Err(HoldError::People { max: 4 })
         ));
     }
     // The day's last time with one seat left and no time after it: two people do not fit.
-    let day = browse::day(context, store, cie(&app), Some(choice.date))
+    let day = browse::day(context, store, &cie(&app), Some(choice.date))
         .await
         .unwrap();
     let last = day.free.last().unwrap().clone();
@@ -247,20 +250,20 @@ async fn households_beyond_the_rules_are_refused() {
         people: 1,
     };
     for _ in 1..last.free_seats {
-        hold::hold(context, store, cie(&app), at_last, None)
+        hold::hold(context, store, &cie(&app), at_last, None)
             .await
             .unwrap();
     }
-    let before = browse::day(context, store, cie(&app), Some(choice.date))
+    let before = browse::day(context, store, &cie(&app), Some(choice.date))
         .await
         .unwrap();
     assert_eq!(before.free.last().unwrap().free_seats, 1);
-    let refused = hold::hold(context, store, cie(&app), Choice { people: 2, ..at_last }, None).await;
+    let refused = hold::hold(context, store, &cie(&app), Choice { people: 2, ..at_last }, None).await;
     assert!(
         matches!(refused, Err(HoldError::NotEnoughSeats { people: 2 })),
         "{refused:?}"
     );
-    let after = browse::day(context, store, cie(&app), Some(choice.date))
+    let after = browse::day(context, store, &cie(&app), Some(choice.date))
         .await
         .unwrap();
     assert_eq!(after.free, before.free, "nothing was held");

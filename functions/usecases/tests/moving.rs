@@ -12,7 +12,7 @@ use prenota_core::{ManualClock, OfficeId, ServiceId, Token};
 use prenota_store::{MessageKind, Person};
 use prenota_usecases::moving::{self, MoveError};
 use prenota_usecases::outbox::Payload;
-use prenota_usecases::testing::{bergamo, queued_of_kind, sqlite_app};
+use prenota_usecases::testing::{bergamo, confirmation_code_for, queued_of_kind, sqlite_app};
 use prenota_usecases::{App, browse, confirm, details, hold, links};
 
 /// Monday 30 November 2026, 10:00 in Rome.
@@ -35,8 +35,9 @@ async fn app(clock: &Arc<ManualClock>) -> (App, tempfile::TempDir) {
 /// A confirmed SPID booking at ufficio-1 on `date` at `start`: the booking page's code.
 async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
     let (context, store) = (&app.context, &*app.store);
+    let catalogue = context.catalogue();
     let offering = browse::offering(
-        &context.catalogue,
+        &catalogue,
         &ServiceId::parse("spid").unwrap(),
         &OfficeId::parse("ufficio-1").unwrap(),
     )
@@ -65,28 +66,8 @@ async fn confirmed(app: &App, date: NaiveDate, start: &str) -> Token {
     details::submit(context, store, &held.hold.hash(), vec![person])
         .await
         .unwrap();
-    let pending = app
-        .store
-        .pending_messages(100, chrono::DateTime::<Utc>::MAX_UTC)
-        .await
-        .unwrap();
-    let request = pending
-        .iter()
-        .rev()
-        .find(|entry| entry.message.kind == MessageKind::ConfirmationRequest)
-        .unwrap();
-    let Ok(Payload::Citizen(prenota_notify::Message::Email(email))) = Payload::read(&request.message) else {
-        panic!("an e-mail");
-    };
-    let at = email.text.find("/c/").unwrap() + 3;
-    let code: String = email.text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    confirm::confirm(context, store, &Token::parse(&code).unwrap())
-        .await
-        .unwrap()
-        .page_code
+    let code = confirmation_code_for(app, "anna@example.it").await;
+    confirm::confirm(context, store, &code).await.unwrap().page_code
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use prenota_core::{BookingState, Clock, ManualClock, OfficeId, ServiceId, Token}
 use prenota_store::{Booking, MessageKind, Person};
 use prenota_usecases::outbox::Payload;
 use prenota_usecases::reminders::{self, Fired};
-use prenota_usecases::testing::{bergamo, queued_of_kind, sqlite_app};
+use prenota_usecases::testing::{bergamo, confirmation_code_for, queued_of_kind, sqlite_app};
 use prenota_usecases::{App, browse, confirm, details, hold, reconfirm};
 
 fn rome(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -36,8 +36,9 @@ async fn app(clock: &Arc<ManualClock>) -> (App, tempfile::TempDir) {
 async fn confirmed(app: &App, service: &str, date: NaiveDate) -> (Booking, Token) {
     let contact = format!("{service}@example.it");
     let (context, store) = (&app.context, &*app.store);
+    let catalogue = context.catalogue();
     let offering = browse::offering(
-        &context.catalogue,
+        &catalogue,
         &ServiceId::parse(service).unwrap(),
         &OfficeId::parse("ufficio-1").unwrap(),
     )
@@ -67,22 +68,8 @@ async fn confirmed(app: &App, service: &str, date: NaiveDate) -> (Booking, Token
     details::submit(context, store, &held.hold.hash(), vec![person])
         .await
         .unwrap();
-    let email = queued_of_kind(app, MessageKind::ConfirmationRequest)
-        .await
-        .into_iter()
-        .find_map(|request| match request {
-            Payload::Citizen(prenota_notify::Message::Email(email)) if email.to == contact => Some(email),
-            _ => None,
-        })
-        .expect("the confirmation request");
-    let at = email.text.find("/c/").unwrap() + 3;
-    let code: String = email.text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    let done = confirm::confirm(context, store, &Token::parse(&code).unwrap())
-        .await
-        .unwrap();
+    let code = confirmation_code_for(app, &contact).await;
+    let done = confirm::confirm(context, store, &code).await.unwrap();
     (done.booking, done.page_code)
 }
 

@@ -156,7 +156,7 @@ async fn personal_data_is_shown_for_today_and_the_next_working_days_only() {
         &app.context,
         &*app.store,
         app.context
-            .catalogue
+            .catalogue()
             .offering(&prenota_core::OfferingKey {
                 office: office.clone(),
                 service: prenota_core::ServiceId::parse("cie").unwrap(),

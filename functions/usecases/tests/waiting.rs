@@ -101,7 +101,8 @@ async fn taken(app: &App, start: chrono::NaiveTime) -> u32 {
 /// A hold of the first free time of SPID at ufficio-1 on Thursday, and that time.
 async fn hold_first_free(app: &App) -> (Token, prenota_core::Slot) {
     let (context, store) = (&app.context, &*app.store);
-    let offering = browse::offering(&context.catalogue, &spid(), &ufficio_1()).unwrap();
+    let catalogue = context.catalogue();
+    let offering = browse::offering(&catalogue, &spid(), &ufficio_1()).unwrap();
     let day = browse::day(context, store, offering, Some(thursday()))
         .await
         .unwrap();

@@ -150,6 +150,10 @@ async fn staff_dispatch(
         }
         Endpoint::Outcome => counter::step(context, store, identity, incoming, Some(&body()?), None).await,
         Endpoint::WalkIn => counter::walk_in(context, store, identity, incoming, &body()?).await,
+        Endpoint::Closures => api::closures::list(context, store, identity).await,
+        Endpoint::ClosurePreview => api::closures::preview(context, store, identity, &body()?).await,
+        Endpoint::Close => api::closures::close(context, store, identity, &body()?).await,
+        Endpoint::Reopen => api::closures::reopen(context, store, identity, incoming).await,
         _ => Err(Problem::new(Code::NotFound)),
     }
 }
@@ -262,7 +266,11 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         | Endpoint::Recall
         | Endpoint::PutBack
         | Endpoint::Outcome
-        | Endpoint::WalkIn => Err(Problem::new(Code::NotFound)),
+        | Endpoint::WalkIn
+        | Endpoint::Closures
+        | Endpoint::ClosurePreview
+        | Endpoint::Close
+        | Endpoint::Reopen => Err(Problem::new(Code::NotFound)),
     };
     handled.unwrap_or_else(|problem| answer::problem(&problem, incoming.lang))
 }

@@ -77,9 +77,22 @@ pub(crate) async fn booking_view(
     let qr = links::checkin_token(context, booking)
         .map(|token| prenota_notify::qr::svg_labelled(&token, pages::qr_label(lang)))
         .unwrap_or_default();
+    let closure = (booking.state == BookingState::Displaced)
+        .then(|| {
+            context
+                .catalogue
+                .closure_over(&booking.offering.office, booking.date, booking.start, booking.end)
+        })
+        .flatten();
     let actions = Actions {
         can_move: moving::may_still_move(context, booking),
         reconfirm_by: reminders::reconfirm_by(context, booking),
+        displaced: match (&closure, booking.state) {
+            (Some(closure), _) => Some(closure.reason.get(lang)),
+            // Its closure was reopened since: the page still says why it must move.
+            (None, BookingState::Displaced) => Some(pages::reopened_reason(lang)),
+            (None, _) => None,
+        },
     };
     html(
         StatusCode::OK,
@@ -169,7 +182,11 @@ pub async fn calendar(context: &Context, bookings: &dyn BookingStore, incoming: 
 
 /// `POST /p/{code}/cancel`: first "Vuoi annullare la prenotazione?", then, with `confirm=yes`,
 /// the cancellation.
-pub async fn cancel(context: &Context, bookings: &dyn BookingStore, incoming: &Incoming<'_>) -> Answer {
+pub async fn cancel(
+    context: &Context,
+    bookings: &dyn prenota_store::Store,
+    incoming: &Incoming<'_>,
+) -> Answer {
     let form = incoming.form();
     let lang = page_lang(incoming, &form);
     let Some(page_code) = code(incoming) else {

@@ -79,19 +79,23 @@ pub enum Notice {
 
 /// What the booking page offers besides cancelling.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Actions {
+pub struct Actions<'a> {
     /// "Sposta appuntamento", while the booking may still move.
     pub can_move: bool,
     /// "Confermi che verrai?" is waiting for an answer until then.
     pub reconfirm_by: Option<DateTime<Utc>>,
+    /// The office closed at its time (a displaced booking), for this reason: the pass is of no
+    /// use, another time is to be chosen.
+    pub displaced: Option<&'a str>,
 }
 
-impl Actions {
+impl Actions<'_> {
     /// A booking that may move and is asked nothing.
     pub fn movable() -> Self {
         Self {
             can_move: true,
             reconfirm_by: None,
+            displaced: None,
         }
     }
 }
@@ -105,14 +109,28 @@ pub fn booking_page(
     page_code: &str,
     qr_svg: &str,
     notice: Option<Notice>,
-    actions: Actions,
+    actions: Actions<'_>,
 ) -> String {
     let t = texts(lang);
     let path = format!("/p/{}", path_segment(page_code));
     let Actions {
         can_move,
         reconfirm_by,
+        displaced,
     } = actions;
+    let move_href = format!("{path}/move?lang={}", lang.as_str());
+    let displaced_notice = displaced.map_or(String::new(), |reason| {
+        format!(
+            r#"<div class="notice notice-warning" role="status"><p class="notice-title">{title}</p><p>{reason}</p><p>{text}</p>
+<p><a class="button" href="{href}">{button}</a></p></div>
+"#,
+            title = escape(t.displaced_title),
+            reason = escape(&fill(t.displaced_reason, &[("reason", reason)])),
+            text = escape(t.displaced_text),
+            href = escape(&move_href),
+            button = escape(t.displaced_button),
+        )
+    });
     let question = reconfirm_by.map_or(String::new(), |by| {
         format!(
             r#"<div class="notice notice-warning" role="status"><p class="notice-title">{title}</p><p>{text}</p>
@@ -187,17 +205,22 @@ pub fn booking_page(
 <p><a class="button button-secondary" href="{href}">{button}</a></p>
 "#,
             intro = escape(t.move_intro),
-            href = escape(&format!("{path}/move?lang={}", lang.as_str())),
+            href = escape(&move_href),
             button = escape(t.move_button),
         );
         section_no_print("move", t.move_heading, &moving)
     } else {
         String::new()
     };
+    // A displaced booking's pass would be refused at a closed counter: not shown.
+    let pass = if displaced.is_some() {
+        String::new()
+    } else {
+        section("pass", t.pass_heading, &pass)
+    };
     let body = format!(
-        "<h1>{title}</h1>\n{notice}{question}{pass}{details}{before}{actions}{move_section}{cancel}",
+        "<h1>{title}</h1>\n{notice}{displaced_notice}{question}{pass}{details}{before}{actions}{move_section}{cancel}",
         title = escape(t.booking_title),
-        pass = section("pass", t.pass_heading, &pass),
         details = section("details", t.details_heading, &details),
         before = before_you_go(lang, t, facts),
         actions = section_no_print("actions", t.actions_heading, &actions),
@@ -309,6 +332,11 @@ pub fn unavailable_page(lang: Lang, detail: &str) -> String {
 }
 
 /// The accessible name of the QR code on the booking page.
+/// Why a booking was displaced, once the closure that displaced it was undone.
+pub fn reopened_reason(lang: Lang) -> &'static str {
+    texts(lang).displaced_reopened
+}
+
 pub fn qr_label(lang: Lang) -> &'static str {
     texts(lang).qr_label
 }

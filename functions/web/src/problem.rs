@@ -77,6 +77,9 @@ pub enum Code {
     PeopleMismatch,
     NotEnoughSeats,
     InvalidDays,
+    InvalidClosure,
+    UnknownClosure,
+    Displaced,
 }
 
 impl Code {
@@ -91,7 +94,7 @@ impl Code {
             InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
             | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
             | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch
-            | InvalidDays => StatusCode::UNPROCESSABLE_ENTITY,
+            | InvalidDays | InvalidClosure => StatusCode::UNPROCESSABLE_ENTITY,
             SlotTaken | AlreadySubmitted | NotEnoughSeats => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -101,10 +104,10 @@ impl Code {
             Unauthenticated | BadCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CrossOrigin => StatusCode::FORBIDDEN,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            UnknownCode | UnknownBooking => StatusCode::NOT_FOUND,
+            UnknownCode | UnknownBooking | UnknownClosure => StatusCode::NOT_FOUND,
             WeakPassword | InvalidDesk | InvalidOutcome => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidToken => StatusCode::BAD_REQUEST,
-            WrongOffice | NotToday | Cancelled | TooEarly | TooLate | NotCalled | TooSoon
+            WrongOffice | NotToday | Cancelled | Displaced | TooEarly | TooLate | NotCalled | TooSoon
             | OutcomeRecorded | NoFreeSlot | TooLateToMove | AppointmentStarted | AlreadyBookedThatDay => {
                 StatusCode::CONFLICT
             }
@@ -183,6 +186,9 @@ impl Code {
             PeopleMismatch => t.people_mismatch,
             NotEnoughSeats => t.not_enough_seats,
             InvalidDays => t.invalid_days,
+            InvalidClosure => t.invalid_closure,
+            UnknownClosure => t.unknown_closure,
+            Displaced => t.displaced,
         }
     }
 }
@@ -340,6 +346,7 @@ impl From<CounterRefusal> for Problem {
             CounterRefusal::NotToday => Code::NotToday,
             CounterRefusal::Step(step) => match step {
                 CounterError::Cancelled => Code::Cancelled,
+                CounterError::Displaced => Code::Displaced,
                 CounterError::TooEarly => Code::TooEarly,
                 CounterError::TooLate => Code::TooLate,
                 CounterError::NotCalled | CounterError::NobodyWaiting => Code::NotCalled,
@@ -517,6 +524,15 @@ prenota_core::texts! {
                    prenotare e per al massimo 60 giorni.",
         "Choose the days from the nearest to the furthest, from today on, within the period that can be booked \
          and for at most 60 days.";
+    invalid_closure: "Controlla il campo indicato: date AAAA-MM-GG da oggi a un anno, la fine non prima \
+                      dell'inizio, orario HH:MM-HH:MM, motivo in italiano e in inglese (240 caratteri al massimo).",
+        "Check the field shown: dates YYYY-MM-DD from today to a year ahead, the end not before the start, \
+         hours HH:MM-HH:MM, the reason in Italian and in English (240 characters at most).";
+    unknown_closure: "Questa chiusura non esiste o è già terminata.",
+        "This closure does not exist or has already ended.";
+    displaced: "L'ufficio è chiuso all'ora di questa prenotazione: il cittadino è stato avvisato di scegliere \
+                un altro orario.",
+        "The office is closed at the time of this booking: the citizen was told to choose another time.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

@@ -56,6 +56,11 @@ pub enum Endpoint {
     Outcome,
     /// A booking made by staff: a walk-in or a phone booking.
     WalkIn,
+    /// "Chiusure": the closures saved by staff, what one would displace, saving one, undoing one.
+    Closures,
+    ClosurePreview,
+    Close,
+    Reopen,
     Display,
     /// The display's server-sent events: streamed by the one-machine server itself.
     DisplayEvents,
@@ -67,7 +72,19 @@ impl Endpoint {
         use Endpoint::*;
         matches!(
             self,
-            StaffMe | Agenda | AuditLog | CheckIn | CallNext | Recall | PutBack | Outcome | WalkIn
+            StaffMe
+                | Agenda
+                | AuditLog
+                | CheckIn
+                | CallNext
+                | Recall
+                | PutBack
+                | Outcome
+                | WalkIn
+                | Closures
+                | ClosurePreview
+                | Close
+                | Reopen
         )
     }
 }
@@ -326,6 +343,30 @@ pub const ROUTES: &[Route] = &[
         path: "/api/staff/offices/{office_id}/walk-ins",
         endpoint: Endpoint::WalkIn,
         function: "staff-counter",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/closures",
+        endpoint: Endpoint::Closures,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/closures/preview",
+        endpoint: Endpoint::ClosurePreview,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/closures",
+        endpoint: Endpoint::Close,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/closures/{closure_id}/reopen",
+        endpoint: Endpoint::Reopen,
+        function: "staff-office",
     },
     Route {
         method: Method::GET,

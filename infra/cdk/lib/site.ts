@@ -1,4 +1,4 @@
-// The site: the S3 bucket behind CloudFront (OAC), the API under /api, /c and /p, the security
+// The site: the S3 bucket behind CloudFront (OAC), the API under /api, /c, /p and /w, the security
 // headers and Content-Security-Policies, the display's one-second cache, the pages' rewrite, and
 // the public URL parameter the functions read at init.
 
@@ -28,8 +28,8 @@ export const SITE_CSP = [
 ].join('; ');
 
 /**
- * The counter page's Content-Security-Policy: the site's, without the home page's inline script,
- * and with the hosted sign-in's token endpoint reachable (connect-src).
+ * The staff pages' Content-Security-Policy (the counter's, the managers'): the site's, without the
+ * home page's inline script, and with the hosted sign-in's token endpoint reachable (connect-src).
  */
 function staffCsp(signInUrl: string): string {
   return Fn.join('', [
@@ -43,7 +43,7 @@ function staffCsp(signInUrl: string): string {
 const SITE_PERMISSIONS = 'camera=(), microphone=(), geolocation=(self), payment=(), usb=()';
 const COUNTER_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(self), payment=(), usb=()';
 
-/** /display/<office id> is /display/index.html; a folder (/sportello/) is its index.html. */
+/** /display/<office id> is /display/index.html; a folder (/sportello/, /gestione/) is its index.html. */
 const PAGES_REWRITE = `function handler(event) {
   var request = event.request;
   if (request.uri.indexOf('/display/') === 0) {
@@ -116,6 +116,23 @@ export function createSite(
     },
   });
   (staffHeaders.node.defaultChild as cloudfront.CfnResponseHeadersPolicy).overrideLogicalId('StaffHeadersPolicy');
+  // The managers' page (/gestione/, closures): the counter page's headers but the camera, which it
+  // does not use (the site's Permissions-Policy).
+  const managerHeaders = new cloudfront.ResponseHeadersPolicy(stack, 'ManagerHeadersPolicy', {
+    responseHeadersPolicyName: `${Aws.STACK_NAME}-manager-headers`,
+    comment: "Prenota managers' page (/gestione/) security headers, its CSP with the sign-in domain, no-store",
+    securityHeadersBehavior: {
+      ...BASE_SECURITY_HEADERS,
+      contentSecurityPolicy: { contentSecurityPolicy: staffCsp(signInUrl), override: true },
+    },
+    customHeadersBehavior: {
+      customHeaders: [
+        { header: 'Cache-Control', value: 'no-store', override: true },
+        { header: 'Permissions-Policy', value: SITE_PERMISSIONS, override: true },
+      ],
+    },
+  });
+  (managerHeaders.node.defaultChild as cloudfront.CfnResponseHeadersPolicy).overrideLogicalId('ManagerHeadersPolicy');
   // The display's answer: however many screens poll it, the function answers about once a second
   // per office; the origin's Cache-Control (max-age=1) rules, within 0 to 2 s.
   const displayCache = new cloudfront.CachePolicy(stack, 'DisplayCachePolicy', {
@@ -180,6 +197,14 @@ export function createSite(
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
         responseHeadersPolicy: staffHeaders,
+        functionAssociations: rewrite,
+      },
+      // The managers' page (closures): never cached either.
+      '/gestione/*': {
+        origin: siteOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        responseHeadersPolicy: managerHeaders,
         functionAssociations: rewrite,
       },
       // The waiting-room display: /display/<office id> is the page /display/index.html.

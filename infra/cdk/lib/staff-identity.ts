@@ -91,9 +91,10 @@ export function createStaffIdentity(stack: Stack, params: Parameters): { pool: c
 }
 
 /**
- * The counter page's app client: public (no secret), authorization code (the page sends PKCE S256),
- * ID token 1 h, refresh 10 h, called back at https://<site>/sportello/; it reads custom:offices and
- * cannot write it.
+ * The staff pages' app client: public (no secret), authorization code (the page sends PKCE S256),
+ * ID token 1 h, refresh 10 h, called back at https://<site>/sportello/ (the counter) and
+ * https://<site>/gestione/ (the managers' closures), each page at its own address; it reads
+ * custom:offices and cannot write it.
  */
 export function createStaffClient(
   stack: Stack,
@@ -101,7 +102,7 @@ export function createStaffClient(
   distribution: cloudfront.Distribution,
   params: Parameters,
 ): cognito.CfnUserPoolClient {
-  const counterPage = Fn.join('', [publicUrl(distribution, params), '/sportello/']);
+  const staffPages = ['/sportello/', '/gestione/'].map((page) => Fn.join('', [publicUrl(distribution, params), page]));
   const client = new cognito.CfnUserPoolClient(stack, 'StaffUserPoolClient', {
     userPoolId: pool.ref,
     clientName: 'counter',
@@ -110,8 +111,8 @@ export function createStaffClient(
     allowedOAuthFlows: ['code'],
     allowedOAuthScopes: ['openid', 'email', 'profile'],
     supportedIdentityProviders: ['COGNITO'],
-    callbackUrLs: [counterPage],
-    logoutUrLs: [counterPage],
+    callbackUrLs: staffPages,
+    logoutUrLs: staffPages,
     explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     preventUserExistenceErrors: 'ENABLED',
     enableTokenRevocation: true,

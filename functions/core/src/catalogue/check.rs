@@ -414,6 +414,31 @@ fn check_sizes(offering: &RawOffering, item: &str, issues: &mut Issues) -> (u32,
     (earliest_working_days, latest_days)
 }
 
+/// One closure saved by staff, checked by the rules of the catalogue file's `[[closures]]`.
+pub(crate) fn check_one_closure(
+    catalogue: &super::Catalogue,
+    office: Option<&str>,
+    from: &str,
+    to: Option<&str>,
+    hours: Option<&str>,
+    reason: &str,
+) -> Result<Closure, Vec<CatalogueIssue>> {
+    let offices: HashSet<&OfficeId> = catalogue.offices().iter().map(|office| &office.id).collect();
+    let raw = RawClosure {
+        office: office.map(str::to_owned),
+        from: from.to_owned(),
+        to: to.map(str::to_owned),
+        hours: hours.map(str::to_owned),
+        reason: reason.to_owned(),
+    };
+    let mut issues = Issues(Vec::new());
+    let mut closures = check_closures(std::slice::from_ref(&raw), &offices, &mut issues);
+    match (closures.pop(), issues.0.is_empty()) {
+        (Some(closure), true) => Ok(closure),
+        _ => Err(issues.0),
+    }
+}
+
 fn check_closures(raw: &[RawClosure], offices: &HashSet<&OfficeId>, issues: &mut Issues) -> Vec<Closure> {
     let mut closures = Vec::new();
     for (index, closure) in raw.iter().enumerate() {

@@ -266,7 +266,8 @@ pub async fn book_on(app: &App, date: Option<&str>, contact: &str, name: &str) -
     // Certificates: a service that asks no "Confermi che verrai?", so the reminder is the day before.
     let service = ServiceId::parse("certificati-anagrafici").unwrap();
     let ufficio = OfficeId::parse("ufficio-1").unwrap();
-    let offering = prenota_usecases::browse::offering(&context.catalogue, &service, &ufficio).unwrap();
+    let catalogue = context.catalogue();
+    let offering = prenota_usecases::browse::offering(&catalogue, &service, &ufficio).unwrap();
     let date = date.map(|date| prenota_core::dates::parse_date(date).unwrap());
     let day = prenota_usecases::browse::day(context, &*app.store, offering, date)
         .await

@@ -54,7 +54,7 @@ pub async fn app() -> App {
         accounts: None,
         store: Arc::new(store),
         context: Context {
-            catalogue: Arc::new(catalogue),
+            catalogue,
             clock: Arc::new(ManualClock::new(
                 Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
             )),

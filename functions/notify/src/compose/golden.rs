@@ -99,6 +99,8 @@ fn messages() -> Vec<(String, Message)> {
                     add(format!("reconfirm_request: {at}"), message);
                     let message = released_notice(&facts, &contact, &url);
                     add(format!("released_notice: {at}"), message);
+                    let message = displaced_notice(&facts, &contact, &url, "Sciopero / Strike");
+                    add(format!("displaced_notice: {at}"), message);
                 }
             }
         }

@@ -29,6 +29,6 @@ pub use confirmed::{booking_confirmed, booking_moved};
 pub use household::{ConfirmedMember, household_confirmed};
 pub use list::{bookings_list, bookings_list_in, bookings_list_sms_all};
 pub use quota::quota_notice;
-pub use reconfirm::{reconfirm_request, released_notice};
+pub use reconfirm::{displaced_notice, reconfirm_request, released_notice};
 pub use reminder::reminder;
 pub use waiting::{WaitingFacts, waiting_confirm, waiting_offer};

@@ -1,5 +1,6 @@
-//! "Confermi che verrai?" some days before the visit, for a service that asks, and "Prenotazione
-//! annullata: mancata conferma" when no answer came by the deadline.
+//! "Confermi che verrai?" some days before the visit, for a service that asks, "Prenotazione
+//! annullata: mancata conferma" when no answer came by the deadline, and "Ufficio chiuso" when the
+//! office closes at the booking's time.
 
 use chrono::{DateTime, Utc};
 use prenota_core::contact::Contact;
@@ -55,6 +56,27 @@ pub fn released_notice(facts: &BookingFacts, contact: &Contact, new_booking_url:
             doc.summary(summary_rows(facts, true));
             doc.button(t.new_booking, new_booking_url);
             email_message(contact, doc, t.released_subject)
+        }
+    }
+}
+
+/// The office closed at the booking's time (`reason`, in the citizen's language): an apology and
+/// the booking's page, where another time is chosen ahead of others, or the booking cancelled.
+pub fn displaced_notice(facts: &BookingFacts, contact: &Contact, page_url: &str, reason: &str) -> Message {
+    let t = texts(facts.lang);
+    let code = format::short_code(&facts.short_code);
+    let values = [("code", code.as_str()), ("url", page_url), ("reason", reason)];
+    match contact {
+        // The reason is on the page: an SMS has room for the link only.
+        Contact::Sms(_) => booking_sms(facts, contact, t.displaced_sms, t.displaced_sms_short, &values),
+        Contact::Email(_) => {
+            let mut doc = letter(facts);
+            doc.para(fill(t.displaced_intro, &values));
+            doc.para(fill(t.displaced_reason, &values));
+            doc.summary(summary_rows(facts, true));
+            doc.para(t.displaced_choose);
+            doc.button(t.displaced_button, page_url);
+            email_message(contact, doc, t.displaced_subject)
         }
     }
 }

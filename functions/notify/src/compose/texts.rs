@@ -130,6 +130,23 @@ prenota_core::texts! {
         "as no confirmation came by the deadline, booking {code} has been cancelled and the time slot is \
          available again for other citizens.";
 
+    // displaced_notice: the office closed at the booking's time.
+    displaced_sms: "{brand}: ci scusiamo, {office} è chiuso {when}: appuntamento {code} da spostare. \
+                    Scegli un nuovo orario: {url}",
+        "{brand}: we are sorry, {office} is closed {when}: booking {code} must move. Choose a new time: {url}";
+    displaced_sms_short: "Ufficio chiuso {when}. Scegli un nuovo orario: {url}",
+        "Office closed {when}. Choose a new time: {url}";
+    displaced_subject: "Ufficio chiuso: scegli un nuovo orario", "Office closed: please choose a new time";
+    displaced_intro: "ci scusiamo: l'ufficio sarà chiuso all'ora del tuo appuntamento {code} e non potrà \
+                      riceverti.",
+        "we are sorry: the office will be closed at the time of your appointment {code} and cannot see you.";
+    displaced_reason: "Motivo: {reason}", "Reason: {reason}";
+    displaced_choose: "Puoi scegliere subito un nuovo orario, con la precedenza sugli altri cittadini, oppure \
+                       annullare la prenotazione, dalla pagina della prenotazione.",
+        "You can choose a new time straight away, ahead of other citizens, or cancel the booking, from the \
+         booking's page.";
+    displaced_button: "Scegli un nuovo orario", "Choose a new time";
+
     // waiting_confirm: the link that confirms a place on the waiting list.
     label_offices: "Sedi", "Offices";
     label_days: "Giorni", "Days";

@@ -32,39 +32,51 @@ fn confirm_writes(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<TransactWriteItem>> {
     let id = &record.booking.id;
+    let mut items = vec![tx_update(
+        store
+            .update(
+                booking_key(id),
+                "SET #state = :state, page_code = :page REMOVE expires_at, #ttl",
+            )
+            .condition_expression("#state = :pending AND expires_at > :now")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":state", s(state.as_str()))
+            .expression_attribute_values(":page", s(page_code.to_hex()))
+            .expression_attribute_values(":pending", s(StoredState::Pending.as_str()))
+            .expression_attribute_values(":now", n(millis(now))),
+    )?];
+    items.extend(kept_to_the_appointment(store, record, state)?);
+    items.push(put_new(store, code_item(page_code, id, CodePurpose::Page))?);
+    // The booking joins its office's agenda of the day, where the counter writes its visit.
+    items.push(tx_put(store.put(agenda_item(&record.booking)))?);
+    Ok(items)
+}
+
+/// The booking's seat in `state` with no deadline, and its quota seats, until the appointment
+/// ends: what confirming does, and displacing (a displaced booking keeps them until it moves).
+pub(super) fn kept_to_the_appointment(
+    store: &DynamoStore,
+    record: &Record,
+    state: StoredState,
+) -> StoreResult<Vec<TransactWriteItem>> {
+    let id = &record.booking.id;
     let ends_at = record.booking.ends_at;
-    let seat_ttl = n(epoch_seconds(ends_at + TIDY_AFTER));
-    let mut items = vec![
-        tx_update(
-            store
-                .update(
-                    booking_key(id),
-                    "SET #state = :state, page_code = :page REMOVE expires_at, #ttl",
-                )
-                .condition_expression("#state = :pending AND expires_at > :now")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_names("#ttl", "ttl")
-                .expression_attribute_values(":state", s(state.as_str()))
-                .expression_attribute_values(":page", s(page_code.to_hex()))
-                .expression_attribute_values(":pending", s(StoredState::Pending.as_str()))
-                .expression_attribute_values(":now", n(millis(now))),
-        )?,
-        tx_update(
-            store
-                .update(
-                    key(record.seat_pk.clone(), &record.seat_sk),
-                    "SET #state = :state, #ttl = :ttl REMOVE expires_at",
-                )
-                .condition_expression("#hold = :id")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_names("#ttl", "ttl")
-                .expression_attribute_names("#hold", "hold")
-                .expression_attribute_values(":state", s(state.as_str()))
-                .expression_attribute_values(":ttl", seat_ttl.clone())
-                .expression_attribute_values(":id", s(id.as_str())),
-        )?,
-    ];
-    // A confirmed booking counts against the quota until its appointment ends.
+    let ttl = n(epoch_seconds(ends_at + TIDY_AFTER));
+    let mut items = vec![tx_update(
+        store
+            .update(
+                key(record.seat_pk.clone(), &record.seat_sk),
+                "SET #state = :state, #ttl = :ttl REMOVE expires_at",
+            )
+            .condition_expression("#hold = :id")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_names("#hold", "hold")
+            .expression_attribute_values(":state", s(state.as_str()))
+            .expression_attribute_values(":ttl", ttl.clone())
+            .expression_attribute_values(":id", s(id.as_str())),
+    )?];
     for quota_key in &record.quota_items {
         items.push(tx_update(
             store
@@ -72,13 +84,10 @@ fn confirm_writes(
                 .condition_expression("booking = :id")
                 .expression_attribute_names("#ttl", "ttl")
                 .expression_attribute_values(":ends", n(millis(ends_at)))
-                .expression_attribute_values(":ttl", seat_ttl.clone())
+                .expression_attribute_values(":ttl", ttl.clone())
                 .expression_attribute_values(":id", s(id.as_str())),
         )?);
     }
-    items.push(put_new(store, code_item(page_code, id, CodePurpose::Page))?);
-    // The booking joins its office's agenda of the day, where the counter writes its visit.
-    items.push(tx_put(store.put(agenda_item(&record.booking)))?);
     Ok(items)
 }
 
@@ -122,7 +131,8 @@ impl AsyncDecide<bool> for ConfirmHousehold<'_> {
     }
 }
 
-/// Cancel: confirmed → cancelled; the seat and the quota seats are free at once.
+/// Cancel: confirmed or displaced → cancelled; the seat and the quota seats are free at once
+/// (or the seat kept: for the waiting list, or closed).
 fn cancel_writes(
     store: &DynamoStore,
     record: &Record,
@@ -133,10 +143,11 @@ fn cancel_writes(
     let mut items = vec![tx_update(
         store
             .update(booking_key(&record.booking.id), "SET #state = :state")
-            .condition_expression("#state = :confirmed")
+            .condition_expression("#state IN (:confirmed, :displaced)")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":state", s(state.as_str()))
-            .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str())),
+            .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str()))
+            .expression_attribute_values(":displaced", s(StoredState::Displaced.as_str())),
     )?];
     items.extend(super::seats::free_or_keep_seat(store, record, reserve, now)?);
     items.extend(release_quota(store, record)?);
@@ -315,7 +326,10 @@ impl BookingStore for DynamoStore {
         let mut bookings = Vec::new();
         for id in ids {
             let booking = self.record(&id, now).await?.booking;
-            let active = matches!(booking.state, BookingState::Pending | BookingState::Confirmed);
+            let active = matches!(
+                booking.state,
+                BookingState::Pending | BookingState::Confirmed | BookingState::Displaced
+            );
             if active && booking.ends_at > now {
                 bookings.push(booking);
             }

@@ -30,7 +30,7 @@ use crate::{
 
 /// How long the agenda's items (visits, no personal data) and ticket counters stay: the
 /// statistics of a year.
-const VISITS_KEPT: chrono::Duration = chrono::Duration::days(400);
+pub(super) const VISITS_KEPT: chrono::Duration = chrono::Duration::days(400);
 /// Tries of one step when racing requests change the item between read and write.
 const MAX_ATTEMPTS: usize = 12;
 

@@ -30,6 +30,7 @@ use crate::{StoreError, StoreResult};
 
 mod audit;
 mod bookings;
+mod closures;
 mod counter;
 mod counters;
 mod details;

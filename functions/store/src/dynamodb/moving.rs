@@ -79,12 +79,13 @@ impl Moving<'_> {
         Ok(items)
     }
 
-    /// The booking at its new slot, if it is still confirmed and still on the seat it was read on.
+    /// The booking at its new slot, confirmed (a displaced one too), if it is still confirmed or
+    /// displaced and still on the seat it was read on.
     fn booking_update(&self, store: &DynamoStore) -> StoreResult<TransactWriteItem> {
         let moved = &self.moved;
         let mut set = String::from(
-            "SET #date = :date, #start = :start, #end = :end, starts_at = :starts_at, ends_at = :ends_at, \
-             seat_pk = :seat_pk, seat_sk = :seat_sk",
+            "SET #state = :confirmed, #date = :date, #start = :start, #end = :end, starts_at = :starts_at, \
+             ends_at = :ends_at, seat_pk = :seat_pk, seat_sk = :seat_sk",
         );
         let mut update = store.update(booking_key(&moved.id), "");
         if self.contact.is_some() {
@@ -104,12 +105,15 @@ impl Moving<'_> {
         tx_update(
             update
                 .update_expression(set)
-                .condition_expression("#state = :confirmed AND seat_pk = :old_pk AND seat_sk = :old_sk")
+                .condition_expression(
+                    "#state IN (:confirmed, :displaced) AND seat_pk = :old_pk AND seat_sk = :old_sk",
+                )
                 .expression_attribute_names("#state", "state")
                 .expression_attribute_names("#date", "date")
                 .expression_attribute_names("#start", "start")
                 .expression_attribute_names("#end", "end")
                 .expression_attribute_values(":confirmed", s(StoredState::Confirmed.as_str()))
+                .expression_attribute_values(":displaced", s(StoredState::Displaced.as_str()))
                 .expression_attribute_values(":old_pk", s(&self.record.seat_pk))
                 .expression_attribute_values(":old_sk", s(&self.record.seat_sk))
                 .expression_attribute_values(":date", s(format_date(moved.date)))
@@ -222,7 +226,11 @@ impl AsyncDecide<Outcome> for Move<'_> {
         let moving = Moving {
             request,
             record: &record,
-            moved: booking.moved_to(to),
+            moved: Booking {
+                // A displaced booking is confirmed again at its new time.
+                state: prenota_core::BookingState::Confirmed,
+                ..booking.moved_to(to)
+            },
             new_seat_pk,
             new_seat_sk,
             contact,

@@ -168,10 +168,15 @@ pub(super) fn free_or_keep_seat(
     );
     let id = request.booking_id(0);
     let (pk, sk) = (&record.seat_pk, &record.seat_sk);
+    let mut seat = held_seat(&request, &id, pk, sk);
+    if let Some(closure) = &reservation.closure {
+        // Reopening the closure frees it (see `closures`).
+        seat.insert("closure".into(), s(closure));
+    }
     Ok(vec![
         tx_put(
             store
-                .put(held_seat(&request, &id, pk, sk))
+                .put(seat)
                 .condition_expression("attribute_not_exists(pk) OR #hold = :id")
                 .expression_attribute_names("#hold", "hold")
                 .expression_attribute_values(":id", s(booking.id.as_str())),

@@ -15,7 +15,7 @@ use super::rows::{
     QuotaOwner, booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, check_service_day,
     queue, set_state,
 };
-use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE, COUNTS_FOR_QUOTA};
 use crate::{
     Booking, BookingStore, DetailsRequest, MoveRequest, OutboxMessage, Outcome, Reservation, StoreError,
     StoreResult, household_of, millis, of_person, reconfirmation_changes, transition, unavailable,
@@ -36,7 +36,7 @@ fn check_quota(
         query_one(
             tx,
             &format!(
-                "SELECT COUNT(*) FROM bookings WHERE {column} = :key AND state IN ('pending', 'confirmed')
+                "SELECT COUNT(*) FROM bookings WHERE {column} = :key AND {COUNTS_FOR_QUOTA}
                          AND ends_at > :now AND {ACTIVE}"
             ),
             rusqlite::named_params! { ":key": key, ":now": millis(now) },
@@ -368,8 +368,8 @@ impl BookingStore for SqliteStore {
         self.read(move |c| {
             let sql = format!(
                 "SELECT {BOOKING_COLUMNS} FROM {BOOKINGS_WITH_PEOPLE}
-                 WHERE b.contact_key = :key AND b.state IN ('pending', 'confirmed') AND b.ends_at > :now
-                   AND (b.state = 'confirmed' OR b.expires_at > :now)
+                 WHERE b.contact_key = :key AND b.state IN ('pending', 'confirmed', 'displaced') AND b.ends_at > :now
+                   AND (b.state != 'pending' OR b.expires_at > :now)
                  ORDER BY b.starts_at"
             );
             bookings(

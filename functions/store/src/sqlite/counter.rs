@@ -44,9 +44,9 @@ CREATE INDEX IF NOT EXISTS visits_called ON visits (office, date, called_at) WHE
 
 const VISIT_COLUMNS: &str = "v.state AS visit_state, v.ticket, v.desk, v.checked_in_at, v.called_at";
 
-/// Bookings the counter sees: confirmed ones, and those cancelled after being confirmed (they
-/// have a booking page's code); never a hold or an unconfirmed request.
-const AT_THE_COUNTER: &str = "(b.state = 'confirmed' OR (b.state = 'cancelled' AND \
+/// Bookings the counter sees: confirmed and displaced ones, and those cancelled after being
+/// confirmed (they have a booking page's code); never a hold or an unconfirmed request.
+const AT_THE_COUNTER: &str = "(b.state IN ('confirmed', 'displaced') OR (b.state = 'cancelled' AND \
      EXISTS (SELECT 1 FROM page_codes pc WHERE pc.booking_id = b.id)))";
 
 fn entries(

@@ -10,7 +10,8 @@
 //! Modules: this one holds the store and its way to the writer and the readers; `schema`, `rows`
 //! (row conversions and the statements several aggregates share), `seat_cache`, then one module
 //! per aggregate: `seats` (with the catalogue), `bookings`, `outbox` (with the outbox page and the
-//! erasure pass), `feedback`, `reminders`, `waiting` (the waiting list's places and offers).
+//! erasure pass), `feedback`, `reminders`, `waiting` (the waiting list's places and offers),
+//! `closures` (closures saved by staff and the seats they take).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::StoreResult;
 
 mod audit;
 mod bookings;
+mod closures;
 mod connection;
 mod counter;
 mod counters;

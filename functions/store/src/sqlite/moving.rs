@@ -69,7 +69,8 @@ pub(super) fn move_booking(
     }
     run(
         tx,
-        "UPDATE bookings SET date = ?2, start = ?3, end = ?4, starts_at = ?5, ends_at = ?6 WHERE id = ?1",
+        "UPDATE bookings SET state = 'confirmed', date = ?2, start = ?3, end = ?4, starts_at = ?5, ends_at = ?6
+          WHERE id = ?1",
         params![
             booking.id.as_str(),
             format_date(to.date),

@@ -8,7 +8,7 @@ use prenota_core::{BookingId, StoredState};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::connection::{query_all, query_one, run};
-use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE, COUNTS_FOR_QUOTA};
 use crate::stored::{Fields, stored_booking, stored_entry, stored_person};
 use crate::{Booking, OutboxEntry, OutboxMessage, StoreError, StoreResult, millis, unavailable};
 
@@ -165,7 +165,7 @@ pub(super) fn check_service_day(
     let same_day: u32 = query_one(
         tx,
         &format!(
-            "SELECT COUNT(*) FROM bookings WHERE state IN ('pending', 'confirmed')
+            "SELECT COUNT(*) FROM bookings WHERE {COUNTS_FOR_QUOTA}
                      AND service = :service AND date = :date AND id != :id AND {ACTIVE}
                      AND (person_key = :person OR (contact_key = :key AND (person_key IS NULL OR :person IS NULL)))"
         ),

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS bookings (
     end TEXT NOT NULL,
     starts_at INTEGER NOT NULL,          -- ms since the epoch
     ends_at INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('held', 'pending', 'confirmed', 'cancelled')),
+    state TEXT NOT NULL CHECK (state IN ('held', 'pending', 'confirmed', 'cancelled', 'displaced')),
     expires_at INTEGER,                  -- deadline of held and pending; NULL otherwise
     short_code TEXT UNIQUE,
     confirm_code TEXT UNIQUE,            -- hex SHA-256 of the confirmation link's code
@@ -38,8 +38,6 @@ CREATE TABLE IF NOT EXISTS bookings (
 DROP INDEX IF EXISTS bookings_by_slot;
 CREATE INDEX IF NOT EXISTS bookings_by_slot_state ON bookings (office, service, date, start, state, expires_at)
     WHERE state != 'cancelled';
-CREATE INDEX IF NOT EXISTS bookings_by_contact ON bookings (contact_key, starts_at)
-    WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed');
 CREATE TABLE IF NOT EXISTS page_codes (
     code TEXT PRIMARY KEY,               -- hex SHA-256 of a booking page link's code
     booking_id TEXT NOT NULL REFERENCES bookings (id)
@@ -75,6 +73,19 @@ CREATE TABLE IF NOT EXISTS feedback (
     lang TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS feedback_by_day ON feedback (day);
+-- Closures saved by staff ("Chiusure"); the seats they take are `bookings` rows with `closure`.
+CREATE TABLE IF NOT EXISTS closures (
+    id TEXT PRIMARY KEY,                 -- 32 hex digits, random
+    office TEXT,                         -- NULL: every office
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    hours TEXT,                          -- HH:MM-HH:MM; NULL: the whole day
+    reason_it TEXT NOT NULL,
+    reason_en TEXT NOT NULL,
+    saved_by TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    reopened_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS reminders (
     booking_id TEXT PRIMARY KEY,
     at INTEGER NOT NULL
@@ -129,21 +140,32 @@ const ADDED_OUTBOX_COLUMNS: [(&str, &str, &str); 2] = [
 ];
 
 /// Columns of `bookings` added after the first release: NULL in existing rows.
-const ADDED_BOOKING_COLUMNS: [(&str, &str); 5] = [
+const ADDED_BOOKING_COLUMNS: [(&str, &str); 6] = [
     ("reconfirmation", "TEXT"),
     ("person_key", "TEXT"),
     ("household_lead", "TEXT"),
     ("household_seat", "INTEGER"),
     ("household_size", "INTEGER"),
+    // A seat held by a closure: the closure's id (see `closures`).
+    ("closure", "TEXT"),
 ];
+
+/// The `bookings` table's state check before displaced bookings (issue 15), and after.
+const STATE_CHECK_BEFORE: &str = "CHECK (state IN ('held', 'pending', 'confirmed', 'cancelled'))";
+const STATE_CHECK_NOW: &str = "CHECK (state IN ('held', 'pending', 'confirmed', 'cancelled', 'displaced'))";
 
 /// Indexes on added columns, made once the columns exist. The due messages, soonest first, are
 /// read from `outbox_due` alone (it replaces `outbox_pending`, on `created_at`).
 const INDEXES: &str = "
 DROP INDEX IF EXISTS outbox_pending;
-CREATE INDEX IF NOT EXISTS bookings_by_person ON bookings (person_key)
-    WHERE person_key IS NOT NULL AND state IN ('pending', 'confirmed');
+DROP INDEX IF EXISTS bookings_by_contact;
+DROP INDEX IF EXISTS bookings_by_person;
+CREATE INDEX IF NOT EXISTS bookings_of_contact ON bookings (contact_key, starts_at)
+    WHERE contact_key IS NOT NULL AND state IN ('pending', 'confirmed', 'displaced');
+CREATE INDEX IF NOT EXISTS bookings_of_person ON bookings (person_key)
+    WHERE person_key IS NOT NULL AND state IN ('pending', 'confirmed', 'displaced');
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE delivery = 'pending';
+CREATE INDEX IF NOT EXISTS bookings_by_closure ON bookings (closure) WHERE closure IS NOT NULL;
 ";
 
 /// Creates the schema on a new file and brings a file of an earlier version up to it: the
@@ -183,12 +205,41 @@ fn upgrade(connection: &Connection) -> StoreResult<()> {
         }
     }
     connection.execute_batch(INDEXES)?;
+    allow_displaced(connection)
+}
+
+/// A file from before displaced bookings refuses the state by its `CHECK`. A check that only
+/// allows more values can be rewritten in the schema's text, the documented way to change a
+/// constraint without copying the table (https://sqlite.org/lang_altertable.html, "making other
+/// kinds of table schema changes"): no row can break the looser check.
+fn allow_displaced(connection: &Connection) -> StoreResult<()> {
+    let sql: String = connection.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'bookings'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !sql.contains(STATE_CHECK_BEFORE) {
+        return Ok(());
+    }
+    let version: i64 = connection.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
+    connection.execute_batch("PRAGMA writable_schema = ON")?;
+    let rewritten = connection.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'bookings'",
+        [sql.replace(STATE_CHECK_BEFORE, STATE_CHECK_NOW)],
+    );
+    connection.execute_batch(&format!("PRAGMA schema_version = {}", version + 1))?;
+    connection.execute_batch("PRAGMA writable_schema = OFF")?;
+    rewritten?;
     Ok(())
 }
 
 /// "Does this row take a seat at :now?" — the SQL form of `BookingState::occupies_seat`.
 pub(super) const ACTIVE: &str =
-    "(state = 'confirmed' OR (state IN ('held', 'pending') AND expires_at > :now))";
+    "(state IN ('confirmed', 'displaced') OR (state IN ('held', 'pending') AND expires_at > :now))";
+
+/// Bookings that count against a citizen's quotas (with [`ACTIVE`] for the pending ones'
+/// deadline): a displaced booking still does, until it is moved or cancelled.
+pub(super) const COUNTS_FOR_QUOTA: &str = "state IN ('pending', 'confirmed', 'displaced')";
 
 /// Bookings with their personal data, which is treated as gone from its erasure time on, whether
 /// or not the periodic sweep has deleted it yet.
@@ -200,3 +251,32 @@ pub(super) const BOOKING_COLUMNS: &str = "b.id, b.office, b.service, b.date, b.s
 
 pub(super) const OUTBOX_COLUMNS: &str =
     "id, kind, channel, recipient, payload, created_at, delivery, detail, attempts, next_attempt_at";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_before_displaced_bookings_accepts_them() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(&SCHEMA.replace(STATE_CHECK_NOW, STATE_CHECK_BEFORE))
+            .unwrap();
+        let insert = "INSERT INTO bookings (id, office, service, date, start, end, starts_at, ends_at, state, created_at)
+                      VALUES ('b', 'u1', 's', '2026-12-07', '09:00', '09:15', 0, 0, 'displaced', 0)";
+        assert!(
+            connection.execute(insert, []).is_err(),
+            "the old check refuses the state"
+        );
+        create(&connection).unwrap();
+        connection.execute(insert, []).unwrap();
+        // The check still refuses what no version writes; a second opening changes nothing.
+        let bad = insert.replace("'b'", "'c'").replace("'displaced'", "'lost'");
+        assert!(connection.execute(&bad, []).is_err());
+        create(&connection).unwrap();
+        let integrity: String = connection
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
+}

@@ -62,7 +62,7 @@ fn count_days(
     now: DateTime<Utc>,
 ) -> StoreResult<CountedDays> {
     let sql = format!(
-        "SELECT date, start, COUNT(*), MIN(CASE WHEN state = 'confirmed' THEN NULL ELSE expires_at END)
+        "SELECT date, start, COUNT(*), MIN(CASE WHEN state IN ('confirmed', 'displaced') THEN NULL ELSE expires_at END)
                      FROM bookings
                      WHERE office = :office AND service = :service AND date IN (SELECT value FROM json_each(:dates))
                        AND state != 'cancelled' AND {ACTIVE}
@@ -183,7 +183,11 @@ pub(super) fn reserve_seat(
         1,
         reservation.until,
     );
-    insert_held(tx, &request, 0, now)
+    insert_held(tx, &request, 0, now)?;
+    match &reservation.closure {
+        Some(closure) => super::closures::mark_for_closure(tx, &request.booking_id(0), closure),
+        None => Ok(()),
+    }
 }
 
 #[async_trait]

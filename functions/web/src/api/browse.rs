@@ -5,7 +5,7 @@ use prenota_core::catalogue::Lang;
 use prenota_core::dates::{format_date, format_time, parse_date};
 use prenota_core::geo::Position;
 use prenota_core::slots::FreeSlot;
-use prenota_core::{OfficeId, ServiceId};
+use prenota_core::{Catalogue, OfficeId, ServiceId};
 use prenota_store::SeatStore;
 use prenota_usecases::Context;
 use prenota_usecases::browse::{self, NotInCatalogue, ServiceSummary};
@@ -27,16 +27,12 @@ fn office_id(raw: &str) -> Result<OfficeId, Problem> {
 
 /// The offering of a service and an office, each checked in that order.
 pub(super) fn offering<'a>(
-    context: &'a Context,
+    catalogue: &'a Catalogue,
     service: &str,
     office: &str,
 ) -> Result<&'a prenota_core::Offering, Problem> {
-    let service = browse::service(&context.catalogue, &service_id(service)?)?;
-    Ok(browse::offering(
-        &context.catalogue,
-        &service.id,
-        &office_id(office)?,
-    )?)
+    let service = browse::service(catalogue, &service_id(service)?)?;
+    Ok(browse::offering(catalogue, &service.id, &office_id(office)?)?)
 }
 
 fn service_json(summary: &ServiceSummary<'_>, lang: Lang) -> Value {
@@ -61,7 +57,7 @@ pub fn services(context: &Context, incoming: &Incoming<'_>) -> Handled {
     if query.chars().count() > 100 {
         return Err(Problem::new(Code::InvalidQuery).field("q"));
     }
-    let found: Vec<Value> = browse::search(&context.catalogue, query)
+    let found: Vec<Value> = browse::search(&context.catalogue(), query)
         .iter()
         .map(|summary| service_json(summary, incoming.lang))
         .collect();
@@ -95,9 +91,10 @@ fn position(incoming: &Incoming<'_>) -> Result<Option<Position>, Problem> {
 
 pub async fn offices(context: &Context, seats: &dyn SeatStore, incoming: &Incoming<'_>) -> Handled {
     let lang = incoming.lang;
-    let service = browse::service(&context.catalogue, &service_id(incoming.param("service_id"))?)?;
+    let catalogue = context.catalogue();
+    let service = browse::service(&catalogue, &service_id(incoming.param("service_id"))?)?;
     let here = position(incoming)?;
-    let choices = browse::offices(context, seats, service, here).await?;
+    let choices = browse::offices(context, &catalogue, seats, service, here).await?;
     let list: Vec<Value> = choices
         .iter()
         .map(|choice| {
@@ -113,7 +110,7 @@ pub async fn offices(context: &Context, seats: &dyn SeatStore, incoming: &Incomi
             })
         })
         .collect();
-    let summary = browse::summary(&context.catalogue, service);
+    let summary = browse::summary(&catalogue, service);
     Ok(json(
         StatusCode::OK,
         &json!({ "service": service_json(&summary, lang), "offices": list }),
@@ -121,7 +118,12 @@ pub async fn offices(context: &Context, seats: &dyn SeatStore, incoming: &Incomi
 }
 
 pub async fn slots(context: &Context, seats: &dyn SeatStore, incoming: &Incoming<'_>) -> Handled {
-    let offering = offering(context, incoming.param("service_id"), incoming.param("office_id"))?;
+    let catalogue = context.catalogue();
+    let offering = offering(
+        &catalogue,
+        incoming.param("service_id"),
+        incoming.param("office_id"),
+    )?;
     let date = incoming
         .query("date")
         .map(|raw| parse_date(raw).map_err(|_| Problem::new(Code::InvalidDate).field("date")))

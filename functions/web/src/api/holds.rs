@@ -20,8 +20,9 @@ pub async fn hold<S>(context: &Context, store: &S, caller: &Caller<'_>, body: &B
 where
     S: SeatStore + OneTimeProofs + ?Sized,
 {
+    let catalogue = context.catalogue();
     let offering = super::browse::offering(
-        context,
+        &catalogue,
         body.text("service_id", Code::InvalidField)?,
         body.text("office_id", Code::InvalidField)?,
     )?;

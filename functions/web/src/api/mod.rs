@@ -5,6 +5,7 @@
 mod bookings;
 mod browse;
 mod citizen;
+pub mod closures;
 pub mod counter;
 mod holds;
 pub mod staff;

@@ -93,7 +93,7 @@ pub async fn set_password(app: &App, incoming: &Incoming<'_>, body: &Body) -> Ha
 
 pub fn me(context: &Context, identity: &StaffIdentity) -> Handled {
     let offices: Vec<_> = context
-        .catalogue
+        .catalogue()
         .offices()
         .iter()
         .filter(|office| identity.works_at(&office.id))

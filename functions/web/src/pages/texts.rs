@@ -88,6 +88,14 @@ prenota_core::texts! {
         "To print this booking, use your browser's “Print” command.";
     new_booking: "Prenota un altro appuntamento", "Book another appointment";
     reconfirm_title: "Confermi che verrai?", "Will you come?";
+    displaced_title: "L'ufficio è chiuso all'ora del tuo appuntamento", "The office is closed at the time of your appointment";
+    displaced_text: "Ci scusiamo per il disagio. Scegli un nuovo orario: hai la precedenza sugli altri cittadini. \
+                     Se non ti serve più, annulla la prenotazione qui sotto.",
+        "We are sorry for the inconvenience. Choose a new time: you go ahead of other citizens. If you no \
+         longer need it, cancel the booking below.";
+    displaced_reason: "Motivo: {reason}", "Reason: {reason}";
+    displaced_button: "Scegli un nuovo orario", "Choose a new time";
+    displaced_reopened: "l'ufficio ha cambiato l'orario di apertura", "the office changed its opening hours";
     reconfirm_text: "Premi «Confermo che verrò» entro le {deadline}: senza conferma la prenotazione sarà \
                      annullata e l'orario liberato per altri cittadini. Se non puoi venire, annullala qui sotto.",
         "Press “I will come” by {deadline}: without confirmation the booking will be cancelled and the time \

@@ -383,6 +383,7 @@ fn a_booking_asked_to_reconfirm_shows_the_question_with_a_post() {
     let actions = Actions {
         can_move: true,
         reconfirm_by: Some(by),
+        displaced: None,
     };
     for (lang, title, button) in [
         (Lang::It, "Confermi che verrai?", "Confermo che verrò"),
@@ -410,6 +411,40 @@ fn a_booking_asked_to_reconfirm_shows_the_question_with_a_post() {
     );
     assert!(thanked.contains("Grazie, ti aspettiamo"));
     assert!(!thanked.contains("/reconfirm"));
+}
+
+#[test]
+fn a_displaced_booking_says_why_offers_a_new_time_and_shows_no_pass() {
+    for (lang, title, reason, button) in [
+        (
+            Lang::It,
+            "L'ufficio è chiuso",
+            "Motivo: Sciopero",
+            "Scegli un nuovo orario",
+        ),
+        (
+            Lang::En,
+            "The office is closed",
+            "Reason: Strike",
+            "Choose a new time",
+        ),
+    ] {
+        let actions = Actions {
+            displaced: Some(if lang == Lang::It { "Sciopero" } else { "Strike" }),
+            ..Actions::default()
+        };
+        let html = booking_page(lang, &facts(lang), PAGE_CODE, QR, None, actions);
+        assert!(html.contains(&escape(title)), "{html}");
+        assert!(html.contains(reason), "{html}");
+        assert!(html.contains(button), "{html}");
+        assert!(html.contains(&format!("href=\"/p/{PAGE_CODE}/move?lang={}\"", lang.as_str())));
+        assert!(!html.contains(QR), "no pass for a closed counter");
+        assert!(
+            html.contains(&format!("action=\"/p/{PAGE_CODE}/cancel\"")),
+            "it can be cancelled"
+        );
+        assert_common(&html, lang, "displaced booking");
+    }
 }
 
 #[test]

@@ -1,0 +1,87 @@
+//! Closures saved by staff: the closure itself, and the one change that takes its seats and
+//! displaces the bookings on them (see `prenota_core::closure`). Each adapter does it in its own
+//! `closures` module.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prenota_core::closure::{ClosedSlot, StaffClosure};
+use prenota_core::{BookingId, TokenHash};
+
+use crate::{Booking, OutboxMessage, StoreResult};
+
+/// A closure as saved: who saved it and when; `reopened_at` once undone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedClosure {
+    /// 32 hex digits, random: the closure's seats' holds are derived from it.
+    pub id: String,
+    pub closure: StaffClosure,
+    pub saved_by: String,
+    pub saved_at: DateTime<Utc>,
+    pub reopened_at: Option<DateTime<Utc>>,
+}
+
+/// What a displaced booking's citizen is told, and the page their message links to.
+#[derive(Debug, Clone)]
+pub struct Displacement {
+    /// The booking page's code (a pending booking had none yet: it is issued with this change).
+    pub page_code: TokenHash,
+    /// The message with the reason and the link, and the drop of the reminder's order.
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// Save `closure` and take every seat of `slots`.
+#[derive(Debug, Clone)]
+pub struct CloseRequest {
+    pub closure: SavedClosure,
+    pub slots: Vec<ClosedSlot>,
+    /// What to tell each pending or confirmed booking on those seats, as read just before
+    /// ([`ClosureStore::bookings_at`]). A booking found there and not in it (made meanwhile)
+    /// refuses the change with [`StoreError::NotForeseen`](crate::StoreError::NotForeseen):
+    /// read and compose again.
+    pub displacements: HashMap<BookingId, Displacement>,
+}
+
+impl CloseRequest {
+    pub(crate) fn displacement(&self, booking: &Booking) -> StoreResult<&Displacement> {
+        self.displacements
+            .get(&booking.id)
+            .ok_or(crate::StoreError::NotForeseen)
+    }
+}
+
+/// What saving a closure did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Closed {
+    /// The bookings moved to `displaced`, each with its message queued in the same change.
+    pub displaced: Vec<Booking>,
+    /// Holds of citizens still in the wizard, released (nobody had been told anything yet).
+    pub released_holds: usize,
+}
+
+#[async_trait]
+pub trait ClosureStore: Send + Sync {
+    /// Closures saved by staff whose last day has not passed, reopened or not, oldest first.
+    async fn closures(&self, now: DateTime<Utc>) -> StoreResult<Vec<SavedClosure>>;
+
+    /// The bookings on a seat of `slots` at `now` (held, pending, confirmed or displaced), with
+    /// their personal data: what a closure of those slots would hit.
+    async fn bookings_at(&self, slots: &[ClosedSlot], now: DateTime<Utc>) -> StoreResult<Vec<Booking>>;
+
+    /// Saves the closure and, seat by seat of `slots`, takes the free seats (a hold of the
+    /// closure's, until the slot ends), releases the holds of the wizard and displaces pending and
+    /// confirmed bookings with their messages. Never a seat given twice, never a booking on a
+    /// closed seat without its message. Saving the same closure again (a retry) takes nothing more.
+    async fn close(&self, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed>;
+
+    /// Undoes closure `id`: its seats of `slots` still held for it are free again and it is marked
+    /// reopened. The displaced bookings stay displaced: their citizens were told, and may have
+    /// chosen another time already. `None`: no such closure.
+    async fn reopen(
+        &self,
+        id: &str,
+        slots: &[ClosedSlot],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SavedClosure>>;
+}

@@ -1,0 +1,248 @@
+//! Closures on one machine: the closure's row, and in the same change of the writer every seat of
+//! its slots — bookings displaced with their messages, holds of the wizard released, free seats
+//! taken by rows of the closure's (`bookings.closure`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prenota_core::closure::ClosedSlot;
+use prenota_core::dates::{format_date, format_time};
+use prenota_core::lifecycle::{Event, StoredState, Transition};
+use prenota_core::{BookingId, BookingState, OfficeId};
+use rusqlite::{Connection, params};
+
+use super::SqliteStore;
+use super::bookings::add_page_code;
+use super::connection::{query_all, query_one, run};
+use super::rows::{queue, set_state};
+use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
+use crate::{Booking, CloseRequest, Closed, ClosureStore, HoldRequest, SavedClosure, StoreResult, millis};
+
+const CLOSURE_COLUMNS: &str =
+    "id, office, from_date, to_date, hours, reason_it, reason_en, saved_by, saved_at, reopened_at";
+
+/// The bookings on a seat of `slot` now, the closures' own rows among them.
+fn bookings_on(
+    tx: &Connection,
+    slot: &ClosedSlot,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<(Booking, Option<String>)>> {
+    let sql = format!(
+        "SELECT {BOOKING_COLUMNS}, b.closure FROM {BOOKINGS_WITH_PEOPLE}
+          WHERE b.office = :office AND b.service = :service AND b.date = :date AND b.start = :start
+            AND b.state != 'cancelled' AND {}",
+        ACTIVE
+            .replace("state", "b.state")
+            .replace("expires_at", "b.expires_at")
+    );
+    query_all(
+        tx,
+        &sql,
+        rusqlite::named_params! {
+            ":office": slot.offering.office.as_str(), ":service": slot.offering.service.as_str(),
+            ":date": format_date(slot.slot.date), ":start": format_time(slot.slot.start), ":now": millis(now),
+        },
+        |row| {
+            let booking = super::rows::booking_from_row(row, now)?;
+            let closure: Option<String> = row.get("closure")?;
+            Ok((booking, closure))
+        },
+    )
+}
+
+fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed> {
+    let saved = &request.closure;
+    let closure = &saved.closure.closure;
+    run(
+        tx,
+        &format!(
+            "INSERT INTO closures ({CLOSURE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)
+                  ON CONFLICT (id) DO NOTHING"
+        ),
+        params![
+            saved.id,
+            closure.office.as_ref().map(OfficeId::as_str),
+            format_date(closure.from),
+            format_date(closure.to),
+            closure
+                .hours
+                .map(|hours| format!("{}-{}", format_time(hours.start), format_time(hours.end))),
+            saved.closure.reason.it,
+            saved.closure.reason.en,
+            saved.saved_by,
+            millis(saved.saved_at),
+        ],
+    )?;
+    let mut closed = Closed::default();
+    for slot in &request.slots {
+        let mut occupied = 0;
+        for (booking, held_for) in bookings_on(tx, slot, now)? {
+            if held_for.is_some() {
+                // A seat of this closure (a retry) or of another: closed already.
+                occupied += 1;
+                continue;
+            }
+            match crate::transition(&booking, Event::Displace, now)? {
+                Transition::To(StoredState::Cancelled) => {
+                    set_state(tx, &booking.id, StoredState::Cancelled)?;
+                    closed.released_holds += 1;
+                }
+                Transition::To(state) => {
+                    let displacement = request.displacement(&booking)?;
+                    set_state(tx, &booking.id, state)?;
+                    add_page_code(tx, &booking.id, &displacement.page_code.to_hex())?;
+                    queue(tx, &displacement.messages)?;
+                    occupied += 1;
+                    closed.displaced.push(Booking {
+                        state: BookingState::Displaced,
+                        expires_at: None,
+                        ..booking
+                    });
+                }
+                Transition::AlreadyDone => occupied += 1,
+            }
+        }
+        let mut seat = 0;
+        while occupied < slot.desks {
+            let hold = slot.seat_hold(&saved.id, seat);
+            seat += 1;
+            if take_seat(tx, slot, &hold, &saved.id, now)? {
+                occupied += 1;
+            }
+        }
+    }
+    Ok(closed)
+}
+
+/// Takes one seat of `slot` for the closure under `hold`: false when that row is there already.
+fn take_seat(
+    tx: &Connection,
+    slot: &ClosedSlot,
+    hold: &prenota_core::TokenHash,
+    closure: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let request = HoldRequest::one(
+        *hold,
+        slot.offering.clone(),
+        slot.slot.clone(),
+        slot.desks,
+        slot.slot.ends_at,
+    );
+    let id = request.booking_id(0);
+    let exists: bool = query_one(
+        tx,
+        "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = ?1)",
+        params![id.as_str()],
+    )?;
+    if exists {
+        return Ok(false);
+    }
+    super::seats::insert_held(tx, &request, 0, now)?;
+    mark_for_closure(tx, &id, closure)?;
+    Ok(true)
+}
+
+/// Marks a held row as a closure's seat, so that reopening it frees the seat.
+pub(super) fn mark_for_closure(tx: &Connection, id: &BookingId, closure: &str) -> StoreResult<()> {
+    run(
+        tx,
+        "UPDATE bookings SET closure = ?2 WHERE id = ?1",
+        params![id.as_str(), closure],
+    )?;
+    Ok(())
+}
+
+fn closure_from_row(row: &rusqlite::Row<'_>) -> StoreResult<SavedClosure> {
+    crate::stored::stored_closure(row)
+}
+
+fn closure_by_id(tx: &Connection, id: &str) -> StoreResult<Option<SavedClosure>> {
+    let mut statement =
+        tx.prepare_cached(&format!("SELECT {CLOSURE_COLUMNS} FROM closures WHERE id = ?1"))?;
+    let mut rows = statement.query(params![id])?;
+    rows.next()?.map(closure_from_row).transpose()
+}
+
+#[async_trait]
+impl ClosureStore for SqliteStore {
+    async fn closures(&self, now: DateTime<Utc>) -> StoreResult<Vec<SavedClosure>> {
+        let today = format_date(prenota_core::calendar::local(now).date());
+        self.read(move |c| {
+            query_all(
+                c,
+                &format!("SELECT {CLOSURE_COLUMNS} FROM closures WHERE to_date >= ?1 ORDER BY saved_at, id"),
+                params![today],
+                closure_from_row,
+            )
+        })
+        .await
+    }
+
+    async fn bookings_at(&self, slots: &[ClosedSlot], now: DateTime<Utc>) -> StoreResult<Vec<Booking>> {
+        let slots = slots.to_vec();
+        self.read(move |c| {
+            let mut found = Vec::new();
+            for slot in &slots {
+                found.extend(
+                    bookings_on(c, slot, now)?
+                        .into_iter()
+                        .filter(|(_, closure)| closure.is_none())
+                        .map(|(booking, _)| booking),
+                );
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn close(&self, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed> {
+        let request = request.clone();
+        let days = days_of(&request.slots);
+        let closed = self.write(move |tx| close(tx, &request, now)).await?;
+        for (offering, date) in days {
+            self.seats.forget(&offering, date);
+        }
+        Ok(closed)
+    }
+
+    async fn reopen(
+        &self,
+        id: &str,
+        slots: &[ClosedSlot],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SavedClosure>> {
+        let id = id.to_owned();
+        let days = days_of(slots);
+        let reopened = self
+            .write(move |tx| {
+                if closure_by_id(tx, &id)?.is_none() {
+                    return Ok(None);
+                }
+                run(
+                    tx,
+                    "UPDATE closures SET reopened_at = ?2 WHERE id = ?1 AND reopened_at IS NULL",
+                    params![id, millis(now)],
+                )?;
+                run(
+                    tx,
+                    "UPDATE bookings SET state = 'cancelled', expires_at = NULL WHERE closure = ?1 AND state = 'held'",
+                    params![id],
+                )?;
+                closure_by_id(tx, &id)
+            })
+            .await?;
+        for (offering, date) in days {
+            self.seats.forget(&offering, date);
+        }
+        Ok(reopened)
+    }
+}
+
+fn days_of(
+    slots: &[ClosedSlot],
+) -> std::collections::BTreeSet<(prenota_core::OfferingKey, chrono::NaiveDate)> {
+    slots
+        .iter()
+        .map(|slot| (slot.offering.clone(), slot.slot.date))
+        .collect()
+}

@@ -1,0 +1,348 @@
+//! "Chiusure": a manager closes an office (an administrator every office) for a day, some days or
+//! part of a day, with a reason citizens read. Before saving, `preview` says which bookings the
+//! closure hits; `close` saves it and, in the store's change, takes every seat of the closed slots
+//! and moves the pending and confirmed bookings on them to `displaced`, each with its message (the
+//! reason, an apology, the booking's page where another time is chosen or the booking cancelled).
+//! `reopen` undoes a closure: its seats are free again; displaced citizens were told and keep
+//! their choice. Each change is in the audit log of every office it touches.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use prenota_core::audit::{AuditAction, AuditEntry};
+use prenota_core::catalogue::{CatalogueIssue, Closure};
+use prenota_core::closure::{ClosedSlot, ClosureForm, StaffClosure};
+use prenota_core::staff::{StaffAction, StaffIdentity};
+use prenota_core::{BookingState, OfficeId, Token, TokenHash};
+use prenota_notify::compose;
+use prenota_store::{
+    AuditLog, Booking, CloseRequest, ClosureStore, Displacement, MessageKind, Reservation, SavedClosure,
+    StoreError,
+};
+
+use crate::{Context, Failure, facts, links, outbox, reminders};
+
+/// How often a closure is read and composed again when bookings keep appearing on its seats.
+const MAX_ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClosureError {
+    /// Not a manager of the office (or, for every office, not an administrator).
+    #[error("not allowed to change this office")]
+    Forbidden,
+    /// What the catalogue's rules say of it, each problem by field.
+    #[error("the closure is not valid")]
+    Invalid(Vec<CatalogueIssue>),
+    #[error("no such closure")]
+    NotFound,
+    #[error(transparent)]
+    Failed(#[from] Failure),
+}
+
+impl From<StoreError> for ClosureError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+impl From<prenota_core::token::TokenError> for ClosureError {
+    fn from(error: prenota_core::token::TokenError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// The store traits closures need.
+pub trait ClosureStores: ClosureStore + AuditLog {}
+impl<T: ClosureStore + AuditLog + ?Sized> ClosureStores for T {}
+
+/// What a closure would do, before it is saved.
+#[derive(Debug)]
+pub struct Preview {
+    pub closure: StaffClosure,
+    /// Slots it closes (of every service of the office).
+    pub slots: usize,
+    /// The pending and confirmed bookings it displaces, soonest first. Shown to the manager by
+    /// time, service and booking code: no name.
+    pub displaced: Vec<Booking>,
+    /// Citizens in the middle of the wizard on those slots, whose hold it releases.
+    pub holds: usize,
+}
+
+/// A saved closure and what it did.
+#[derive(Debug)]
+pub struct Saved {
+    pub closure: SavedClosure,
+    pub displaced: Vec<Booking>,
+    pub released_holds: usize,
+}
+
+/// The closure checked by the catalogue's rules, after who may save it.
+fn checked(
+    context: &Context,
+    identity: &StaffIdentity,
+    form: &ClosureForm<'_>,
+    now: DateTime<Utc>,
+) -> Result<(StaffClosure, Vec<ClosedSlot>), ClosureError> {
+    // Who first: the office's name is the one field checked before anything else.
+    match form.office.map(OfficeId::parse) {
+        None if !identity.may_everywhere(StaffAction::ManageOffice) => return Err(ClosureError::Forbidden),
+        Some(Ok(office)) if !identity.may(StaffAction::ManageOffice, &office) => {
+            return Err(ClosureError::Forbidden);
+        }
+        Some(Err(_)) if !identity.may_everywhere(StaffAction::ManageOffice) => {
+            return Err(ClosureError::Forbidden);
+        }
+        _ => {}
+    }
+    let imported = context.catalogue.imported();
+    let today = prenota_core::calendar::local(now).date();
+    let closure = StaffClosure::check(&imported, form, today).map_err(ClosureError::Invalid)?;
+    let slots = imported.slots_closed_by(&closure.closure, imported.last_bookable_day(now), now);
+    Ok((closure, slots))
+}
+
+/// The bookings a closure hits: pending and confirmed ones are displaced, holds released.
+fn split(found: Vec<Booking>) -> (Vec<Booking>, usize) {
+    let (mut displaced, holds): (Vec<Booking>, Vec<Booking>) = found
+        .into_iter()
+        .partition(|booking| matches!(booking.state, BookingState::Pending | BookingState::Confirmed));
+    displaced.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
+    let holds = holds
+        .iter()
+        .filter(|booking| booking.state == BookingState::Held)
+        .count();
+    (displaced, holds)
+}
+
+/// "N appuntamenti": what saving `form` would do now. Changes nothing.
+pub async fn preview(
+    context: &Context,
+    store: &dyn ClosureStore,
+    identity: &StaffIdentity,
+    form: &ClosureForm<'_>,
+) -> Result<Preview, ClosureError> {
+    let now = context.clock.now();
+    let (closure, slots) = checked(context, identity, form, now)?;
+    let (displaced, holds) = split(store.bookings_at(&slots, now).await?);
+    Ok(Preview {
+        closure,
+        slots: slots.len(),
+        displaced,
+        holds,
+    })
+}
+
+/// Saves the closure: its seats taken, its bookings displaced with their messages, in the
+/// store's change; then the catalogue in use has it, and the audit log says who did it.
+pub async fn close<S: ClosureStores + ?Sized>(
+    context: &Context,
+    store: &S,
+    identity: &StaffIdentity,
+    form: &ClosureForm<'_>,
+) -> Result<Saved, ClosureError> {
+    let now = context.clock.now();
+    let (closure, slots) = checked(context, identity, form, now)?;
+    let saved = SavedClosure {
+        id: Token::generate()?.hash().to_hex()[..32].to_owned(),
+        closure,
+        saved_by: identity.email.clone(),
+        saved_at: now,
+        reopened_at: None,
+    };
+    let mut attempt = 0;
+    let closed = loop {
+        attempt += 1;
+        let (displaced, _) = split(store.bookings_at(&slots, now).await?);
+        let displacements = displaced
+            .iter()
+            .map(|booking| Ok((booking.id.clone(), displacement(context, &saved, booking, now)?)))
+            .collect::<Result<HashMap<_, _>, Failure>>()?;
+        let request = CloseRequest {
+            closure: saved.clone(),
+            slots: slots.clone(),
+            displacements,
+        };
+        match store.close(&request, now).await {
+            Err(StoreError::NotForeseen) if attempt < MAX_ATTEMPTS => continue,
+            closed => break closed?,
+        }
+    };
+    refresh(context, store, now).await?;
+    record(context, store, identity, AuditAction::ClosureSaved, &saved, now).await?;
+    tracing::info!(
+        closure = %saved.id,
+        displaced = closed.displaced.len(),
+        released_holds = closed.released_holds,
+        "closure saved"
+    );
+    Ok(Saved {
+        closure: saved,
+        displaced: closed.displaced,
+        released_holds: closed.released_holds,
+    })
+}
+
+/// The citizen's message (while their contact is kept) and the reminder's order dropped.
+fn displacement(
+    context: &Context,
+    saved: &SavedClosure,
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> Result<Displacement, Failure> {
+    let page_code = links::page_code(context, &booking.id);
+    let mut messages = vec![reminders::drop_order(booking, now)?];
+    if let Some(person) = &booking.person {
+        let facts = facts::facts(context, booking, None, person.lang);
+        let page = links::page_url(context, &page_code, person.lang);
+        let reason = saved.closure.reason.get(person.lang);
+        let message = compose::displaced_notice(&facts, &person.contact, &page, reason);
+        messages.push(outbox::citizen(MessageKind::Displaced, message, now)?);
+    }
+    Ok(Displacement {
+        page_code: page_code.hash(),
+        messages,
+    })
+}
+
+/// Closures saved by staff that the manager may see: of their offices (every office's for all).
+pub async fn list(
+    context: &Context,
+    store: &dyn ClosureStore,
+    identity: &StaffIdentity,
+) -> Result<Vec<SavedClosure>, ClosureError> {
+    let now = context.clock.now();
+    let mut closures = store.closures(now).await?;
+    closures.retain(|saved| may_see(identity, &saved.closure.closure));
+    Ok(closures)
+}
+
+fn may_see(identity: &StaffIdentity, closure: &Closure) -> bool {
+    match &closure.office {
+        Some(office) => identity.may(StaffAction::ManageOffice, office),
+        None => identity.role >= prenota_core::staff::Role::Manager,
+    }
+}
+
+/// Undoes closure `id`: its seats are free again (the displaced bookings stay displaced).
+pub async fn reopen<S: ClosureStores + ?Sized>(
+    context: &Context,
+    store: &S,
+    identity: &StaffIdentity,
+    id: &str,
+) -> Result<SavedClosure, ClosureError> {
+    let now = context.clock.now();
+    let saved = store
+        .closures(now)
+        .await?
+        .into_iter()
+        .find(|saved| saved.id == id)
+        .ok_or(ClosureError::NotFound)?;
+    let allowed = match &saved.closure.closure.office {
+        Some(office) => identity.may(StaffAction::ManageOffice, office),
+        None => identity.may_everywhere(StaffAction::ManageOffice),
+    };
+    if !allowed {
+        // A manager of another office learns nothing of this one's closures.
+        return Err(if may_see(identity, &saved.closure.closure) {
+            ClosureError::Forbidden
+        } else {
+            ClosureError::NotFound
+        });
+    }
+    let imported = context.catalogue.imported();
+    let slots = imported.slots_closed_by(&saved.closure.closure, imported.last_bookable_day(now), now);
+    let reopened = store
+        .reopen(id, &slots, now)
+        .await?
+        .ok_or(ClosureError::NotFound)?;
+    refresh(context, store, now).await?;
+    record(
+        context,
+        store,
+        identity,
+        AuditAction::ClosureReopened,
+        &reopened,
+        now,
+    )
+    .await?;
+    Ok(reopened)
+}
+
+/// Where the seat of a displaced booking goes when it moves or is cancelled: to the closure in
+/// force over its time, so that the closed counter stays closed. `None` for a booking that is not
+/// displaced, or whose closure was reopened: its seat is freed like any other.
+pub async fn seat_kept_closed(
+    store: &(impl ClosureStore + ?Sized),
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> Result<Option<Reservation>, Failure> {
+    if booking.state != BookingState::Displaced {
+        return Ok(None);
+    }
+    let saved = store.closures(now).await?;
+    let covering = saved.iter().find(|saved| {
+        let closure = &saved.closure.closure;
+        saved.reopened_at.is_none()
+            && closure.applies(&booking.offering.office, booking.date)
+            && closure
+                .hours
+                .is_none_or(|hours| hours.overlaps(booking.start, booking.end))
+    });
+    Ok(covering.map(|saved| Reservation {
+        hold: TokenHash::of(format!("closure\0{}\0displaced\0{}", saved.id, booking.id).as_bytes()),
+        until: booking.ends_at,
+        closure: Some(saved.id.clone()),
+    }))
+}
+
+/// The catalogue in use, with the closures in force now.
+pub async fn refresh(
+    context: &Context,
+    store: &(impl ClosureStore + ?Sized),
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
+    let saved = store.closures(now).await?;
+    context.catalogue.set_closures(in_force(saved));
+    Ok(())
+}
+
+/// The closures of `saved` not reopened.
+pub fn in_force(saved: Vec<SavedClosure>) -> Vec<StaffClosure> {
+    saved
+        .into_iter()
+        .filter(|saved| saved.reopened_at.is_none())
+        .map(|saved| saved.closure)
+        .collect()
+}
+
+/// One entry per office the closure touches, so each office's log has it.
+async fn record(
+    context: &Context,
+    log: &(impl AuditLog + ?Sized),
+    identity: &StaffIdentity,
+    action: AuditAction,
+    saved: &SavedClosure,
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
+    let offices: Vec<OfficeId> = match &saved.closure.closure.office {
+        Some(office) => vec![office.clone()],
+        None => context
+            .catalogue()
+            .offices()
+            .iter()
+            .map(|office| office.id.clone())
+            .collect(),
+    };
+    for office in offices {
+        let entry = AuditEntry {
+            at: now,
+            actor: identity.email.clone(),
+            action,
+            office: Some(office),
+            short_code: None,
+        };
+        log.record_audit(&entry, now + context.settings.audit_retention)
+            .await?;
+    }
+    Ok(())
+}
