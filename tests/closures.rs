@@ -298,6 +298,22 @@ async fn a_strike_on_monday_afternoon() {
         "{audit}"
     );
 
+    // The two earliest SPID times after it, Wednesday 14:15 and 14:45, are kept for the two
+    // displaced citizens: the public does not see them, Anna's page offers them first.
+    let public = server.free_starts("spid", "ufficio-1", "2026-12-09").await;
+    assert!(
+        !public.contains(&"14:15".to_owned()) && !public.contains(&"14:45".to_owned()),
+        "{public:?}"
+    );
+    assert!(public.contains(&"15:15".to_owned()), "{public:?}");
+    let choices = server.get(&format!("{anna}/move?lang=it")).await;
+    assert_eq!(choices.status, 200);
+    let choices = common::strip_tags(&choices.text());
+    assert!(
+        choices.contains("14:15") && choices.contains("14:45"),
+        "{choices}"
+    );
+
     // Anna rebooks from her page: Wednesday 14:15.
     let moved = server
         .post_form(&format!("{anna}/move"), "date=2026-12-09&start=14:15&lang=it")

@@ -2,12 +2,12 @@
 //! displaces the bookings on them (see `prenota_core::closure`). Each adapter does it in its own
 //! `closures` module.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::closure::{ClosedSlot, StaffClosure};
-use prenota_core::{BookingId, TokenHash};
+use prenota_core::{BookingId, OfferingKey, Slot, TokenHash};
 
 use crate::{Booking, OutboxMessage, StoreResult};
 
@@ -43,6 +43,17 @@ pub struct CloseRequest {
     pub displacements: HashMap<BookingId, Displacement>,
 }
 
+/// The hold of the `n`-th seat closure `id` keeps for its displaced citizens.
+pub(crate) fn priority_hold(id: &str, seat: &PrioritySeat, n: usize) -> TokenHash {
+    TokenHash::of(
+        format!(
+            "closure\0{id}\0priority\0{}\0{}\0{}\0{}\0{n}",
+            seat.offering.office, seat.offering.service, seat.slot.date, seat.slot.start
+        )
+        .as_bytes(),
+    )
+}
+
 impl CloseRequest {
     pub(crate) fn displacement(&self, booking: &Booking) -> StoreResult<&Displacement> {
         self.displacements
@@ -50,6 +61,21 @@ impl CloseRequest {
             .ok_or(crate::StoreError::NotForeseen)
     }
 }
+
+/// A seat kept for the citizens a closure displaced: among the earliest free ones of their
+/// offering, out of everyone else's reach until the priority ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrioritySeat {
+    pub offering: OfferingKey,
+    pub slot: Slot,
+    /// The seats of the slot open to online booking.
+    pub capacity: u32,
+    /// When the priority ends: the seat is everyone's again.
+    pub until: DateTime<Utc>,
+}
+
+/// Seats a closure keeps for its displaced citizens, by day and start time.
+pub type KeptSeats = BTreeMap<NaiveDate, BTreeMap<NaiveTime, u32>>;
 
 /// What saving a closure did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -84,4 +110,24 @@ pub trait ClosureStore: Send + Sync {
         slots: &[ClosedSlot],
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SavedClosure>>;
+
+    /// Holds each of `seats` for closure `id` until its `until`, if it is still free: the
+    /// displaced citizens' priority. Returns how many were kept. Each seat is claimed like a hold,
+    /// so a citizen who took it meanwhile keeps it.
+    async fn keep_for_displaced(
+        &self,
+        id: &str,
+        seats: &[PrioritySeat],
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+
+    /// The seats closure `id` still keeps for its displaced citizens in `offering` (the seats of
+    /// its closed slots are among them when asked for; the caller keeps the slots the catalogue
+    /// still offers).
+    async fn kept_for_displaced(
+        &self,
+        id: &str,
+        offering: &OfferingKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeptSeats>;
 }

@@ -40,7 +40,7 @@ pub mod testing;
 mod waiting;
 
 pub use availability::Availability;
-pub use closures::{CloseRequest, Closed, ClosureStore, Displacement, SavedClosure};
+pub use closures::{CloseRequest, Closed, ClosureStore, Displacement, KeptSeats, PrioritySeat, SavedClosure};
 pub use counter::{
     AgendaEntry, AuditLog, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit,
 };
@@ -221,6 +221,9 @@ pub struct MoveRequest {
     pub messages: Vec<OutboxMessage>,
     /// The old seat kept for the waiting list (see [`Reservation`]) rather than freed.
     pub reserve: Option<Reservation>,
+    /// A displaced booking may take a seat its closure keeps for its citizens (`closure`'s id),
+    /// when no seat of the new slot is free to everyone.
+    pub from_closure: Option<String>,
 }
 
 /// A booking as the flow sees it, with its state at the instant it was read.

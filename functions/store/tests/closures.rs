@@ -14,8 +14,8 @@ use prenota_core::catalogue::{Closure, Localized, TimeRange};
 use prenota_core::closure::{ClosedSlot, StaffClosure};
 use prenota_core::{BookingId, BookingState, OfficeId, QuotaPolicy, Token};
 use prenota_store::{
-    Booking, CloseRequest, Displacement, MessageKind, MoveRequest, Reservation, SavedClosure, Store,
-    StoreError,
+    Booking, CloseRequest, Displacement, MessageKind, MoveRequest, PrioritySeat, Reservation, SavedClosure,
+    Store, StoreError,
 };
 use support::{
     book_confirmed, catalogue, details_request, dynamo_store, hold_request, message, monday, now, offering,
@@ -292,6 +292,7 @@ async fn a_displaced_booking_moves_or_cancels_and_its_seat_stays_closed<S: Store
         quota: QuotaPolicy::default(),
         messages: vec![message(MessageKind::BookingMoved)],
         reserve: Some(kept_closed(ID, slot("spid", monday(), "09:00").ends_at)),
+        from_closure: None,
     };
     let moved = store.move_booking(&request, now()).await.unwrap();
     assert!(moved.changed);
@@ -362,6 +363,117 @@ async fn reopening_leaves_displaced_bookings_on_their_seats<S: Store + 'static>(
     assert_eq!(taken(&*store, "spid", monday(), "09:15").await, 0);
 }
 
+async fn displaced_citizens_get_the_kept_seats_first<S: Store + 'static>(store: Arc<S>) {
+    let (anna, _) = book_confirmed(&*store, "spid", monday(), "09:00", "anna@example.it").await;
+    let (saved, slots) = strike(ID);
+    let found = store.bookings_at(&slots, now()).await.unwrap();
+    store
+        .close(&close_request(&saved, &slots, &found), now())
+        .await
+        .unwrap();
+    let tuesday = monday() + Duration::days(1);
+    let seat = PrioritySeat {
+        offering: offering("spid"),
+        slot: slot("spid", tuesday, "10:00"),
+        capacity: 1,
+        until: now() + Duration::hours(48),
+    };
+    let (_, taken_first) = hold_request("spid", tuesday, "10:15", now());
+    store.hold(&taken_first, now()).await.unwrap();
+    let other = PrioritySeat {
+        slot: slot("spid", tuesday, "10:15"),
+        ..seat.clone()
+    };
+    let until = seat.until;
+    let kept = store
+        .keep_for_displaced(ID, &[seat.clone(), other], now())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "10:15 was a citizen's already");
+    let listed = store
+        .kept_for_displaced(ID, &offering("spid"), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.get(&tuesday).and_then(|day| day.get(&time("10:00"))),
+        Some(&1)
+    );
+    let cie = store
+        .kept_for_displaced(ID, &offering("cie"), now())
+        .await
+        .unwrap();
+    assert!(!cie.contains_key(&tuesday), "{cie:?}");
+
+    // Nobody else gets it: neither a hold nor a move of an ordinary booking.
+    let (_, public) = hold_request("spid", tuesday, "10:00", now());
+    assert!(matches!(
+        store.hold(&public, now()).await,
+        Err(StoreError::SlotTaken)
+    ));
+    let (bruno, _) = book_confirmed(&*store, "spid", monday(), "11:00", "bruno@example.it").await;
+    let to = slot("spid", tuesday, "10:00");
+    let request = |booking: &BookingId, from_closure: Option<String>, reserve| MoveRequest {
+        booking: booking.clone(),
+        erase_after: to.ends_at + Duration::days(2),
+        to: to.clone(),
+        capacity: 1,
+        quota: QuotaPolicy::default(),
+        messages: vec![message(MessageKind::BookingMoved)],
+        reserve,
+        from_closure,
+    };
+    let refused = store.move_booking(&request(&bruno, None, None), now()).await;
+    assert!(matches!(refused, Err(StoreError::SlotTaken)), "{refused:?}");
+
+    // Anna, displaced by this closure, takes it.
+    let reserve = Reservation {
+        hold: Token::generate().unwrap().hash(),
+        until: slot("spid", monday(), "09:00").ends_at,
+        closure: Some(ID.to_owned()),
+    };
+    let moved = store
+        .move_booking(&request(&anna, Some(ID.to_owned()), Some(reserve)), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.booking.date, moved.booking.state),
+        (tuesday, BookingState::Confirmed)
+    );
+    assert_eq!(taken(&*store, "spid", tuesday, "10:00").await, 1);
+    let left = store
+        .kept_for_displaced(ID, &offering("spid"), now())
+        .await
+        .unwrap();
+    assert!(!left.contains_key(&tuesday), "taken: {left:?}");
+
+    // An unused kept seat is everyone's again when the priority ends.
+    let seat = PrioritySeat {
+        slot: slot("spid", tuesday, "11:00"),
+        ..seat
+    };
+    store
+        .keep_for_displaced(ID, std::slice::from_ref(&seat), now())
+        .await
+        .unwrap();
+    let (_, early) = hold_request("spid", tuesday, "11:00", now());
+    assert!(matches!(
+        store.hold(&early, now()).await,
+        Err(StoreError::SlotTaken)
+    ));
+    let (_, late) = hold_request("spid", tuesday, "11:00", until);
+    store.hold(&late, until).await.unwrap();
+
+    // Reopening the closure frees the seats it keeps too.
+    let seat = PrioritySeat {
+        slot: slot("spid", tuesday, "11:30"),
+        ..seat
+    };
+    store.keep_for_displaced(ID, &[seat], now()).await.unwrap();
+    store.reopen(ID, &slots, now()).await.unwrap();
+    let (_, after) = hold_request("spid", tuesday, "11:30", now());
+    store.hold(&after, now()).await.unwrap();
+}
+
 macro_rules! on_both_stores {
     ($($scenario:ident: $sqlite:ident, $dynamodb:ident;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -382,4 +494,5 @@ on_both_stores! {
     racing_holds_and_a_closure_give_each_seat_once: sqlite_racing_holds_and_a_closure, dynamodb_racing_holds_and_a_closure;
     a_displaced_booking_moves_or_cancels_and_its_seat_stays_closed: sqlite_displaced_moves_and_cancels, dynamodb_displaced_moves_and_cancels;
     reopening_leaves_displaced_bookings_on_their_seats: sqlite_reopening_leaves_displaced, dynamodb_reopening_leaves_displaced;
+    displaced_citizens_get_the_kept_seats_first: sqlite_priority_for_displaced, dynamodb_priority_for_displaced;
 }

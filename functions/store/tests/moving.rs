@@ -43,6 +43,7 @@ fn move_to(booking: &BookingId, service: &str, date: NaiveDate, start: &str, cap
         quota: QuotaPolicy::default(),
         messages: vec![message(MessageKind::BookingMoved)],
         reserve: None,
+        from_closure: None,
     }
 }
 

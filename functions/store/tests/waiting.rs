@@ -395,6 +395,7 @@ async fn a_move_keeps_the_old_seat_for_the_list<S: Store + 'static>(store: Arc<S
         quota: prenota_core::QuotaPolicy::default(),
         messages: vec![],
         reserve: Some(reservation.clone()),
+        from_closure: None,
     };
     assert!(store.move_booking(&request, now()).await.unwrap().changed);
     assert!(!public_can_hold(&*store, now()).await, "the old seat is kept");

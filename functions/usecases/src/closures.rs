@@ -8,18 +8,23 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
+use prenota_core::OfferingKey;
 use prenota_core::audit::{AuditAction, AuditEntry};
+use prenota_core::catalogue::Offering;
 use prenota_core::catalogue::{CatalogueIssue, Closure};
 use prenota_core::closure::{ClosedSlot, ClosureForm, StaffClosure};
+use prenota_core::slots::FreeSlot;
 use prenota_core::staff::{StaffAction, StaffIdentity};
 use prenota_core::{BookingState, OfficeId, Token, TokenHash};
 use prenota_notify::compose;
 use prenota_store::{
-    AuditLog, Booking, CloseRequest, ClosureStore, Displacement, MessageKind, Reservation, SavedClosure,
-    StoreError,
+    AuditLog, Availability, Booking, CloseRequest, ClosureStore, Displacement, MessageKind, PrioritySeat,
+    Reservation, SavedClosure, SeatStore, StoreError,
 };
 
+use crate::browse::{self, BrowseError, Day};
 use crate::{Context, Failure, facts, links, outbox, reminders};
 
 /// How often a closure is read and composed again when bookings keep appearing on its seats.
@@ -52,8 +57,13 @@ impl From<prenota_core::token::TokenError> for ClosureError {
 }
 
 /// The store traits closures need.
-pub trait ClosureStores: ClosureStore + AuditLog {}
-impl<T: ClosureStore + AuditLog + ?Sized> ClosureStores for T {}
+pub trait ClosureStores: ClosureStore + AuditLog + SeatStore {}
+impl<T: ClosureStore + AuditLog + SeatStore + ?Sized> ClosureStores for T {}
+
+/// How long displaced citizens go first: the earliest free seats of their service at their office,
+/// as many as they are, are kept for them this long (each at most until it could no longer be
+/// moved to), then they are everyone's again.
+pub const PRIORITY_FOR: chrono::Duration = chrono::Duration::hours(48);
 
 /// What a closure would do, before it is saved.
 #[derive(Debug)]
@@ -169,10 +179,12 @@ pub async fn close<S: ClosureStores + ?Sized>(
     };
     refresh(context, store, now).await?;
     record(context, store, identity, AuditAction::ClosureSaved, &saved, now).await?;
+    let kept = keep_earliest_seats(context, store, &saved.id, &closed.displaced, now).await?;
     tracing::info!(
         closure = %saved.id,
         displaced = closed.displaced.len(),
         released_holds = closed.released_holds,
+        kept_for_displaced = kept,
         "closure saved"
     );
     Ok(Saved {
@@ -180,6 +192,120 @@ pub async fn close<S: ClosureStores + ?Sized>(
         displaced: closed.displaced,
         released_holds: closed.released_holds,
     })
+}
+
+/// The displaced citizens' priority: for each service and office, as many of the earliest free
+/// seats as it has displaced bookings (not earlier than a move may go), kept for them for
+/// [`PRIORITY_FOR`]. A seat a citizen takes meanwhile is theirs; the next ones are not sought.
+async fn keep_earliest_seats<S: ClosureStores + ?Sized>(
+    context: &Context,
+    store: &S,
+    closure: &str,
+    displaced: &[Booking],
+    now: DateTime<Utc>,
+) -> Result<usize, Failure> {
+    let catalogue = context.catalogue();
+    let earliest = now + context.settings.move_until;
+    let mut wanted: std::collections::BTreeMap<&OfferingKey, usize> = Default::default();
+    for booking in displaced {
+        *wanted.entry(&booking.offering).or_default() += 1;
+    }
+    let mut seats = Vec::new();
+    for (key, count) in wanted {
+        let Some(offering) = catalogue.offering(key) else {
+            continue;
+        };
+        let (first, _) = catalogue.booking_window(offering, now);
+        let mut left = count;
+        'days: for date in store
+            .days_with_free_slots(&catalogue, offering, first, now)
+            .await?
+        {
+            for free in store.day_availability(&catalogue, offering, date, now).await? {
+                if free.slot.starts_at < earliest {
+                    continue;
+                }
+                let until = (now + PRIORITY_FOR).min(free.slot.starts_at - context.settings.move_until);
+                for _ in 0..free.free_seats.min(left as u32) {
+                    seats.push(PrioritySeat {
+                        offering: key.clone(),
+                        slot: free.slot.clone(),
+                        capacity: offering.desks_online,
+                        until,
+                    });
+                    left -= 1;
+                }
+                if left == 0 {
+                    break 'days;
+                }
+            }
+        }
+    }
+    Ok(store.keep_for_displaced(closure, &seats, now).await?)
+}
+
+/// "Scegli un nuovo orario" for a displaced booking: the times everyone may book, and those its
+/// closure keeps for its citizens, on `date` (else on the first day with either).
+pub async fn day_for_displaced(
+    context: &Context,
+    store: &dyn prenota_store::Store,
+    booking: &Booking,
+    offering: &Offering,
+    date: Option<NaiveDate>,
+) -> Result<Day, BrowseError> {
+    let now = context.clock.now();
+    let public = browse::day(context, store, offering, date).await?;
+    let Some(closure) = seat_kept_closed(store, booking, now)
+        .await?
+        .and_then(|kept| kept.closure)
+    else {
+        return Ok(public);
+    };
+    let kept = store.kept_for_displaced(&closure, &offering.key, now).await?;
+    let catalogue = context.catalogue();
+    let earliest = now + context.settings.move_until;
+    // The kept seats of slots the catalogue offers (not the closed ones), not too close.
+    let kept_on = |date: NaiveDate| -> Vec<FreeSlot> {
+        let Some(starts) = kept.get(&date) else {
+            return Vec::new();
+        };
+        catalogue
+            .slots_on(offering, date)
+            .iter()
+            .filter(|slot| slot.starts_at >= earliest)
+            .filter_map(|slot| {
+                starts.get(&slot.start).map(|&free_seats| FreeSlot {
+                    slot: slot.clone(),
+                    free_seats,
+                })
+            })
+            .collect()
+    };
+    let mut days = public.days.clone();
+    days.extend(kept.keys().copied().filter(|date| !kept_on(*date).is_empty()));
+    days.sort();
+    days.dedup();
+    let date = date.or_else(|| days.first().copied());
+    let mut day = match date {
+        Some(date) if public.date != Some(date) => browse::day(context, store, offering, Some(date)).await?,
+        _ => public,
+    };
+    day.date = date;
+    day.days = days;
+    if let Some(date) = date {
+        for kept in kept_on(date) {
+            match day
+                .free
+                .iter_mut()
+                .find(|free| free.slot.start == kept.slot.start)
+            {
+                Some(free) => free.free_seats += kept.free_seats,
+                None => day.free.push(kept),
+            }
+        }
+        day.free.sort_by_key(|free| free.slot.start);
+    }
+    Ok(day)
 }
 
 /// The citizen's message (while their contact is kept) and the reminder's order dropped.

@@ -123,7 +123,7 @@ pub async fn choices(
     let catalogue = context.catalogue();
     let offering = browse::offering(&catalogue, &booking.offering.service, &booking.offering.office)
         .map_err(|_| MoveError::Slot(SlotError::NoSuchSlot))?;
-    let day = browse::day(context, store, offering, date).await?;
+    let day = crate::closures::day_for_displaced(context, store, &booking, offering, date).await?;
     Ok(Choice { booking, day })
 }
 
@@ -163,7 +163,10 @@ pub async fn move_to(
     let mut messages = moved_messages(context, &booking.moved_to(&to), now)
         .inspect_err(|error| tracing::error!(%error, "a message could not be queued; nothing was changed"))?;
     // The old seat goes to the waiting list first; a displaced booking's stays closed.
-    let reservation = match crate::closures::seat_kept_closed(store, &booking, now).await? {
+    let kept_closed = crate::closures::seat_kept_closed(store, &booking, now).await?;
+    // A displaced citizen may take the seats their closure keeps for them.
+    let from_closure = kept_closed.as_ref().and_then(|kept| kept.closure.clone());
+    let reservation = match kept_closed {
         Some(closed) => closed,
         None => {
             let (reservation, draw) = waiting::keep(&booking, FreedBy::Other, now)?;
@@ -180,6 +183,7 @@ pub async fn move_to(
         quota: context.settings.quota,
         messages,
         reserve: Some(reservation),
+        from_closure,
     };
     let outcome = store.move_booking(&request, now).await?;
     Ok(moved(context, outcome.booking, outcome.changed))

@@ -260,20 +260,32 @@ async fn a_closure_displaces_tells_and_the_citizen_rebooks() {
     };
     assert!(hold::hold(context, store, &offering, choice, None).await.is_err());
 
-    // Anna's page: displaced; she picks Thursday 15:15, confirmed there; her seat stays closed.
+    // The two earliest SPID seats after the closure (Thursday 14:15 and 14:45) are kept for the
+    // two displaced citizens: nobody else is offered them.
+    let public = spid_starts(&app, day(3)).await;
+    assert!(
+        !public.contains(&"14:15".to_owned()) && !public.contains(&"14:45".to_owned()),
+        "{public:?}"
+    );
+    assert!(public.contains(&"15:15".to_owned()), "{public:?}");
+
+    // Anna's page: displaced; she is offered the kept seats first and takes Thursday 14:15;
+    // confirmed there, her old seat stays closed.
     let page = store.booking_by_page_code(&anna.hash(), start()).await.unwrap();
     assert_eq!(page.state, BookingState::Displaced);
-    let choice = moving::choices(context, store, &anna, Some(day(3)))
-        .await
-        .unwrap();
+    let choice = moving::choices(context, store, &anna, None).await.unwrap();
+    assert_eq!(choice.day.date, Some(day(3)), "the first day with a time for her");
+    let offered: Vec<String> = choice
+        .day
+        .free
+        .iter()
+        .map(|free| free.slot.start.format("%H:%M").to_string())
+        .collect();
     assert!(
-        choice
-            .day
-            .free
-            .iter()
-            .any(|free| free.slot.start.format("%H:%M").to_string() == "15:15")
+        offered.starts_with(&["14:15".to_owned(), "14:45".to_owned(), "15:15".to_owned()]),
+        "{offered:?}"
     );
-    let new_time = prenota_core::dates::parse_time("15:15").unwrap();
+    let new_time = prenota_core::dates::parse_time("14:15").unwrap();
     let moved = moving::move_to(context, store, &anna, day(3), new_time)
         .await
         .unwrap();
@@ -319,6 +331,8 @@ async fn a_closure_displaces_tells_and_the_citizen_rebooks() {
     let refused = closures::reopen(context, store, &other, &saved.closure.id).await;
     assert!(matches!(refused, Err(ClosureError::NotFound)), "{refused:?}");
 
+    // Bruno's kept seat is nobody's until the priority ends; undone, it is everyone's again.
+    assert!(!spid_starts(&app, day(3)).await.contains(&"14:45".to_owned()));
     // Undone: the afternoon is offered again.
     let reopened = closures::reopen(context, store, &manager, &saved.closure.id)
         .await
@@ -329,6 +343,7 @@ async fn a_closure_displaces_tells_and_the_citizen_rebooks() {
         starts.contains(&"14:15".to_owned()) && starts.contains(&"16:15".to_owned()),
         "{starts:?}"
     );
+    assert!(spid_starts(&app, day(3)).await.contains(&"14:45".to_owned()));
     let (_, log) = counter::audit_log(context, store, &manager, &ufficio(1), None)
         .await
         .unwrap();

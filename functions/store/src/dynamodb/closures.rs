@@ -26,7 +26,10 @@ use super::keys::{
 use super::transact::{is_cancelled, queue, tx_delete, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
-use crate::{Booking, CloseRequest, Closed, ClosureStore, SavedClosure, StoreError, StoreResult, millis};
+use crate::{
+    Booking, CloseRequest, Closed, ClosureStore, KeptSeats, PrioritySeat, SavedClosure, StoreError,
+    StoreResult, millis,
+};
 
 const CLOSURES_PK: &str = "CLOSURES";
 /// DynamoDB takes at most 100 items in a transaction; one seat writes at most a few plus its
@@ -104,6 +107,22 @@ fn released_hold(slot: &ClosedSlot, id: &BookingId, sk: &str, now: DateTime<Utc>
         item.insert(name.into(), value);
     }
     item
+}
+
+/// The days (by offering) on which a closure keeps seats for its displaced citizens, from its item.
+fn priority_days(item: &Item) -> Vec<(OfferingKey, NaiveDate)> {
+    let Some(aws_sdk_dynamodb::types::AttributeValue::Ss(days)) = item.get("priority_days") else {
+        return Vec::new();
+    };
+    days.iter()
+        .filter_map(|day| {
+            let mut parts = day.split('|');
+            let office = prenota_core::OfficeId::parse(parts.next()?).ok()?;
+            let service = prenota_core::ServiceId::parse(parts.next()?).ok()?;
+            let date = prenota_core::dates::parse_date(parts.next()?).ok()?;
+            Some((OfferingKey { office, service }, date))
+        })
+        .collect()
 }
 
 /// The slots of one seat partition (an offering's day).
@@ -329,6 +348,14 @@ impl DynamoStore {
     async fn saved_closures(&self) -> StoreResult<Vec<Item>> {
         self.query_partition(CLOSURES_PK, true).await
     }
+
+    async fn saved_closure_item(&self, id: &str) -> StoreResult<Option<Item>> {
+        Ok(self
+            .saved_closures()
+            .await?
+            .into_iter()
+            .find(|item| optional_text(item, "id") == Some(id)))
+    }
 }
 
 #[async_trait]
@@ -413,7 +440,11 @@ impl ClosureStore for DynamoStore {
             .map_err(sdk_unavailable)?;
             saved.reopened_at = Some(now);
         }
-        for (offering, date) in by_day(slots).into_keys() {
+        // The closed slots' days, and those of the seats kept for the displaced citizens.
+        let mut days: std::collections::BTreeSet<(OfferingKey, NaiveDate)> =
+            by_day(slots).into_keys().collect();
+        days.extend(priority_days(item));
+        for (offering, date) in days {
             let pk = seat_pk(&offering, date);
             for item in self.query_partition(&pk, true).await? {
                 if optional_text(&item, "closure") != Some(id) {
@@ -435,5 +466,96 @@ impl ClosureStore for DynamoStore {
             }
         }
         Ok(Some(saved))
+    }
+
+    async fn keep_for_displaced(
+        &self,
+        id: &str,
+        seats: &[PrioritySeat],
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        let Some(item) = self.saved_closure_item(id).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let mut kept = 0;
+        let mut days = Vec::new();
+        for (index, seat) in seats.iter().enumerate() {
+            let hold = BookingId::of_hold(&crate::closures::priority_hold(id, seat, index));
+            let pk = seat_pk(&seat.offering, seat.slot.date);
+            for k in 0..seat.capacity.max(1) {
+                let sk = seat_sk(seat.slot.start, k);
+                let mut claim = key(pk.clone(), &sk);
+                claim.insert("hold".into(), s(hold.as_str()));
+                claim.insert("closure".into(), s(id));
+                claim.insert("state".into(), s(StoredState::Held.as_str()));
+                claim.insert("expires_at".into(), n(millis(seat.until)));
+                claim.insert("ttl".into(), n(epoch_seconds(seat.until + TIDY_AFTER)));
+                let put = self
+                    .put_item(claim)
+                    .condition_expression(CLAIM_FREE)
+                    .expression_attribute_values(":now", n(millis(now)));
+                match self.send(put).await {
+                    Ok(_) => {
+                        kept += 1;
+                        days.push(format!(
+                            "{}|{}|{}",
+                            seat.offering.office, seat.offering.service, seat.slot.date
+                        ));
+                        break;
+                    }
+                    Err(error)
+                        if error
+                            .as_service_error()
+                            .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                    {
+                        self.usage.record_refused();
+                    }
+                    Err(error) => return Err(sdk_unavailable(error)),
+                }
+            }
+        }
+        if !days.is_empty() {
+            // Where they are, so that a displaced citizen's choices read only those days.
+            let update = self
+                .client
+                .update_item()
+                .table_name(self.table_name())
+                .set_key(Some(key(CLOSURES_PK.into(), text(&item, "sk")?)))
+                .update_expression("ADD priority_days :days")
+                .expression_attribute_values(":days", aws_sdk_dynamodb::types::AttributeValue::Ss(days));
+            self.send(update).await.map_err(sdk_unavailable)?;
+        }
+        Ok(kept)
+    }
+
+    async fn kept_for_displaced(
+        &self,
+        id: &str,
+        offering: &OfferingKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeptSeats> {
+        let mut kept = KeptSeats::new();
+        let Some(item) = self.saved_closure_item(id).await? else {
+            return Ok(kept);
+        };
+        let days = priority_days(&item)
+            .into_iter()
+            .filter(|(kept_in, _)| kept_in == offering)
+            .map(|(_, date)| date);
+        for date in days {
+            for seat in self.query_partition(&seat_pk(offering, date), true).await? {
+                if optional_text(&seat, "closure") != Some(id) || item_is_free(Some(&seat), now)? {
+                    continue;
+                }
+                let sk = text(&seat, "sk")?;
+                let start = sk
+                    .split('#')
+                    .next()
+                    .and_then(|time| prenota_core::dates::parse_time(time).ok())
+                    .ok_or_else(|| crate::stored::corrupt("seat sk", sk))?;
+                *kept.entry(date).or_default().entry(start).or_default() += 1;
+            }
+        }
+        Ok(kept)
     }
 }

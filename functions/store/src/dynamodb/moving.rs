@@ -29,6 +29,8 @@ struct Moving<'a> {
     moved: Booking,
     new_seat_pk: String,
     new_seat_sk: String,
+    /// The new seat is one the booking's closure keeps for its displaced citizens.
+    new_seat_kept: bool,
     /// The contact, when the booking has one (a walk-in may not).
     contact: Option<ContactKey>,
     /// The new day's quota seat, when the day changes and the booking counts against a quota.
@@ -45,11 +47,15 @@ impl Moving<'_> {
         seat.insert("hold".into(), s(id.as_str()));
         seat.insert("state".into(), s(StoredState::Confirmed.as_str()));
         seat.insert("ttl".into(), seat_ttl.clone());
-        items.push(tx_put(
-            store
+        let claim = match (&self.request.from_closure, self.new_seat_kept) {
+            (Some(closure), true) => store
                 .put(seat)
-                .condition_expression(CLAIM_FREE)
-                .expression_attribute_values(":now", n(millis(self.now))),
+                .condition_expression("closure = :closure AND expires_at > :now")
+                .expression_attribute_values(":closure", s(closure)),
+            _ => store.put(seat).condition_expression(CLAIM_FREE),
+        };
+        items.push(tx_put(
+            claim.expression_attribute_values(":now", n(millis(self.now))),
         )?);
         items.extend(super::seats::free_or_keep_seat(
             store,
@@ -196,6 +202,7 @@ impl AsyncDecide<Outcome> for Move<'_> {
         let new_seat_pk = seat_pk(&booking.offering, to.date);
         let taken = store.query_partition(&new_seat_pk, true).await?;
         let mut new_seat_sk = None;
+        let mut kept_seat = None;
         for k in 0..request.capacity {
             let sk = seat_sk(to.start, k);
             let item = taken
@@ -205,8 +212,17 @@ impl AsyncDecide<Outcome> for Move<'_> {
                 new_seat_sk = Some(sk);
                 break;
             }
+            // A seat the booking's closure keeps for its displaced citizens: if nothing is free.
+            let kept_for_it = item.is_some_and(|item| {
+                request.from_closure.is_some()
+                    && optional_text(item, "closure") == request.from_closure.as_deref()
+            });
+            if kept_for_it && kept_seat.is_none() {
+                kept_seat = Some(sk);
+            }
         }
-        let new_seat_sk = new_seat_sk.ok_or(StoreError::SlotTaken)?;
+        let new_seat_kept = new_seat_sk.is_none() && kept_seat.is_some();
+        let new_seat_sk = new_seat_sk.or(kept_seat).ok_or(StoreError::SlotTaken)?;
         let contact = record.contact.clone();
         let counts_day = record
             .quota_items
@@ -233,6 +249,7 @@ impl AsyncDecide<Outcome> for Move<'_> {
             },
             new_seat_pk,
             new_seat_sk,
+            new_seat_kept,
             contact,
             new_day_sk,
             now,

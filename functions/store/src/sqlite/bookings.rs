@@ -12,8 +12,8 @@ use rusqlite::{Connection, params};
 use super::SqliteStore;
 use super::connection::{query_one, run};
 use super::rows::{
-    QuotaOwner, booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings, check_service_day,
-    queue, set_state,
+    QuotaOwner, add_page_code, booking_by_confirm_code, booking_by_id, booking_by_page_code, bookings,
+    check_service_day, queue, set_state,
 };
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE, COUNTS_FOR_QUOTA};
 use crate::{
@@ -173,16 +173,6 @@ fn confirm_household(
         }
         add_page_code(tx, id, page_code)?;
     }
-    Ok(())
-}
-
-pub(super) fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
-    run(
-        tx,
-        // The same code again is the same link (a reissued code is derived from the booking).
-        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
-        params![code, id.as_str()],
-    )?;
     Ok(())
 }
 

@@ -5,17 +5,20 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prenota_core::closure::ClosedSlot;
-use prenota_core::dates::{format_date, format_time};
+use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
 use prenota_core::lifecycle::{Event, StoredState, Transition};
-use prenota_core::{BookingId, BookingState, OfficeId};
+use prenota_core::{BookingState, OfferingKey, OfficeId};
 use rusqlite::{Connection, params};
 
 use super::SqliteStore;
-use super::bookings::add_page_code;
 use super::connection::{query_all, query_one, run};
-use super::rows::{queue, set_state};
+use super::rows::{add_page_code, queue, set_state};
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
-use crate::{Booking, CloseRequest, Closed, ClosureStore, HoldRequest, SavedClosure, StoreResult, millis};
+use super::seats::{check_seats_free, mark_for_closure};
+use crate::{
+    Booking, CloseRequest, Closed, ClosureStore, HoldRequest, KeptSeats, PrioritySeat, SavedClosure,
+    StoreResult, millis,
+};
 
 const CLOSURE_COLUMNS: &str =
     "id, office, from_date, to_date, hours, reason_it, reason_en, saved_by, saved_at, reopened_at";
@@ -142,16 +145,6 @@ fn take_seat(
     Ok(true)
 }
 
-/// Marks a held row as a closure's seat, so that reopening it frees the seat.
-pub(super) fn mark_for_closure(tx: &Connection, id: &BookingId, closure: &str) -> StoreResult<()> {
-    run(
-        tx,
-        "UPDATE bookings SET closure = ?2 WHERE id = ?1",
-        params![id.as_str(), closure],
-    )?;
-    Ok(())
-}
-
 fn closure_from_row(row: &rusqlite::Row<'_>) -> StoreResult<SavedClosure> {
     crate::stored::stored_closure(row)
 }
@@ -212,12 +205,19 @@ impl ClosureStore for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SavedClosure>> {
         let id = id.to_owned();
-        let days = days_of(slots);
-        let reopened = self
+        let mut days = days_of(slots);
+        let (reopened, kept_days) = self
             .write(move |tx| {
                 if closure_by_id(tx, &id)?.is_none() {
-                    return Ok(None);
+                    return Ok((None, Vec::new()));
                 }
+                // The days of the seats kept for the displaced citizens change too.
+                let kept_days: Vec<(String, String, String)> = query_all(
+                    tx,
+                    "SELECT DISTINCT office, service, date FROM bookings WHERE closure = ?1 AND state = 'held'",
+                    params![id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )?;
                 run(
                     tx,
                     "UPDATE closures SET reopened_at = ?2 WHERE id = ?1 AND reopened_at IS NULL",
@@ -228,13 +228,96 @@ impl ClosureStore for SqliteStore {
                     "UPDATE bookings SET state = 'cancelled', expires_at = NULL WHERE closure = ?1 AND state = 'held'",
                     params![id],
                 )?;
-                closure_by_id(tx, &id)
+                Ok((closure_by_id(tx, &id)?, kept_days))
+            })
+            .await?;
+        for (office, service, date) in kept_days {
+            if let (Ok(office), Ok(service), Ok(date)) = (
+                OfficeId::parse(&office),
+                prenota_core::ServiceId::parse(&service),
+                parse_date(&date),
+            ) {
+                days.insert((OfferingKey { office, service }, date));
+            }
+        }
+        for (offering, date) in days {
+            self.seats.forget(&offering, date);
+        }
+        Ok(reopened)
+    }
+
+    async fn keep_for_displaced(
+        &self,
+        id: &str,
+        seats: &[PrioritySeat],
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        let (id, seats) = (id.to_owned(), seats.to_vec());
+        let days: Vec<_> = seats
+            .iter()
+            .map(|seat| (seat.offering.clone(), seat.slot.date))
+            .collect();
+        let kept = self
+            .write(move |tx| {
+                let mut kept = 0;
+                for (n, seat) in seats.iter().enumerate() {
+                    let hold = crate::closures::priority_hold(&id, seat, n);
+                    let request = HoldRequest::one(
+                        hold,
+                        seat.offering.clone(),
+                        seat.slot.clone(),
+                        seat.capacity,
+                        seat.until,
+                    );
+                    match check_seats_free(tx, &seat.offering, &seat.slot, seat.capacity, 1, now) {
+                        Ok(()) => {
+                            super::seats::insert_held(tx, &request, 0, now)?;
+                            mark_for_closure(tx, &request.booking_id(0), &id)?;
+                            kept += 1;
+                        }
+                        // Taken meanwhile: that citizen keeps it.
+                        Err(crate::StoreError::SlotTaken) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(kept)
             })
             .await?;
         for (offering, date) in days {
             self.seats.forget(&offering, date);
         }
-        Ok(reopened)
+        Ok(kept)
+    }
+
+    async fn kept_for_displaced(
+        &self,
+        id: &str,
+        offering: &OfferingKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeptSeats> {
+        let (id, office, service) = (
+            id.to_owned(),
+            offering.office.to_string(),
+            offering.service.to_string(),
+        );
+        self.read(move |c| {
+            let rows: Vec<(String, String, u32)> = query_all(
+                c,
+                "SELECT date, start, COUNT(*) FROM bookings
+                  WHERE closure = ?1 AND office = ?2 AND service = ?3 AND state = 'held' AND expires_at > ?4
+                  GROUP BY date, start",
+                params![id, office, service, millis(now)],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            let mut kept = KeptSeats::new();
+            for (date, start, count) in rows {
+                let date = parse_date(&date).map_err(|_| crate::stored::corrupt("date", &date))?;
+                let start = parse_time(&start).map_err(|_| crate::stored::corrupt("start", &start))?;
+                kept.entry(date).or_default().insert(start, count);
+            }
+            Ok(kept)
+        })
+        .await
     }
 }
 

@@ -13,8 +13,9 @@ use prenota_core::{BookingId, BookingState, ContactKey, OfficeId, ShortCode};
 use rusqlite::{Connection, named_params, params};
 
 use super::SqliteStore;
-use super::bookings::{add_page_code, insert_person};
+use super::bookings::insert_person;
 use super::connection::{query_all, query_one, run};
+use super::rows::add_page_code;
 use super::rows::{booking_by_id, booking_from_row, queue};
 use super::schema::{BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use crate::stored::stored_visit;

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::connection::{query_one, run};
 use super::rows::{QuotaOwner, booking_by_id, check_service_day, queue};
 use super::seats::check_seats_free;
-use crate::{MoveRequest, Outcome, StoreResult, millis, transition};
+use crate::{MoveRequest, Outcome, StoreError, StoreResult, millis, transition};
 
 /// Moves the booking; also returns the day it was on, whose seat counts changed too.
 pub(super) fn move_booking(
@@ -39,7 +39,14 @@ pub(super) fn move_booking(
     if at_the_counter {
         return Err(TransitionError::AppointmentStarted.into());
     }
-    check_seats_free(tx, &booking.offering, to, request.capacity, 1, now)?;
+    match (
+        check_seats_free(tx, &booking.offering, to, request.capacity, 1, now),
+        &request.from_closure,
+    ) {
+        (Err(StoreError::SlotTaken), Some(closure))
+            if super::seats::free_a_kept_seat(tx, &booking.offering, to, closure, now)? => {}
+        (checked, _) => checked?,
+    }
     let (contact, person): (Option<String>, Option<String>) = tx
         .query_row(
             "SELECT contact_key, person_key FROM bookings WHERE id = ?1",

@@ -179,3 +179,13 @@ pub(super) fn check_service_day(
     }
     Ok(())
 }
+
+pub(super) fn add_page_code(tx: &Connection, id: &BookingId, code: &str) -> StoreResult<()> {
+    run(
+        tx,
+        // The same code again is the same link (a reissued code is derived from the booking).
+        "INSERT INTO page_codes (code, booking_id) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+        params![code, id.as_str()],
+    )?;
+    Ok(())
+}

@@ -185,7 +185,7 @@ pub(super) fn reserve_seat(
     );
     insert_held(tx, &request, 0, now)?;
     match &reservation.closure {
-        Some(closure) => super::closures::mark_for_closure(tx, &request.booking_id(0), closure),
+        Some(closure) => mark_for_closure(tx, &request.booking_id(0), closure),
         None => Ok(()),
     }
 }
@@ -243,4 +243,49 @@ impl SeatStore for SqliteStore {
         self.seats.forget(&released.offering, released.date);
         Ok(())
     }
+}
+
+/// Marks a held row as a closure's seat, so that reopening it frees the seat.
+pub(super) fn mark_for_closure(tx: &Connection, id: &BookingId, closure: &str) -> StoreResult<()> {
+    run(
+        tx,
+        "UPDATE bookings SET closure = ?2 WHERE id = ?1",
+        params![id.as_str(), closure],
+    )?;
+    Ok(())
+}
+
+/// A free seat of `slot` for a displaced booking of closure `closure`: one the closure keeps is
+/// given up for it (released in this change) when none is free to everyone.
+pub(super) fn free_a_kept_seat(
+    tx: &Connection,
+    offering: &OfferingKey,
+    slot: &prenota_core::Slot,
+    closure: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let kept: Option<String> = tx
+        .query_row(
+            "SELECT id FROM bookings WHERE office = ?1 AND service = ?2 AND date = ?3 AND start = ?4
+               AND closure = ?5 AND state = 'held' AND expires_at > ?6 LIMIT 1",
+            params![
+                offering.office.as_str(),
+                offering.service.as_str(),
+                format_date(slot.date),
+                format_time(slot.start),
+                closure,
+                millis(now)
+            ],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(kept) = kept else {
+        return Ok(false);
+    };
+    run(
+        tx,
+        "UPDATE bookings SET state = 'cancelled', expires_at = NULL WHERE id = ?1",
+        params![kept],
+    )?;
+    Ok(true)
 }
