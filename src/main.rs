@@ -179,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
         commands::Command::Serve => serve().await,
         commands::Command::Routes => commands::print_routes(),
         commands::Command::ImportCatalogue { table, file } => commands::import_catalogue(&table, &file).await,
+        commands::Command::ExportCatalogue { table } => commands::export_catalogue(table.as_deref()).await,
         commands::Command::Staff(command) => staff::run(command).await,
     }
 }

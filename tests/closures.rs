@@ -114,7 +114,7 @@ async fn every_closure_route_refuses_whoever_may_not_use_it_and_bad_input() {
         (with(json!({ "from": 20261207 })), "from"),
         (with(json!({ "to": "2026-12-06" })), "to"),
         (with(json!({ "from": "2026-11-30", "to": "2026-12-01" })), "to"),
-        (with(json!({ "from": "2028-01-03" })), "to"),
+        (with(json!({ "from": "2028-01-03" })), "from"),
         (with(json!({ "hours": "18:00-14:00" })), "hours"),
         (with(json!({ "hours": "pomeriggio" })), "hours"),
         (with(json!({ "reason_it": "" })), "reason_it"),

@@ -28,6 +28,60 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[tokio::test]
+async fn the_catalogue_export_writes_the_file_with_staffs_closures() {
+    use prenota_core::closure::{ClosureForm, StaffClosure};
+    use prenota_store::{CloseRequest, ClosureStore, SavedClosure};
+    let endpoint = local_endpoint().unwrap();
+    let store = fresh_local_store(&endpoint, "export").await.unwrap();
+    let table = store.table_name().to_owned();
+    let imported = prenota(&["catalogue", "import", "--table", &table, CATALOGUE], &endpoint);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    // A closure saved by a manager (far ahead: no seat to take).
+    let catalogue = store.catalogue().await.unwrap().unwrap();
+    let form = ClosureForm {
+        office: Some("ufficio-1"),
+        from: "2027-03-01",
+        to: Some("2027-03-02"),
+        hours: None,
+        reason_it: "Trasloco dell'ufficio",
+        reason_en: "The office is moving",
+    };
+    let now = chrono::Utc::now();
+    let today = prenota_core::calendar::local(now).date();
+    let closure = StaffClosure::check(&catalogue, &form, today).unwrap();
+    let request = CloseRequest {
+        closure: SavedClosure {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            closure: closure.clone(),
+            saved_by: "capo@comune.bergamo.it".into(),
+            saved_at: now,
+            reopened_at: None,
+        },
+        slots: Vec::new(),
+        displacements: Default::default(),
+    };
+    store.close(&request, now).await.unwrap();
+
+    let exported = prenota(&["catalogue", "export", "--table", &table], &endpoint);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let file = text(&exported.stdout);
+    assert!(
+        file.contains("Trasloco dell'ufficio") && file.contains("The office is moving"),
+        "{file}"
+    );
+    let back = Catalogue::from_toml("export.toml", &file).expect("the export is a valid catalogue file");
+    let mut expected = catalogue.closures().to_vec();
+    expected.push(closure.closure.clone());
+    assert_eq!(
+        back.closures(),
+        expected.as_slice(),
+        "the file's closures, then staff's"
+    );
+    assert_eq!(back.offerings(), catalogue.offerings());
+}
+
+#[tokio::test]
 async fn the_catalogue_import_loads_what_the_lambdas_read() {
     let endpoint = local_endpoint().unwrap();
     let store = fresh_local_store(&endpoint, "import").await.unwrap();

@@ -286,6 +286,13 @@ impl Catalogue {
         Self::check(source, raw)
     }
 
+    /// The catalogue file (TOML) of this catalogue with `extra` closures, each with its reason in
+    /// both languages: what `prenota catalogue export` writes, so that the file stays the import
+    /// and export format of what staff changed.
+    pub fn to_toml_with<'a>(&self, extra: impl IntoIterator<Item = (&'a Closure, &'a Localized)>) -> String {
+        toml::to_string(&self.raw.with_closures(extra)).expect("the raw catalogue is plain data")
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.raw).expect("the raw catalogue is plain data")
     }

@@ -85,14 +85,16 @@ impl StaffClosure {
                 format!("is longer than {} characters", MAX_NAME_CHARS * 2),
             ));
         }
+        // A closure of one day has no `to`: its day is `from`.
+        let last_day = if form.to.is_some() { "to" } else { "from" };
         if let Ok(checked) = &closure {
             if checked.to < today {
-                issues.push(issue(item, "to", "is in the past"));
+                issues.push(issue(item, last_day, "is in the past"));
             }
             if (checked.to - today).num_days() > MAX_DAYS_AHEAD {
                 issues.push(issue(
                     item,
-                    "to",
+                    last_day,
                     format!("is more than {MAX_DAYS_AHEAD} days ahead"),
                 ));
             }
@@ -169,5 +171,152 @@ impl Catalogue {
             .map_or(crate::calendar::local(now).date(), |day| {
                 day.succ_opt().unwrap_or(day)
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::testing::TestCatalogue;
+
+    fn catalogue() -> Catalogue {
+        TestCatalogue::store_invariants().build()
+    }
+
+    /// Thursday 26 November 2026, 10:00 in Rome.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+    }
+
+    fn monday() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    fn strike() -> ClosureForm<'static> {
+        ClosureForm {
+            office: Some("u1"),
+            from: "2026-11-30",
+            to: None,
+            hours: Some("09:00-10:00"),
+            reason_it: "Sciopero",
+            reason_en: "Strike",
+        }
+    }
+
+    #[test]
+    fn a_closure_is_checked_by_the_catalogues_rules() {
+        let today = monday() - chrono::Duration::days(4);
+        let checked = StaffClosure::check(&catalogue(), &strike(), today).unwrap();
+        assert_eq!((checked.closure.from, checked.closure.to), (monday(), monday()));
+        assert_eq!(checked.reason.en, "Strike");
+        for (form, field) in [
+            (
+                ClosureForm {
+                    office: Some("u9"),
+                    ..strike()
+                },
+                "office",
+            ),
+            (
+                ClosureForm {
+                    to: Some("2026-11-29"),
+                    ..strike()
+                },
+                "to",
+            ),
+            (
+                ClosureForm {
+                    hours: Some("10-9"),
+                    ..strike()
+                },
+                "hours",
+            ),
+            (
+                ClosureForm {
+                    reason_it: "",
+                    ..strike()
+                },
+                "reason",
+            ),
+            (
+                ClosureForm {
+                    reason_en: " ",
+                    ..strike()
+                },
+                "reason.en",
+            ),
+        ] {
+            let issues = StaffClosure::check(&catalogue(), &form, today).unwrap_err();
+            assert_eq!(issues[0].field, field, "{form:?}: {issues:?}");
+            assert!(issues.iter().all(|issue| issue.item == "closure"));
+        }
+        let past =
+            StaffClosure::check(&catalogue(), &strike(), monday() + chrono::Duration::days(1)).unwrap_err();
+        assert_eq!(
+            (past[0].field.as_str(), past[0].problem.as_str()),
+            ("from", "is in the past")
+        );
+        let days = ClosureForm {
+            to: Some("2026-11-30"),
+            ..strike()
+        };
+        let past =
+            StaffClosure::check(&catalogue(), &days, monday() + chrono::Duration::days(1)).unwrap_err();
+        assert_eq!(past[0].field, "to");
+    }
+
+    #[test]
+    fn a_closure_takes_every_desk_of_the_slots_it_overlaps() {
+        let catalogue = catalogue();
+        let checked = StaffClosure::check(
+            &catalogue,
+            &ClosureForm {
+                hours: Some("09:10-10:00"),
+                ..strike()
+            },
+            monday(),
+        )
+        .unwrap();
+        let slots = catalogue.slots_closed_by(&checked.closure, monday(), now());
+        // 09:00 overlaps 09:10-10:00 too: four slots of each service.
+        assert_eq!(slots.len(), 8);
+        let desks: u32 = slots.iter().map(|slot| slot.desks).sum();
+        assert_eq!(desks, 4 * 3 + 4);
+        assert_ne!(slots[0].seat_hold("a", 0), slots[0].seat_hold("a", 1));
+        assert_ne!(slots[0].seat_hold("a", 0), slots[0].seat_hold("b", 0));
+        // Nothing past `until`, nothing already over.
+        assert!(
+            catalogue
+                .slots_closed_by(&checked.closure, monday() - chrono::Duration::days(1), now())
+                .is_empty()
+        );
+        let later = Utc.with_ymd_and_hms(2026, 11, 30, 8, 40, 0).unwrap();
+        assert_eq!(
+            catalogue.slots_closed_by(&checked.closure, monday(), later).len(),
+            2 * 2
+        );
+
+        let closed = catalogue.with_closures([&checked.closure]);
+        let offering = closed.offerings()[0].clone();
+        let starts: Vec<String> = closed
+            .slots_on(&offering, monday())
+            .iter()
+            .map(|slot| slot.start.format("%H:%M").to_string())
+            .collect();
+        assert_eq!(starts.first().map(String::as_str), Some("10:00"), "{starts:?}");
+    }
+
+    #[test]
+    fn the_catalogue_file_is_exported_with_staff_closures() {
+        let catalogue = catalogue();
+        let checked = StaffClosure::check(&catalogue, &strike(), monday()).unwrap();
+        let text = catalogue.to_toml_with([(&checked.closure, &checked.reason)]);
+        assert!(text.contains("reason_en = \"Strike\""), "{text}");
+        let back = Catalogue::from_toml("export.toml", &text).unwrap();
+        assert_eq!(back.closures(), std::slice::from_ref(&checked.closure));
+        assert_eq!(back.offerings(), catalogue.offerings());
+        assert_eq!(back.to_toml_with([]), text, "exported again, the same file");
     }
 }

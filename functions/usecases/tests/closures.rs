@@ -185,7 +185,7 @@ async fn only_managers_of_the_office_close_it_and_by_the_catalogues_rules() {
                 from: "2028-01-10",
                 ..strike()
             },
-            "to",
+            "from",
         ),
     ] {
         let refused = closures::close(context, store, &manager, &form).await;

@@ -95,10 +95,13 @@ export async function confirmedBooking(site, person, label) {
   return { date: slot.date, start: slot.start, shortCode, qrPicture };
 }
 
-/** Signs in on /sportello/ with the mouse and waits for the counter. */
-export async function signIn(page, { email, password } = OPERATOR) {
-  await page.goto('/sportello/');
-  await page.getByRole('heading', { name: 'Accedi allo sportello' }).waitFor();
+/**
+ * Signs in on /sportello/ (or another staff page: `path` and its sign-in `heading`) with the mouse
+ * and waits for the page.
+ */
+export async function signIn(page, { email, password } = OPERATOR, { path = '/sportello/', heading = 'Accedi allo sportello' } = {}) {
+  await page.goto(path);
+  await page.getByRole('heading', { name: heading }).waitFor();
   await page.getByLabel('E-mail di lavoro').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Accedi', exact: true }).click();

@@ -81,6 +81,35 @@ struct RawClosure {
     #[serde(default)]
     hours: Option<String>,
     reason: String,
+    /// The reason in English, when it differs (closures saved by staff have both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason_en: Option<String>,
+}
+
+impl RawCatalogue {
+    /// This file's shape with `extra` closures appended, each with its English reason.
+    pub(super) fn with_closures<'a>(
+        &self,
+        extra: impl IntoIterator<Item = (&'a Closure, &'a Localized)>,
+    ) -> Self {
+        let mut raw = self.clone();
+        raw.closures
+            .extend(extra.into_iter().map(|(closure, reason)| RawClosure {
+                office: closure.office.as_ref().map(|office| office.to_string()),
+                from: crate::dates::format_date(closure.from),
+                to: Some(crate::dates::format_date(closure.to)),
+                hours: closure.hours.map(|hours| {
+                    format!(
+                        "{}-{}",
+                        crate::dates::format_time(hours.start),
+                        crate::dates::format_time(hours.end)
+                    )
+                }),
+                reason: reason.it.clone(),
+                reason_en: Some(reason.en.clone()),
+            }));
+        raw
+    }
 }
 
 struct Issues(Vec<CatalogueIssue>);
@@ -430,6 +459,7 @@ pub(crate) fn check_one_closure(
         to: to.map(str::to_owned),
         hours: hours.map(str::to_owned),
         reason: reason.to_owned(),
+        reason_en: None,
     };
     let mut issues = Issues(Vec::new());
     let mut closures = check_closures(std::slice::from_ref(&raw), &offices, &mut issues);
@@ -444,6 +474,9 @@ fn check_closures(raw: &[RawClosure], offices: &HashSet<&OfficeId>, issues: &mut
     for (index, closure) in raw.iter().enumerate() {
         let item = format!("closure #{} ({})", index + 1, closure.from);
         issues.text(&item, "reason", &closure.reason, MAX_NAME_CHARS * 2);
+        if let Some(reason_en) = &closure.reason_en {
+            issues.text(&item, "reason_en", reason_en, MAX_NAME_CHARS * 2);
+        }
         let office = match closure.office.as_deref() {
             None => Some(None),
             Some(raw_id) => match OfficeId::parse(raw_id).ok().filter(|id| offices.contains(id)) {

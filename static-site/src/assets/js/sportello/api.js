@@ -1,8 +1,9 @@
-// The staff API on the same origin (docs/counter.md). On one machine the session is a cookie the
-// browser sends by itself; on AWS every call carries the Cognito ID token as a bearer token
-// (auth.js keeps it in sessionStorage). Errors are RFC 9457 problems whose `detail` is already in
-// the page's language (?lang= on every request). A 401 on any route but signing in tells the page
-// through the "staff:unauthenticated" event that the session is gone.
+// The staff API on the same origin (docs/counter.md; the closures: docs/closures.md). On one
+// machine the session is a cookie the browser sends by itself; on AWS every call carries the
+// Cognito ID token as a bearer token (auth.js keeps it in sessionStorage). Errors are RFC 9457
+// problems whose `detail` is already in the page's language (?lang= and Accept-Language on every
+// request). A 401 on any route but signing in tells the page through the
+// "staff:unauthenticated" event that the session is gone.
 import { currentLang, t } from './texts.js';
 
 export class ApiError extends Error {
@@ -62,6 +63,10 @@ export const staffApi = {
   putBack: (code) => request('POST', `/api/staff/bookings/${enc(code)}/put-back`),
   outcome: (code, outcome) => request('POST', `/api/staff/bookings/${enc(code)}/outcome`, { outcome }),
   walkIn: (office, body) => request('POST', `/api/staff/offices/${enc(office)}/walk-ins`, body),
+  closures: () => request('GET', '/api/staff/closures'),
+  previewClosure: (form) => request('POST', '/api/staff/closures/preview', form),
+  saveClosure: (form) => request('POST', '/api/staff/closures', form),
+  reopenClosure: (id) => request('POST', `/api/staff/closures/${enc(id)}/reopen`),
   checkinKey: () => request('GET', '/api/checkin-key'),
   services: () => request('GET', '/api/services'),
   servicesAt: (serviceId) => request('GET', `/api/services/${enc(serviceId)}/offices`),

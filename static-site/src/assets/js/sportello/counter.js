@@ -6,20 +6,21 @@ import { initChrome } from '../chrome.js';
 import { esc } from '../html.js';
 import { t as siteText } from '../i18n.js';
 import { staffApi } from './api.js';
-import { forgetToken, prepareSignIn, signOut, startCognitoSignIn } from './auth.js';
 import { looksLikeToken, preloadKey, verifyToken } from './checkin-token.js';
 import { cameraAvailable, startScanner } from './scanner.js';
+import { serviceNames } from './services.js';
+import { staffSignIn } from './signin.js';
 import { currentLang, formatClock, formatDay, spacedCode, t, todayInRome, translate } from './texts.js';
+import { announce, fieldError, showText } from './ui.js';
 
 const REFRESH_MS = 10_000;
 const PLACE_KEY = 'prenota.counter.place';
-const STATES = ['confirmed', 'checked_in', 'called', 'served', 'no_show', 'cancelled'];
+const STATES = ['confirmed', 'checked_in', 'called', 'served', 'no_show', 'cancelled', 'displaced'];
 const DESK_PATTERN = /^[\p{L}\p{N} -]{1,12}$/u;
 
 const $ = (id) => document.getElementById(id);
 
 const S = {
-  config: null,
   me: null,
   office: null,
   desk: '',
@@ -28,7 +29,6 @@ const S = {
   current: null,
   currentKey: '',
   serviceNames: new Map(),
-  serviceNamesLang: null,
   officeServices: new Map(), // office id → [service id]
   scanner: null,
   timer: null,
@@ -38,12 +38,6 @@ const S = {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
-
-function announce(message) {
-  const announcer = $('announcer');
-  announcer.textContent = '';
-  setTimeout(() => { announcer.textContent = message; }, 50);
-}
 
 function setTitle() {
   document.title = `${t('page_title')} – ${siteText('title_suffix')}`;
@@ -72,117 +66,6 @@ function personOf(entry) {
   return name;
 }
 
-/** Shows an element with a text, or hides it when the text is empty. */
-function showText(element, text) {
-  element.textContent = text || '';
-  element.hidden = !text;
-}
-
-function fieldError(input, errorElement, message) {
-  showText(errorElement, message);
-  input.classList.toggle('is-invalid', Boolean(message));
-  if (message) input.setAttribute('aria-invalid', 'true');
-  else input.removeAttribute('aria-invalid');
-  const describedBy = new Set((input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
-  if (message) describedBy.add(errorElement.id);
-  else describedBy.delete(errorElement.id);
-  input.setAttribute('aria-describedby', [...describedBy].join(' '));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Views: loading, error, signed out, signed in
-// ---------------------------------------------------------------------------------------------
-
-function showOnly(view) {
-  $('page-loading').hidden = view !== 'loading';
-  $('page-error').hidden = view !== 'error';
-  $('view-signin').hidden = view !== 'signin';
-  $('view-counter').hidden = view !== 'counter';
-}
-
-function showPageError(error) {
-  $('page-error-text').textContent = error?.message || t('error_generic');
-  showOnly('error');
-  $('page-error').focus();
-}
-
-async function boot() {
-  showOnly('loading');
-  try {
-    const { config, failed } = await prepareSignIn();
-    S.config = config;
-    if (failed) {
-      showSignIn({ error: t('cognito_failed') });
-      return;
-    }
-  } catch (error) {
-    showPageError(error);
-    return;
-  }
-  try {
-    S.me = await staffApi.me();
-  } catch (error) {
-    if (error.status === 401) showSignIn({});
-    else showPageError(error);
-    return;
-  }
-  showCounter({ focus: false });
-}
-
-function showSignIn({ notice = '', error = '', focus = false }) {
-  stopWork();
-  S.me = null;
-  showOnly('signin');
-  const cognito = S.config?.sign_in === 'cognito';
-  $('signin-form').hidden = cognito;
-  $('signin-cognito').hidden = !cognito;
-  showText($('signin-notice'), notice);
-  showText($('signin-error'), error);
-  if (error) $('signin-error').focus();
-  else if (focus) $('signin-title').focus();
-}
-
-async function onSignIn(event) {
-  event.preventDefault();
-  const email = $('signin-email');
-  const password = $('signin-password');
-  const problems = [];
-  if (!email.value.trim()) problems.push(t('err_email'));
-  if (!password.value) problems.push(t('err_password'));
-  showText($('signin-notice'), '');
-  if (problems.length) {
-    showText($('signin-error'), problems.join(' '));
-    $('signin-error').focus();
-    return;
-  }
-  announce(t('signing_in'));
-  const button = event.target.querySelector('button[type="submit"]');
-  button.disabled = true;
-  try {
-    await staffApi.signIn(email.value.trim(), password.value);
-    S.me = await staffApi.me();
-  } catch (error) {
-    // 401 bad_credentials, 429 too_many_attempts: the API's it/en detail says what to do.
-    showText($('signin-error'), error.message);
-    $('signin-error').focus();
-    return;
-  } finally {
-    button.disabled = false;
-  }
-  password.value = '';
-  showText($('signin-error'), '');
-  showCounter({ focus: true });
-}
-
-async function onSignOut() {
-  const config = S.config;
-  stopWork();
-  if (await signOut(config)) return; // Cognito's logout page takes over
-  $('signin-password').value = '';
-  showSignIn({ notice: t('signed_out'), focus: true });
-  announce(t('signed_out'));
-}
-
 function stopWork() {
   clearInterval(S.timer);
   S.timer = null;
@@ -197,10 +80,12 @@ function renderWho() {
   if (!S.me) return;
   const role = t('roles')[S.me.role] ?? S.me.role;
   $('who').textContent = t('signed_in_as', S.me.email, role);
+  // Managers and administrators also close offices (/gestione/).
+  $('closures-link').hidden = !['manager', 'admin'].includes(S.me.role);
 }
 
-function showCounter({ focus }) {
-  showOnly('counter');
+function showCounter(me, { focus }) {
+  S.me = me;
   renderWho();
   const offices = S.me.offices || [];
   const place = storageGet(PLACE_KEY) || {};
@@ -269,14 +154,7 @@ function requireDesk() {
 // ---------------------------------------------------------------------------------------------
 
 async function loadServiceNames() {
-  if (S.serviceNamesLang === currentLang() && S.serviceNames.size) return;
-  try {
-    const { services } = await staffApi.services();
-    S.serviceNames = new Map(services.map((s) => [s.id, s.name]));
-    S.serviceNamesLang = currentLang();
-  } catch {
-    // The agenda shows the service ids instead.
-  }
+  S.serviceNames = await serviceNames(); // the agenda shows the service ids without them
 }
 
 async function servicesOfOffice(office) {
@@ -745,10 +623,6 @@ async function onLanguage() {
 }
 
 function bind() {
-  $('page-retry').addEventListener('click', boot);
-  $('signin-form').addEventListener('submit', onSignIn);
-  $('signin-cognito').addEventListener('click', () => startCognitoSignIn(S.config));
-  $('signout').addEventListener('click', onSignOut);
   $('office').addEventListener('change', onOfficeChange);
   $('desk').addEventListener('input', onDeskInput);
   $('place-form').addEventListener('submit', (event) => event.preventDefault());
@@ -767,16 +641,16 @@ function bind() {
   $('agenda-refresh').addEventListener('click', () => refreshAgenda());
   $('agenda-body').addEventListener('click', onAgendaClick);
   document.addEventListener('prenota:lang', onLanguage);
-  document.addEventListener('staff:unauthenticated', () => {
-    if (!S.me) return;
-    forgetToken();
-    showSignIn({ notice: t('session_gone'), focus: true });
-  });
   window.addEventListener('pagehide', stopScanner);
 }
 
+const signIn = staffSignIn({
+  view: 'view-counter',
+  onSignedIn: showCounter,
+  onSignedOut: () => { stopWork(); S.me = null; },
+});
 initChrome();
 translate();
 setTitle();
 bind();
-boot();
+signIn.start();

@@ -5,6 +5,7 @@ import { initChrome } from '../chrome.js';
 import { t as siteText } from '../i18n.js';
 import { staffApi } from './api.js';
 import { t, translate } from './texts.js';
+import { fieldError as markField, showText } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const MIN_LENGTH = 12;
@@ -16,22 +17,8 @@ function setTitle() {
   if (crumb) crumb.textContent = t('password_title');
 }
 
-function showText(element, text) {
-  element.textContent = text || '';
-  element.hidden = !text;
-}
-
 function fieldError(input, message) {
-  const error = $(`${input.id}-error`);
-  showText(error, message);
-  input.classList.toggle('is-invalid', Boolean(message));
-  if (message) input.setAttribute('aria-invalid', 'true');
-  else input.removeAttribute('aria-invalid');
-  const ids = new Set((input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
-  if (message) ids.add(error.id);
-  else ids.delete(error.id);
-  if (ids.size) input.setAttribute('aria-describedby', [...ids].join(' '));
-  else input.removeAttribute('aria-describedby');
+  markField(input, $(`${input.id}-error`), message);
 }
 
 function showProblem(message) {

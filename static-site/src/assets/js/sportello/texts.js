@@ -2,7 +2,8 @@
 // the wizard's way: a table per language, t(key, …args), and static markup that names its texts
 // with data-t="key" (text) and data-t-attr="attribute:key". The header and footer keep the
 // wizard's data-i18n keys (chrome.js translates them); the language is the wizard's one
-// (?lang=, then localStorage "prenota.lang", else Italian).
+// (?lang=, then localStorage "prenota.lang", else Italian). Another staff page (/gestione/) adds
+// its own texts to these tables with addTexts(), and reads them with the same t().
 import { currentLang } from '../i18n.js';
 
 const TEXTS = {
@@ -23,6 +24,7 @@ const TEXTS = {
     signed_in_as: (email, role) => `Hai effettuato l'accesso come ${email} (${role})`,
     roles: { operator: 'operatore', manager: 'responsabile', admin: 'amministratore' },
     signout: 'Esci',
+    closures_link: 'Chiusure delle sedi',
     signed_out: 'Sei uscito dallo sportello.',
     session_gone: 'La sessione è scaduta: accedi di nuovo.',
     cognito_failed: 'L\'accesso non è riuscito. Riprova.',
@@ -106,7 +108,7 @@ const TEXTS = {
     no_show_row: 'Non presentato',
     states: {
       confirmed: 'Prenotato', checked_in: 'Arrivato', called: 'Chiamato',
-      served: 'Servito', no_show: 'Non presentato', cancelled: 'Annullato',
+      served: 'Servito', no_show: 'Non presentato', cancelled: 'Annullato', displaced: 'Sede chiusa',
     },
     table_region: 'Tabella delle prenotazioni, scorrevole',
     // Choosing a password
@@ -141,6 +143,7 @@ const TEXTS = {
     signed_in_as: (email, role) => `Signed in as ${email} (${role})`,
     roles: { operator: 'operator', manager: 'manager', admin: 'administrator' },
     signout: 'Sign out',
+    closures_link: 'Office closures',
     signed_out: 'You have signed out of the counter.',
     session_gone: 'Your session has expired: please sign in again.',
     cognito_failed: 'Signing in did not succeed. Please try again.',
@@ -219,7 +222,7 @@ const TEXTS = {
     no_show_row: 'No-show',
     states: {
       confirmed: 'Booked', checked_in: 'Checked in', called: 'Called',
-      served: 'Served', no_show: 'No-show', cancelled: 'Cancelled',
+      served: 'Served', no_show: 'No-show', cancelled: 'Cancelled', displaced: 'Office closed',
     },
     table_region: 'Table of the bookings, scrollable',
     pw_lead: 'Choose the password of your counter account. The link is valid for 24 hours and once only.',
@@ -240,6 +243,11 @@ const TEXTS = {
 };
 
 export { currentLang };
+
+/** Adds a page's own texts ({ it: {…}, en: {…} }) to the tables. */
+export function addTexts(more) {
+  for (const lang of Object.keys(TEXTS)) Object.assign(TEXTS[lang], more[lang]);
+}
 
 export function t(key, ...args) {
   const value = TEXTS[currentLang()][key] ?? TEXTS.it[key];
