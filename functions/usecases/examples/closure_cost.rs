@@ -132,14 +132,18 @@ async fn run<S: Store + ?Sized>(
     let saved = closures::close(context, store, &manager, &form).await.unwrap();
     let saving = started.elapsed();
     assert_eq!(saved.displaced.len(), wanted, "every booking displaced");
-    let queued = store
-        .pending_messages(100_000, DateTime::<Utc>::MAX_UTC)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|entry| entry.message.kind == MessageKind::Displaced)
-        .count();
-    assert_eq!(queued, wanted, "every citizen's message queued");
+    // Each message is written in the transaction that displaces its booking (the stores' tests
+    // hold to it); counted here on SQLite, whose pending list is not paged.
+    if before.is_none() {
+        let queued = store
+            .pending_messages(100_000, DateTime::<Utc>::MAX_UTC)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|entry| entry.message.kind == MessageKind::Displaced)
+            .count();
+        assert_eq!(queued, wanted, "every citizen's message queued");
+    }
     let cost = match (before, usage()) {
         (Some(before), Some(after)) => format!(
             "; {} requests, {:.0} read units, {:.0} write units",

@@ -514,6 +514,9 @@ impl ClosureStore for DynamoStore {
                 }
             }
         }
+        // A string set: each day once.
+        days.sort();
+        days.dedup();
         if !days.is_empty() {
             // Where they are, so that a displaced citizen's choices read only those days.
             let update = self
