@@ -482,6 +482,80 @@ async fn displaced_citizens_get_the_kept_seats_first<S: Store + 'static>(store: 
     store.hold(&after, now()).await.unwrap();
 }
 
+/// A citizen booking on a closed seat while the closure is saved: holds, gives details, confirms,
+/// going on whatever each step answers. Returns the booking's id once it has a hold.
+async fn book_racing<S: Store + ?Sized>(store: &S, start: &str, n: usize) -> Option<BookingId> {
+    let (hold, request) = hold_request("cie", monday(), start, now());
+    store.hold(&request, now()).await.ok()?;
+    let (confirm, details) = details_request(hold.hash(), &format!("citizen{n}@example.it"), now());
+    if store.submit_details(&details, now()).await.is_ok() {
+        let page = Token::generate().unwrap();
+        let _ = store.confirm(&confirm.hash(), &[page.hash()], &[], now()).await;
+    }
+    Some(BookingId::of_hold(&hold.hash()))
+}
+
+async fn citizens_booking_while_it_is_saved_are_displaced_and_told_or_refused<S: Store + 'static>(
+    store: Arc<S>,
+) {
+    let (saved, slots) = strike(ID);
+    let mut citizens = Vec::new();
+    for n in 0..9 {
+        let store = Arc::clone(&store);
+        let start = ["09:00", "09:15", "09:30"][n % 3];
+        citizens.push(tokio::spawn(async move { book_racing(&*store, start, n).await }));
+    }
+    // The use case's loop: read, compose, close; read again when a booking appeared meanwhile.
+    let closing = {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            for _ in 0..50 {
+                let found = store.bookings_at(&slots, now()).await.unwrap();
+                match store.close(&close_request(&saved, &slots, &found), now()).await {
+                    Err(StoreError::NotForeseen) => tokio::task::yield_now().await,
+                    closed => return closed.unwrap(),
+                }
+            }
+            panic!("the closure never got through");
+        })
+    };
+    let mut booked = Vec::new();
+    for citizen in citizens {
+        booked.extend(citizen.await.unwrap());
+    }
+    closing.await.unwrap();
+    // Saved again once every citizen is done (what a retry would find): nothing left to take.
+    let found = store.bookings_at(&strike(ID).1, now()).await.unwrap();
+    let again = store
+        .close(&close_request(&strike(ID).0, &strike(ID).1, &found), now())
+        .await
+        .unwrap();
+    assert!(again.displaced.is_empty(), "{again:?}");
+
+    let mut displaced = 0;
+    for id in &booked {
+        let booking = store.booking_by_hold(&id.hold(), now()).await.unwrap();
+        match booking.state {
+            BookingState::Displaced => displaced += 1,
+            // A hold released by the closure, or one whose details came too late.
+            BookingState::Cancelled => {}
+            other => panic!("a booking left {other:?} on a closed counter"),
+        }
+    }
+    assert_eq!(
+        displaced_messages(&*store).await,
+        displaced,
+        "every displaced booking told, once"
+    );
+    for start in ["09:00", "09:15", "09:30", "09:45"] {
+        assert_eq!(
+            taken(&*store, "cie", monday(), start).await,
+            3,
+            "{start}: every seat, once"
+        );
+    }
+}
+
 macro_rules! on_both_stores {
     ($($scenario:ident: $sqlite:ident, $dynamodb:ident;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -503,4 +577,5 @@ on_both_stores! {
     a_displaced_booking_moves_or_cancels_and_its_seat_stays_closed: sqlite_displaced_moves_and_cancels, dynamodb_displaced_moves_and_cancels;
     reopening_leaves_displaced_bookings_on_their_seats: sqlite_reopening_leaves_displaced, dynamodb_reopening_leaves_displaced;
     displaced_citizens_get_the_kept_seats_first: sqlite_priority_for_displaced, dynamodb_priority_for_displaced;
+    citizens_booking_while_it_is_saved_are_displaced_and_told_or_refused: sqlite_citizens_racing_a_closure, dynamodb_citizens_racing_a_closure;
 }

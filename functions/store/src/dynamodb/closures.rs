@@ -389,10 +389,12 @@ impl ClosureStore for DynamoStore {
                     if optional_text(item, "closure").is_some() || item_is_free(Some(item), now)? {
                         continue;
                     }
-                    let booking = self
-                        .record(&stored_booking_id(text(item, "hold")?)?, now)
-                        .await?
-                        .booking;
+                    let booking = match self.record(&stored_booking_id(text(item, "hold")?)?, now).await {
+                        Ok(record) => record.booking,
+                        // A hold between its two writes: nobody to tell yet (`close` releases it).
+                        Err(StoreError::NotFound) => continue,
+                        Err(other) => return Err(other),
+                    };
                     if booking.state.occupies_seat() {
                         found.push(booking);
                     }
