@@ -115,6 +115,7 @@ pub async fn close(context: &Context, store: &dyn Store, identity: &StaffIdentit
         &json!({
             "closure": closure_json(&saved.closure),
             "displaced": bookings.len(),
+            "told": saved.displaced.iter().filter(|booking| booking.person.is_some()).count(),
             "released_holds": saved.released_holds,
             "bookings": bookings,
         }),

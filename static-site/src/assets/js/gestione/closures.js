@@ -281,7 +281,7 @@ function renderSaved() {
   $('saved').innerHTML = `
     <p class="h5 mb-2">${esc(t('cl_saved_title'))}</p>
     <p class="mb-2">${esc(t('cl_preview_what', officeLabel(closure.office_id), periodText(closure)))}</p>
-    <p class="mb-2"><strong>${esc(t('cl_saved_told', saved.displaced))}</strong></p>
+    <p class="mb-2"><strong>${esc(t('cl_saved_told', saved.told))}</strong></p>
     ${saved.released_holds ? `<p class="mb-2">${esc(t('cl_saved_holds', saved.released_holds))}</p>` : ''}`;
 }
 

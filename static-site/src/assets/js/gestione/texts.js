@@ -60,7 +60,7 @@ addTexts({
     booking_states: { pending: 'In attesa di conferma', confirmed: 'Confermato', displaced: 'Da riprogrammare' },
     // Saved
     cl_saved_title: 'Chiusura salvata',
-    cl_saved_told: (n) => (n === 0 ? 'Nessun appuntamento era prenotato: nessun cittadino da avvisare.'
+    cl_saved_told: (n) => (n === 0 ? 'Nessun cittadino da avvisare.'
       : n === 1 ? '1 cittadino avvisato: il suo appuntamento è da riprogrammare.'
         : `${n} cittadini avvisati: i loro appuntamenti sono da riprogrammare.`),
     cl_saved_holds: (n) => (n === 1 ? '1 prenotazione in corso è stata interrotta.' : `${n} prenotazioni in corso sono state interrotte.`),
@@ -134,7 +134,7 @@ addTexts({
     col_when: 'Day and time',
     booking_states: { pending: 'Awaiting confirmation', confirmed: 'Confirmed', displaced: 'To be rebooked' },
     cl_saved_title: 'Closure saved',
-    cl_saved_told: (n) => (n === 0 ? 'No appointment was booked: no citizen to tell.'
+    cl_saved_told: (n) => (n === 0 ? 'No citizen to tell.'
       : n === 1 ? '1 citizen told: their appointment is to be rebooked.'
         : `${n} citizens told: their appointments are to be rebooked.`),
     cl_saved_holds: (n) => (n === 1 ? '1 booking in progress was stopped.' : `${n} bookings in progress were stopped.`),
