@@ -22,6 +22,8 @@ pub struct Visit {
     pub desk: Option<Desk>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub called_at: Option<DateTime<Utc>>,
+    /// When the outcome (served, no-show) was recorded: the service time is `called_at` to this.
+    pub finished_at: Option<DateTime<Utc>>,
     /// Booked at the counter, not online.
     pub walk_in: bool,
 }

@@ -161,7 +161,7 @@ pub(crate) fn stored_feedback(rating: i64, reason: Option<&str>, lang: &str) -> 
 }
 
 /// A booking's visit, read from the fields both stores name alike (`visit_state`, `ticket`,
-/// `desk`, `checked_in_at`, `called_at`); `None` before check-in.
+/// `desk`, `checked_in_at`, `called_at`, `finished_at`); `None` before check-in.
 pub(crate) fn stored_visit(fields: &impl Fields) -> StoreResult<Option<crate::Visit>> {
     use prenota_core::counter::{Desk, Ticket, VisitState};
     let Some(state) = fields.optional_text("visit_state")? else {
@@ -187,6 +187,10 @@ pub(crate) fn stored_visit(fields: &impl Fields) -> StoreResult<Option<crate::Vi
             .transpose()?,
         called_at: fields
             .optional_number("called_at")?
+            .map(from_millis)
+            .transpose()?,
+        finished_at: fields
+            .optional_number("finished_at")?
             .map(from_millis)
             .transpose()?,
         walk_in,

@@ -179,6 +179,12 @@ async fn a_day_at_the_counter<S: Store>(store: Arc<S>) {
         .await
         .unwrap();
     assert_eq!((served.entry.state(), served.changed), (VisitState::Served, true));
+    let visit = served.entry.visit.as_ref().unwrap();
+    assert_eq!(
+        visit.finished_at,
+        Some(at),
+        "the service time ends with the outcome"
+    );
     let served_again = store
         .counter_step(&code(&later), CounterEvent::Served, None, &rules, at)
         .await
@@ -221,6 +227,10 @@ async fn a_day_at_the_counter<S: Store>(store: Arc<S>) {
         .await
         .unwrap();
     assert_eq!(no_show.entry.state(), VisitState::NoShow);
+    assert_eq!(
+        no_show.entry.visit.as_ref().unwrap().finished_at,
+        Some(on_monday(10, 10))
+    );
 
     // A cancelled booking cannot check in; it shows as cancelled.
     let cancelled = confirmed(&*store, "cie", "10:15", 5).await;

@@ -374,6 +374,10 @@ impl CounterStore for DynamoStore {
             let mut values = vec![(":new", s(new.as_str()))];
             values.extend(old_value);
             let mut expression = String::from("SET visit_state = :new");
+            if matches!(event, CounterEvent::Served | CounterEvent::NoShow) {
+                expression.push_str(", finished_at = :now");
+                values.push((":now", n(millis(now))));
+            }
             if event == CounterEvent::Recall {
                 expression.push_str(", called_at = :now");
                 values.push((":now", n(millis(now))));

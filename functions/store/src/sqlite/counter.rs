@@ -37,13 +37,28 @@ CREATE TABLE IF NOT EXISTS visits (
     desk TEXT,
     checked_in_at INTEGER,
     called_at INTEGER,
+    finished_at INTEGER,                 -- when the outcome was recorded (see `add_finished_at`)
     UNIQUE (office, date, ticket)
 );
 CREATE INDEX IF NOT EXISTS visits_waiting ON visits (office, date, state, starts_at, checked_in_at);
 CREATE INDEX IF NOT EXISTS visits_called ON visits (office, date, called_at) WHERE called_at IS NOT NULL;
 ";
 
-const VISIT_COLUMNS: &str = "v.state AS visit_state, v.ticket, v.desk, v.checked_in_at, v.called_at";
+const VISIT_COLUMNS: &str =
+    "v.state AS visit_state, v.ticket, v.desk, v.checked_in_at, v.called_at, v.finished_at";
+
+/// A file from before the outcome's time was kept gets the column (NULL in its rows).
+pub(super) fn add_finished_at(connection: &Connection) -> StoreResult<()> {
+    let has: bool = query_one(
+        connection,
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('visits') WHERE name = 'finished_at')",
+        [],
+    )?;
+    if !has {
+        connection.execute_batch("ALTER TABLE visits ADD COLUMN finished_at INTEGER")?;
+    }
+    Ok(())
+}
 
 /// Bookings the counter sees: confirmed and displaced ones, and those cancelled after being
 /// confirmed (they have a booking page's code); never a hold or an unconfirmed request.
@@ -208,6 +223,13 @@ fn step_now(
             params![entry.booking.id.as_str(), millis(now), desk.map(Desk::as_str)],
         )?;
     }
+    if matches!(event, CounterEvent::Served | CounterEvent::NoShow) {
+        run(
+            tx,
+            "UPDATE visits SET finished_at = ?2 WHERE booking_id = ?1",
+            params![entry.booking.id.as_str(), millis(now)],
+        )?;
+    }
     Ok(CounterOutcome {
         entry: entry_by_code(tx, code, now)?,
         changed: true,
@@ -345,5 +367,34 @@ impl CounterStore for SqliteStore {
             Ok(DisplayBoard { called, waiting })
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_before_the_outcomes_time_gets_the_column() {
+        let connection = Connection::open_in_memory().unwrap();
+        let old = VISITS_SCHEMA
+            .replace("REFERENCES bookings (id)", "")
+            .replace(
+                "    finished_at INTEGER,                 -- when the outcome was recorded (see `add_finished_at`)\n",
+                "",
+            );
+        connection.execute_batch(&old).unwrap();
+        let has = |c: &Connection| -> bool {
+            query_one(
+                c,
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('visits') WHERE name = 'finished_at')",
+                [],
+            )
+            .unwrap()
+        };
+        assert!(!has(&connection));
+        add_finished_at(&connection).unwrap();
+        assert!(has(&connection));
+        add_finished_at(&connection).unwrap();
     }
 }

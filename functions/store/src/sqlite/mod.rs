@@ -72,6 +72,7 @@ impl SqliteStore {
         connection.execute_batch(counters::CONTACT_MESSAGES_SCHEMA)?;
         connection.execute_batch(counters::SPENT_PROOFS_SCHEMA)?;
         connection.execute_batch(counter::VISITS_SCHEMA)?;
+        counter::add_finished_at(&connection)?;
         connection.execute_batch(audit::AUDIT_SCHEMA)?;
         connection.execute_batch(staff::STAFF_SCHEMA)?;
         Ok(Self {

@@ -60,6 +60,7 @@ pub fn entry_json(entry: &AgendaEntry) -> Value {
         "desk": visit.and_then(|v| v.desk.as_ref()).map(Desk::as_str),
         "checked_in_at": optional_instant(visit.and_then(|v| v.checked_in_at)),
         "called_at": optional_instant(visit.and_then(|v| v.called_at)),
+        "finished_at": optional_instant(visit.and_then(|v| v.finished_at)),
         "walk_in": visit.is_some_and(|v| v.walk_in),
     })
 }
