@@ -182,6 +182,12 @@ impl Closure {
     pub fn applies(&self, office: &OfficeId, date: NaiveDate) -> bool {
         self.office.as_ref().is_none_or(|closed| closed == office) && self.from <= date && date <= self.to
     }
+
+    /// Whether the time from `start` to `end` of `date` at `office` is closed: a slot that
+    /// overlaps the closed hours is closed.
+    pub fn covers(&self, office: &OfficeId, date: NaiveDate, start: NaiveTime, end: NaiveTime) -> bool {
+        self.applies(office, date) && self.hours.is_none_or(|hours| hours.overlaps(start, end))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -136,21 +136,24 @@ impl Catalogue {
     ) -> Vec<ClosedSlot> {
         let mut closed = Vec::new();
         let last = closure.to.min(until);
-        for offering in self.offerings() {
+        // The offerings of the closed office (offices): no slot of another is generated.
+        let closed_offerings = self.offerings().iter().filter(|offering| {
+            closure
+                .office
+                .as_ref()
+                .is_none_or(|office| office == &offering.key.office)
+        });
+        for offering in closed_offerings {
             let mut date = closure.from;
             while date <= last {
-                if closure.applies(&offering.key.office, date) {
-                    for slot in self.slots_on(offering, date).iter() {
-                        let covered = closure
-                            .hours
-                            .is_none_or(|hours| hours.overlaps(slot.start, slot.end));
-                        if covered && slot.ends_at > now {
-                            closed.push(ClosedSlot {
-                                offering: offering.key.clone(),
-                                slot: slot.clone(),
-                                desks: offering.desks,
-                            });
-                        }
+                for slot in self.slots_on(offering, date).iter() {
+                    if closure.covers(&offering.key.office, date, slot.start, slot.end) && slot.ends_at > now
+                    {
+                        closed.push(ClosedSlot {
+                            offering: offering.key.clone(),
+                            slot: slot.clone(),
+                            desks: offering.desks,
+                        });
                     }
                 }
                 date = date

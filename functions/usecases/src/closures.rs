@@ -93,16 +93,14 @@ fn checked(
     form: &ClosureForm<'_>,
     now: DateTime<Utc>,
 ) -> Result<(StaffClosure, Vec<ClosedSlot>), ClosureError> {
-    // Who first: the office's name is the one field checked before anything else.
-    match form.office.map(OfficeId::parse) {
-        None if !identity.may_everywhere(StaffAction::ManageOffice) => return Err(ClosureError::Forbidden),
-        Some(Ok(office)) if !identity.may(StaffAction::ManageOffice, &office) => {
-            return Err(ClosureError::Forbidden);
-        }
-        Some(Err(_)) if !identity.may_everywhere(StaffAction::ManageOffice) => {
-            return Err(ClosureError::Forbidden);
-        }
-        _ => {}
+    // Who first: the office's name is the one field checked before anything else. An id that
+    // is no office's is checked as every office would be: only an administrator is told why.
+    let allowed = match form.office.map(OfficeId::parse) {
+        Some(Ok(office)) => may_manage(identity, Some(&office)),
+        _ => may_manage(identity, None),
+    };
+    if !allowed {
+        return Err(ClosureError::Forbidden);
     }
     let imported = context.catalogue.imported();
     let today = prenota_core::calendar::local(now).date();
@@ -342,6 +340,14 @@ pub async fn list(
     Ok(closures)
 }
 
+/// Whether `identity` may close or reopen `office` (`None`: every office at once).
+fn may_manage(identity: &StaffIdentity, office: Option<&OfficeId>) -> bool {
+    match office {
+        Some(office) => identity.may(StaffAction::ManageOffice, office),
+        None => identity.may_everywhere(StaffAction::ManageOffice),
+    }
+}
+
 fn may_see(identity: &StaffIdentity, closure: &Closure) -> bool {
     match &closure.office {
         Some(office) => identity.may(StaffAction::ManageOffice, office),
@@ -363,11 +369,7 @@ pub async fn reopen<S: ClosureStores + ?Sized>(
         .into_iter()
         .find(|saved| saved.id == id)
         .ok_or(ClosureError::NotFound)?;
-    let allowed = match &saved.closure.closure.office {
-        Some(office) => identity.may(StaffAction::ManageOffice, office),
-        None => identity.may_everywhere(StaffAction::ManageOffice),
-    };
-    if !allowed {
+    if !may_manage(identity, saved.closure.closure.office.as_ref()) {
         // A manager of another office learns nothing of this one's closures.
         return Err(if may_see(identity, &saved.closure.closure) {
             ClosureError::Forbidden
@@ -409,10 +411,7 @@ pub async fn seat_kept_closed(
     let covering = saved.iter().find(|saved| {
         let closure = &saved.closure.closure;
         saved.reopened_at.is_none()
-            && closure.applies(&booking.offering.office, booking.date)
-            && closure
-                .hours
-                .is_none_or(|hours| hours.overlaps(booking.start, booking.end))
+            && closure.covers(&booking.offering.office, booking.date, booking.start, booking.end)
     });
     Ok(covering.map(|saved| Reservation {
         hold: TokenHash::of(format!("closure\0{}\0displaced\0{}", saved.id, booking.id).as_bytes()),

@@ -90,10 +90,7 @@ impl CurrentCatalogue {
         current
             .closures
             .iter()
-            .find(|staff| {
-                staff.closure.applies(office, date)
-                    && staff.closure.hours.is_none_or(|hours| hours.overlaps(start, end))
-            })
+            .find(|staff| staff.closure.covers(office, date, start, end))
             .cloned()
     }
 }

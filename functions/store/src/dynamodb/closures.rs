@@ -87,25 +87,10 @@ fn closure_seat(slot: &ClosedSlot, closure: &str, sk: &str, seat: u32) -> Item {
 
 /// The booking item of a hold caught between its two writes, released.
 fn released_hold(slot: &ClosedSlot, id: &BookingId, sk: &str, now: DateTime<Utc>) -> Item {
-    let mut item = booking_key(id);
-    let when = &slot.slot;
-    for (name, value) in [
-        ("id", s(id.as_str())),
-        ("office", s(slot.offering.office.as_str())),
-        ("service", s(slot.offering.service.as_str())),
-        ("date", s(format_date(when.date))),
-        ("start", s(format_time(when.start))),
-        ("end", s(format_time(when.end))),
-        ("starts_at", n(millis(when.starts_at))),
-        ("ends_at", n(millis(when.ends_at))),
-        ("state", s(StoredState::Cancelled.as_str())),
-        ("seat_pk", s(seat_pk(&slot.offering, when.date))),
-        ("seat_sk", s(sk)),
-        ("created_at", n(millis(now))),
-        ("ttl", n(epoch_seconds(when.ends_at + TIDY_AFTER))),
-    ] {
-        item.insert(name.into(), value);
-    }
+    let pk = seat_pk(&slot.offering, slot.slot.date);
+    let state = StoredState::Cancelled;
+    let mut item = super::seats::booking_item(id, &slot.offering, &slot.slot, state, (&pk, sk), now);
+    item.insert("ttl".into(), n(epoch_seconds(slot.slot.ends_at + TIDY_AFTER)));
     item
 }
 
@@ -207,20 +192,18 @@ impl DynamoStore {
         let transition = crate::transition(&record.booking, Event::Displace, now);
         Ok(match transition {
             Ok(Transition::AlreadyDone) => None,
-            Ok(Transition::To(StoredState::Cancelled)) => Some(SeatDecision {
-                items: vec![
-                    tx_update(
-                        self.update(booking_key(&id), "SET #state = :cancelled")
-                            .condition_expression("#state = :held")
-                            .expression_attribute_names("#state", "state")
-                            .expression_attribute_values(":cancelled", s(StoredState::Cancelled.as_str()))
-                            .expression_attribute_values(":held", s(StoredState::Held.as_str())),
-                    )?,
-                    take_over()?,
-                ],
-                displaced: None,
-                released: true,
-            }),
+            Ok(Transition::To(StoredState::Cancelled)) => {
+                // Released as "INDIETRO" releases it, the seat rewritten for the closure rather
+                // than deleted (as a waiting-list offer hands a seat over).
+                let mut items = super::seats::release_writes(self, &record, StoredState::Cancelled, now)?;
+                items.pop();
+                items.push(take_over()?);
+                Some(SeatDecision {
+                    items,
+                    displaced: None,
+                    released: true,
+                })
+            }
             Ok(Transition::To(state)) => Some(self.displace(request, &record, state)?),
             // The seat item outlived its booking (cancelled or expired): the seat is free.
             Err(_) => Some(SeatDecision {
@@ -423,11 +406,10 @@ impl ClosureStore for DynamoStore {
         slots: &[ClosedSlot],
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SavedClosure>> {
-        let items = self.saved_closures().await?;
-        let Some(item) = items.iter().find(|item| optional_text(item, "id") == Some(id)) else {
+        let Some(item) = self.saved_closure_item(id).await? else {
             return Ok(None);
         };
-        let mut saved = closure_from_item(item)?;
+        let mut saved = closure_from_item(&item)?;
         if saved.reopened_at.is_none() {
             let sk = closure_sk(&saved);
             self.send(
@@ -445,7 +427,7 @@ impl ClosureStore for DynamoStore {
         // The closed slots' days, and those of the seats kept for the displaced citizens.
         let mut days: std::collections::BTreeSet<(OfferingKey, NaiveDate)> =
             by_day(slots).into_keys().collect();
-        days.extend(priority_days(item));
+        days.extend(priority_days(&item));
         for (offering, date) in days {
             let pk = seat_pk(&offering, date);
             for item in self.query_partition(&pk, true).await? {

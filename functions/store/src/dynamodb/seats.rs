@@ -61,29 +61,49 @@ fn count_seats(items: &[Item], now: DateTime<Utc>) -> StoreResult<BTreeMap<chron
     Ok(taken)
 }
 
-/// The booking item of seat `seat` of a hold, which claimed the seat item `sk` of partition `pk`.
-fn hold_record(request: &HoldRequest, seat: usize, pk: &str, sk: &str, now: DateTime<Utc>) -> Item {
-    let slot = &request.seats[seat];
-    let id = request.booking_id(seat);
-    let mut record = booking_key(&id);
+/// A booking item: its slot, its state and the seat item (`pk`, `sk`) it is on.
+pub(super) fn booking_item(
+    id: &BookingId,
+    offering: &OfferingKey,
+    slot: &prenota_core::Slot,
+    state: StoredState,
+    (pk, sk): (&str, &str),
+    now: DateTime<Utc>,
+) -> Item {
+    let mut item = booking_key(id);
     for (name, value) in [
         ("id", s(id.as_str())),
-        ("office", s(request.offering.office.as_str())),
-        ("service", s(request.offering.service.as_str())),
+        ("office", s(offering.office.as_str())),
+        ("service", s(offering.service.as_str())),
         ("date", s(format_date(slot.date))),
         ("start", s(format_time(slot.start))),
         ("end", s(format_time(slot.end))),
         ("starts_at", n(millis(slot.starts_at))),
         ("ends_at", n(millis(slot.ends_at))),
-        ("state", s(StoredState::Held.as_str())),
-        ("expires_at", n(millis(request.expires_at))),
+        ("state", s(state.as_str())),
         ("seat_pk", s(pk)),
         ("seat_sk", s(sk)),
         ("created_at", n(millis(now))),
-        ("ttl", n(hold_ttl(request))),
     ] {
-        record.insert(name.into(), value);
+        item.insert(name.into(), value);
     }
+    item
+}
+
+/// The booking item of seat `seat` of a hold, which claimed the seat item `sk` of partition `pk`.
+fn hold_record(request: &HoldRequest, seat: usize, pk: &str, sk: &str, now: DateTime<Utc>) -> Item {
+    let id = request.booking_id(seat);
+    let seat_of = (pk, sk);
+    let mut record = booking_item(
+        &id,
+        &request.offering,
+        &request.seats[seat],
+        StoredState::Held,
+        seat_of,
+        now,
+    );
+    record.insert("expires_at".into(), n(millis(request.expires_at)));
+    record.insert("ttl".into(), n(hold_ttl(request)));
     if let Some(household) = request.household_seat(seat) {
         record.insert("household_lead".into(), s(household.lead.as_str()));
         record.insert("household_seat".into(), n(household.seat.into()));
@@ -245,7 +265,7 @@ fn hold_ttl(request: &HoldRequest) -> i64 {
 }
 
 /// Release: held → released, the seat deleted if it is still the hold's.
-fn release_writes(
+pub(super) fn release_writes(
     store: &DynamoStore,
     record: &Record,
     state: StoredState,

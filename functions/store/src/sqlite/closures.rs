@@ -32,10 +32,7 @@ fn bookings_on(
     let sql = format!(
         "SELECT {BOOKING_COLUMNS}, b.closure FROM {BOOKINGS_WITH_PEOPLE}
           WHERE b.office = :office AND b.service = :service AND b.date = :date AND b.start = :start
-            AND b.state != 'cancelled' AND {}",
-        ACTIVE
-            .replace("state", "b.state")
-            .replace("expires_at", "b.expires_at")
+            AND b.state != 'cancelled' AND {ACTIVE}"
     );
     query_all(
         tx,
