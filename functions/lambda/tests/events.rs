@@ -1,7 +1,7 @@
 //! The whole flow through the Lambda handlers with DynamoDB Local: every sample event in `events/`
 //! is read as the Lambda runtime reads it (`lambda_http::request::from_str`), handed to
 //! `prenota_lambda::serve` with the function its file is named after, and answered from a fresh
-//! table holding Bergamo's catalogue.
+//! table holding Bergamo's catalogue (the `staff-office` events in `office_events.rs`).
 //!
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
@@ -11,122 +11,20 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use prenota_core::ManualClock;
 
-use lambda_http::Body;
 use prenota_store::MessageKind::{
     BookingConfirmed as BOOKING_CONFIRMED, ConfirmationRequest as CONFIRMATION_REQUEST,
-    Displaced as DISPLACED, WaitingConfirm as WAITING_CONFIRM,
+    WaitingConfirm as WAITING_CONFIRM,
 };
+use prenota_usecases::StaffSignIn;
 use prenota_usecases::waiting::Drawn;
-use prenota_usecases::{App, StaffSignIn};
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
-use support::{PLACEHOLDER, app, draw_kept_seats, fresh_store, link_code, pending_of_kind, root};
+use support::events::{
+    event_names, free_starts, function_of, invoke, invoke_as, is_office_event, read_event,
+};
+use support::{PLACEHOLDER, app, draw_kept_seats, fresh_store, link_code};
 
 mod support;
-
-/// Every sample event's name (file name without `.json`), sorted.
-fn event_names() -> BTreeSet<String> {
-    std::fs::read_dir(root().join("events"))
-        .expect("events/ exists")
-        .map(|entry| entry.unwrap())
-        // events/streams/ holds the events of the functions that are not behind the HTTP API.
-        .filter(|entry| !entry.file_type().unwrap().is_dir())
-        .map(|entry| entry.file_name().into_string().unwrap())
-        .map(|name| {
-            name.strip_suffix(".json")
-                .unwrap_or_else(|| panic!("events/{name}: only .json files belong there"))
-                .to_owned()
-        })
-        .collect()
-}
-
-/// The function an event is for: its file name is `<function>` or `<function>-<variant>`.
-fn function_of(event: &str) -> &'static str {
-    ROUTES
-        .iter()
-        .map(|route| route.function)
-        .filter(|function| event == *function || event.starts_with(&format!("{function}-")))
-        .max_by_key(|function| function.len())
-        .unwrap_or_else(|| panic!("events/{event}.json is named after no function"))
-}
-
-fn read_event(name: &str, code: &str) -> String {
-    let path = root().join(format!("events/{name}.json"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .replace(PLACEHOLDER, code)
-}
-
-struct Answer {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-}
-
-/// Serves one event as the runtime would: JSON → `lambda_http::Request` → `serve`.
-async fn invoke_as(app: &App, function: &str, name: &str, code: &str) -> Answer {
-    invoke_text(app, function, name, &read_event(name, code)).await
-}
-
-/// Serves the text of event `name`, maybe changed by the test, with `function`.
-async fn invoke_text(app: &App, function: &str, name: &str, event: &str) -> Answer {
-    let request = lambda_http::request::from_str(event)
-        .unwrap_or_else(|e| panic!("events/{name}.json is no API Gateway v2 event: {e}"));
-    let response = prenota_lambda::serve(app, function, request)
-        .await
-        .unwrap_or_else(|e| panic!("events/{name}.json: serve failed: {e}"));
-    let content_type = response
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let location = response
-        .headers()
-        .get(http::header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = match response.body() {
-        Body::Empty => String::new(),
-        Body::Text(text) => text.clone(),
-        Body::Binary(bytes) => panic!("events/{name}.json: a binary answer ({} bytes)", bytes.len()),
-        _ => panic!("events/{name}.json: an unknown body kind"),
-    };
-    Answer {
-        status: response.status().as_u16(),
-        content_type,
-        location,
-        body,
-    }
-}
-
-/// Serves an event with its own function and checks the status.
-async fn invoke(app: &App, name: &str, code: &str, expected: u16) -> Answer {
-    let answer = invoke_as(app, function_of(name), name, code).await;
-    assert_eq!(
-        answer.status, expected,
-        "events/{name}.json: status {}, body {}",
-        answer.status, answer.body
-    );
-    answer
-}
-
-/// The start times the slots event lists for its day.
-async fn free_starts(app: &App) -> Vec<String> {
-    let answer = invoke(app, "slots", "", 200).await.json();
-    assert_eq!(answer["date"], "2026-12-02", "{answer}");
-    answer["slots"]
-        .as_array()
-        .expect("a list of slots")
-        .iter()
-        .map(|slot| slot["start"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[test]
 fn every_event_names_its_function_and_a_route_of_it() {
@@ -446,11 +344,6 @@ fn is_counter_event(name: &str) -> bool {
     name.starts_with("staff-") || name == "display"
 }
 
-/// The events of the managers' `staff-office` function (closures), served by their own test.
-fn is_office_event(name: &str) -> bool {
-    function_of(name) == "staff-office"
-}
-
 /// The counter's day through the staff Lambdas, each request carrying the claims of a Cognito ID
 /// token as API Gateway's JWT authorizer hands them over: the sample booking of 14:15 on 2
 /// December is made and confirmed through the citizen's events, then checked in at 14:00, called,
@@ -578,159 +471,6 @@ async fn the_counter_day_runs_through_the_staff_lambdas() {
 /// seats; the list shows the closure, the audit log who saved it; a manager of another office
 /// is refused; reopening frees the seats but the booking stays displaced, and the counter
 /// refuses it on the day.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_closure_runs_through_the_staff_office_lambda() {
-    let mut app = app().await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-    ));
-    app.context.clock = clock.clone();
-    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
-        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
-        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
-    };
-    let mut served = BTreeSet::new();
-    let afternoon = |starts: &[String]| -> Vec<String> {
-        starts
-            .iter()
-            .filter(|start| start.as_str() >= "14:00" && start.as_str() < "18:00")
-            .cloned()
-            .collect()
-    };
-
-    // Maria books 14:15 and confirms; another citizen holds the next free time of the afternoon.
-    let hold = invoke(&app, "hold", "", 201).await.json();
-    let hold_id = hold["hold_id"].as_str().unwrap().to_owned();
-    invoke(&app, "details", &hold_id, 202).await;
-    let confirm_code = link_code(&app, CONFIRMATION_REQUEST, "/c/").await;
-    invoke(&app, "confirm-post", &confirm_code, 200).await;
-    let open = free_starts(&app).await;
-    let other = afternoon(&open)
-        .first()
-        .cloned()
-        .unwrap_or_else(|| panic!("a free time in the afternoon: {open:?}"));
-    let other_hold = invoke_text(
-        &app,
-        "hold",
-        "hold",
-        &read_event("hold", "").replace(r#"\"start\": \"14:15\""#, &format!(r#"\"start\": \"{other}\""#)),
-    )
-    .await;
-    assert_eq!(other_hold.status, 201, "{}", other_hold.body);
-    let other_hold = other_hold.json()["hold_id"].as_str().unwrap().to_owned();
-    let open = free_starts(&app).await;
-
-    // Nothing closed yet.
-    let listed = invoke(&app, "staff-office-closures", "", 200).await.json();
-    assert_eq!(listed["closures"], serde_json::json!([]), "{listed}");
-
-    // The preview: Maria's booking by time, service and code (no name), the hold counted.
-    let preview = invoke(&app, "staff-office-preview", "", 200).await;
-    assert!(!preview.body.contains("Maria") && !preview.body.contains("Rossi"));
-    let preview = preview.json();
-    assert_eq!(preview["displaced"], 1, "{preview}");
-    assert_eq!(preview["holds"], 1, "{preview}");
-    // Every service's afternoon: at least SPID's free times and the two taken.
-    let spid_afternoon = afternoon(&open).len() as u64 + 2;
-    assert!(
-        preview["slots"].as_u64().unwrap() >= spid_afternoon,
-        "{spid_afternoon} SPID slots at least: {preview}"
-    );
-    let booking = &preview["bookings"][0];
-    assert_eq!(booking["office_id"], "ufficio-1", "{preview}");
-    assert_eq!(booking["service_id"], "spid", "{preview}");
-    assert_eq!(booking["date"], "2026-12-02", "{preview}");
-    assert_eq!(booking["start"], "14:15", "{preview}");
-    assert_eq!(booking["state"], "confirmed", "{preview}");
-    let short_code = booking["short_code"].as_str().unwrap().to_owned();
-    assert_eq!(free_starts(&app).await, open, "a preview changes nothing");
-    served.insert("staff-office-preview");
-
-    // A manager of another office may not close this one.
-    let elsewhere = read_event("staff-office-preview", "").replace("ufficio-1,ufficio-3", "ufficio-3");
-    let refused = invoke_text(&app, "staff-office", "staff-office-preview", &elsewhere).await;
-    assert_eq!(refused.status, 403, "{}", refused.body);
-    assert_eq!(refused.json()["code"], "forbidden");
-
-    // Saved: the booking displaced and told, the hold released, the afternoon's seats taken.
-    let saved = invoke(&app, "staff-office-close", "", 201).await.json();
-    assert_eq!(saved["displaced"], 1, "{saved}");
-    assert_eq!(saved["released_holds"], 1, "{saved}");
-    assert_eq!(saved["bookings"][0]["short_code"], short_code.as_str(), "{saved}");
-    assert_eq!(saved["bookings"][0]["state"], "displaced", "{saved}");
-    let closure = &saved["closure"];
-    let closure_id = closure["id"].as_str().unwrap().to_owned();
-    assert!(
-        closure_id.len() == 32 && closure_id.bytes().all(|b| b.is_ascii_hexdigit()),
-        "{saved}"
-    );
-    assert_eq!(closure["office_id"], "ufficio-1", "{saved}");
-    assert_eq!(closure["from"], "2026-12-02", "{saved}");
-    assert_eq!(closure["to"], "2026-12-02", "{saved}");
-    assert_eq!(closure["hours"], "14:00-18:00", "{saved}");
-    assert_eq!(closure["reason_en"], "Staff strike", "{saved}");
-    assert_eq!(
-        closure["saved_by"], "paolo.locatelli@comune.bergamo.it",
-        "{saved}"
-    );
-    assert!(closure["reopened_at"].is_null(), "{saved}");
-    served.insert("staff-office-close");
-    let told = pending_of_kind(&app, DISPLACED).await;
-    assert_eq!(told.len(), 1, "one \"Ufficio chiuso\" message");
-    let closed = free_starts(&app).await;
-    assert_eq!(afternoon(&closed), Vec::<String>::new(), "{closed:?}");
-    let morning: Vec<String> = open
-        .iter()
-        .filter(|start| start.as_str() < "14:00")
-        .cloned()
-        .collect();
-    assert_eq!(closed, morning, "the morning stays open");
-    let released = invoke(&app, "details", &other_hold, 410).await.json();
-    assert_eq!(released["code"], "hold_released", "{released}");
-
-    // The list has it; the audit log of the office says who saved it.
-    let listed = invoke(&app, "staff-office-closures", "", 200).await.json();
-    assert_eq!(listed["closures"].as_array().unwrap().len(), 1, "{listed}");
-    assert_eq!(listed["closures"][0]["id"], closure_id.as_str(), "{listed}");
-    served.insert("staff-office-closures");
-    let today = read_event("staff-agenda-audit", "").replace("2026-12-02", "2026-11-26");
-    let audit = invoke_text(&app, "staff-agenda", "staff-agenda-audit", &today).await;
-    assert_eq!(audit.status, 200, "{}", audit.body);
-    assert!(audit.body.contains("closure-saved"), "{}", audit.body);
-
-    // Reopened: the seats are everyone's again but Maria's, whose booking stays displaced.
-    let unknown = invoke(&app, "staff-office-reopen", &"0".repeat(32), 404)
-        .await
-        .json();
-    assert_eq!(unknown["code"], "unknown_closure", "{unknown}");
-    let reopened = invoke(&app, "staff-office-reopen", &closure_id, 200).await.json();
-    assert_eq!(reopened["closure"]["id"], closure_id.as_str(), "{reopened}");
-    assert!(reopened["closure"]["reopened_at"].is_string(), "{reopened}");
-    served.insert("staff-office-reopen");
-    let again = free_starts(&app).await;
-    assert!(again.contains(&other), "{again:?}");
-    assert!(!again.contains(&"14:15".to_owned()), "{again:?}");
-    let audit = invoke_text(&app, "staff-agenda", "staff-agenda-audit", &today).await;
-    assert!(audit.body.contains("closure-reopened"), "{}", audit.body);
-
-    // On the day, the counter refuses the displaced booking.
-    clock.set(Utc.with_ymd_and_hms(2026, 12, 2, 13, 0, 0).unwrap());
-    let refused = invoke(&app, "staff-counter-check-in", &short_code, 409)
-        .await
-        .json();
-    assert_eq!(refused["code"], "displaced", "{refused}");
-
-    let office: BTreeSet<String> = event_names()
-        .into_iter()
-        .filter(|name| is_office_event(name))
-        .collect();
-    let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
-    assert_eq!(
-        served, office,
-        "every staff-office sample event is part of the closure"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_table_without_catalogue_stops_start_up_with_what_to_do() {
     let (store, table) = fresh_store().await;

@@ -15,6 +15,8 @@ use prenota_store::dynamodb::DynamoStore;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_usecases::{App, Context, Secrets, Settings};
 
+pub mod events;
+
 /// The code in the sample events that a test replaces with a real hold id, link code or outbox id.
 pub const PLACEHOLDER: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 pub const PUBLIC_URL: &str = "https://prenota.comune.bergamo.it";
