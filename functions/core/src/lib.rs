@@ -23,6 +23,7 @@ pub mod search;
 pub mod slot;
 pub mod slots;
 pub mod staff;
+pub mod statistics;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;

@@ -128,6 +128,8 @@ pub enum StaffAction {
     ReadAudit,
     /// The office's settings: closures (and, with them, the bookings they displace).
     ManageOffice,
+    /// The office's statistics (counts and times; no citizen in them).
+    ReadStatistics,
 }
 
 impl StaffIdentity {
@@ -149,7 +151,9 @@ impl StaffIdentity {
     fn role_allows(&self, action: StaffAction) -> bool {
         match action {
             StaffAction::Counter => true,
-            StaffAction::ReadAudit | StaffAction::ManageOffice => self.role >= Role::Manager,
+            StaffAction::ReadAudit | StaffAction::ManageOffice | StaffAction::ReadStatistics => {
+                self.role >= Role::Manager
+            }
         }
     }
 }

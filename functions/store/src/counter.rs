@@ -38,12 +38,17 @@ pub struct AgendaEntry {
 impl AgendaEntry {
     /// Where the booking stands: the visit's state once there is one, else the booking's.
     pub fn state(&self) -> VisitState {
-        match (&self.visit, self.booking.state) {
-            (_, BookingState::Cancelled) => VisitState::Cancelled,
-            (None, BookingState::Displaced) => VisitState::Displaced,
-            (Some(visit), _) => visit.state,
-            (None, _) => VisitState::Confirmed,
-        }
+        agenda_state(self.booking.state, self.visit.as_ref())
+    }
+}
+
+/// Where a booking on the agenda stands: the visit's state once there is one, else the booking's.
+pub(crate) fn agenda_state(booking: BookingState, visit: Option<&Visit>) -> VisitState {
+    match (visit, booking) {
+        (_, BookingState::Cancelled) => VisitState::Cancelled,
+        (None, BookingState::Displaced) => VisitState::Displaced,
+        (Some(visit), _) => visit.state,
+        (None, _) => VisitState::Confirmed,
     }
 }
 

@@ -34,6 +34,7 @@ mod names;
 mod outbox;
 pub mod sqlite;
 mod staff;
+mod statistics;
 mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -48,6 +49,7 @@ pub use outbox::{
     Delivery, MessageChannel, MessageId, MessageKind, OutboxEntry, OutboxMessage, RetryLater, SmsCount,
 };
 pub use staff::{StaffAccount, StaffAccounts};
+pub use statistics::{SAMPLES_KEPT, StatisticsStore};
 pub(crate) use stored::{from_millis, millis, stored_feedback};
 pub use waiting::{
     NewPlace, PlaceOutcome, PlaceState, Reservation, SeatOffer, StoredOffer, WaitingList, WaitingPlace,
@@ -501,6 +503,7 @@ pub trait Store:
     + AuditLog
     + WaitingList
     + ClosureStore
+    + StatisticsStore
 {
 }
 
@@ -516,6 +519,7 @@ impl<T> Store for T where
         + AuditLog
         + WaitingList
         + ClosureStore
+    + StatisticsStore
 {
 }
 

@@ -199,6 +199,30 @@ pub(crate) fn stored_visit(fields: &impl Fields) -> StoreResult<Option<crate::Vi
 
 /// A closure saved by staff, read back (`id`, `office`, `from_date`, `to_date`, `hours`,
 /// `reason_it`, `reason_en`, `saved_by`, `saved_at`, `reopened_at`).
+/// A booking's facts for statistics, from its booking fields (office, service, day, state) and
+/// its agenda's (the visit): both one SQLite row, or a DynamoDB booking item and agenda item.
+pub(crate) fn stored_facts(
+    booking: &impl Fields,
+    agenda: &impl Fields,
+    now: DateTime<Utc>,
+) -> StoreResult<prenota_core::statistics::BookingFacts> {
+    let state = booking.text("state")?;
+    let stored = StoredState::parse(state).ok_or_else(|| corrupt("state", state))?;
+    let (office, service, date) = (booking.text("office")?, booking.text("service")?, booking.text("date")?);
+    let visit = stored_visit(agenda)?;
+    Ok(prenota_core::statistics::BookingFacts {
+        date: parse_date(date).map_err(|_| corrupt("date", date))?,
+        office: OfficeId::parse(office).map_err(|_| corrupt("office", office))?,
+        service: ServiceId::parse(service).map_err(|_| corrupt("service", service))?,
+        // A booking on the agenda has no deadline left: its state is the stored one.
+        state: crate::counter::agenda_state(BookingState::at(stored, None, now), visit.as_ref()),
+        walk_in: visit.as_ref().is_some_and(|visit| visit.walk_in),
+        checked_in_at: visit.as_ref().and_then(|visit| visit.checked_in_at),
+        called_at: visit.as_ref().and_then(|visit| visit.called_at),
+        finished_at: visit.as_ref().and_then(|visit| visit.finished_at),
+    })
+}
+
 pub(crate) fn stored_closure(fields: &impl Fields) -> StoreResult<crate::SavedClosure> {
     use prenota_core::catalogue::{Closure, Localized, TimeRange};
     let office = fields

@@ -34,6 +34,7 @@ pub mod reconfirm;
 pub mod reminders;
 pub mod settings;
 pub mod staff;
+pub mod statistics;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod waiting;

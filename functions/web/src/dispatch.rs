@@ -154,6 +154,8 @@ async fn staff_dispatch(
         Endpoint::ClosurePreview => api::closures::preview(context, store, identity, &body()?).await,
         Endpoint::Close => api::closures::close(context, store, identity, &body()?).await,
         Endpoint::Reopen => api::closures::reopen(context, store, identity, incoming).await,
+        Endpoint::Statistics => api::statistics::office(context, store, identity, incoming).await,
+        Endpoint::StatisticsCsv => api::statistics::office_csv(context, store, identity, incoming).await,
         _ => Err(Problem::new(Code::NotFound)),
     }
 }
@@ -242,6 +244,9 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         Endpoint::StaffConfig => api::staff::config(context),
         Endpoint::CheckinKey => api::counter::checkin_key(context),
         Endpoint::Display => api::counter::display(context, store, incoming).await,
+        Endpoint::OpenDataCsv => api::statistics::open_csv(context, store, incoming).await,
+        Endpoint::OpenDataJson => api::statistics::open_json(context, store, incoming).await,
+        Endpoint::OpenDataCatalog => api::statistics::dcat(context),
         Endpoint::SignIn => {
             return with_json(incoming, async |body| {
                 api::staff::sign_in(app, incoming, body).await
@@ -270,7 +275,9 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         | Endpoint::Closures
         | Endpoint::ClosurePreview
         | Endpoint::Close
-        | Endpoint::Reopen => Err(Problem::new(Code::NotFound)),
+        | Endpoint::Reopen
+        | Endpoint::Statistics
+        | Endpoint::StatisticsCsv => Err(Problem::new(Code::NotFound)),
     };
     handled.unwrap_or_else(|problem| answer::problem(&problem, incoming.lang))
 }

@@ -70,6 +70,9 @@ pub enum Kind {
     /// Signing in and choosing a password: guesses, from one address, across e-mails (each
     /// e-mail has its own lock besides).
     SignIn,
+    /// The open data: a month counted from the store on each request (a CDN keeps it in front
+    /// on AWS).
+    OpenData,
 }
 
 impl Kind {
@@ -94,7 +97,8 @@ impl Kind {
             // hundred screens poll the display), and the events are one stream per screen.
             StaffConfig | SignOut | StaffMe | Agenda | AuditLog | CheckinKey | CheckIn | CallNext
             | Recall | PutBack | Outcome | WalkIn | Closures | ClosurePreview | Close | Reopen | Display
-            | DisplayEvents => None,
+            | DisplayEvents | Statistics | StatisticsCsv | OpenDataCatalog => None,
+            OpenDataCsv | OpenDataJson => Some(Self::OpenData),
         }
     }
 
@@ -111,10 +115,11 @@ impl Kind {
             Self::MyBookings => (10, minutes(10)),
             Self::Feedback => (10, minutes(10)),
             Self::SignIn => (20, minutes(10)),
+            Self::OpenData => (30, minutes(10)),
         }
     }
 
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::Reads,
         Self::Holds,
         Self::Steps,
@@ -122,6 +127,7 @@ impl Kind {
         Self::MyBookings,
         Self::Feedback,
         Self::SignIn,
+        Self::OpenData,
     ];
 }
 

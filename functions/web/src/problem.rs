@@ -80,6 +80,7 @@ pub enum Code {
     InvalidClosure,
     UnknownClosure,
     Displaced,
+    InvalidPeriod,
 }
 
 impl Code {
@@ -94,7 +95,7 @@ impl Code {
             InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
             | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
             | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch
-            | InvalidDays | InvalidClosure => StatusCode::UNPROCESSABLE_ENTITY,
+            | InvalidDays | InvalidClosure | InvalidPeriod => StatusCode::UNPROCESSABLE_ENTITY,
             SlotTaken | AlreadySubmitted | NotEnoughSeats => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -189,6 +190,7 @@ impl Code {
             InvalidClosure => t.invalid_closure,
             UnknownClosure => t.unknown_closure,
             Displaced => t.displaced,
+            InvalidPeriod => t.invalid_period,
         }
     }
 }
@@ -533,6 +535,8 @@ prenota_core::texts! {
     displaced: "L'ufficio è chiuso all'ora di questa prenotazione: il cittadino è stato avvisato di scegliere \
                 un altro orario.",
         "The office is closed at the time of this booking: the citizen was told to choose another time.";
+    invalid_period: "Controlla il periodo: date AAAA-MM-GG (un mese AAAA-MM), l'inizio non dopo la fine, un anno al massimo.",
+        "Check the period: dates YYYY-MM-DD (a month YYYY-MM), the start not after the end, a year at most.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

@@ -61,6 +61,13 @@ pub enum Endpoint {
     ClosurePreview,
     Close,
     Reopen,
+    /// "Statistiche" of an office, as JSON and as CSV.
+    Statistics,
+    StatisticsCsv,
+    /// The open data: a month of appointments' figures (CSV, JSON) and their DCAT-AP_IT record.
+    OpenDataCsv,
+    OpenDataJson,
+    OpenDataCatalog,
     Display,
     /// The display's server-sent events: streamed by the one-machine server itself.
     DisplayEvents,
@@ -85,6 +92,8 @@ impl Endpoint {
                 | ClosurePreview
                 | Close
                 | Reopen
+                | Statistics
+                | StatisticsCsv
         )
     }
 }
@@ -367,6 +376,36 @@ pub const ROUTES: &[Route] = &[
         path: "/api/staff/closures/{closure_id}/reopen",
         endpoint: Endpoint::Reopen,
         function: "staff-office",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/offices/{office_id}/statistics",
+        endpoint: Endpoint::Statistics,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/offices/{office_id}/statistics.csv",
+        endpoint: Endpoint::StatisticsCsv,
+        function: "staff-agenda",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/open-data/appointments.csv",
+        endpoint: Endpoint::OpenDataCsv,
+        function: "open-data",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/open-data/appointments.json",
+        endpoint: Endpoint::OpenDataJson,
+        function: "open-data",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/open-data/dcat.jsonld",
+        endpoint: Endpoint::OpenDataCatalog,
+        function: "open-data",
     },
     Route {
         method: Method::GET,

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{ConditionCheck, KeysAndAttributes, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ConditionCheck, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, NaiveDate, Utc};
 use prenota_core::counter::{
     self, CounterEvent, CounterRules, CounterStep, Desk, Ticket, TicketSeries, VisitState, call_order,
@@ -56,38 +56,22 @@ impl DynamoStore {
         self.query_partition(&agenda_pk(office, date), consistent).await
     }
 
-    /// The booking and person items of `ids`, by booking id (BatchGetItem, 50 bookings a request,
-    /// unprocessed keys asked again).
+    /// The booking and person items of `ids`, by booking id.
     async fn bookings_with_people(
         &self,
         ids: &[BookingId],
     ) -> StoreResult<HashMap<String, (Item, Option<Item>)>> {
+        let keys = ids
+            .iter()
+            .flat_map(|id| [booking_key(id), person_key(id)])
+            .collect();
         let mut found: HashMap<String, (Option<Item>, Option<Item>)> = HashMap::new();
-        for chunk in ids.chunks(50) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .flat_map(|id| [booking_key(id), person_key(id)])
-                .collect();
-            let mut request_items = Some(HashMap::from([(
-                self.table.to_string(),
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(unavailable)?,
-            )]));
-            while let Some(items) = request_items.take().filter(|items| !items.is_empty()) {
-                let request = self.client.batch_get_item().set_request_items(Some(items));
-                let output = self.send(request).await.map_err(sdk_unavailable)?;
-                for item in output.responses.unwrap_or_default().into_values().flatten() {
-                    let pk = text(&item, "pk")?.to_owned();
-                    if let Some(id) = pk.strip_prefix("BOOKING#") {
-                        found.entry(id.to_owned()).or_default().0 = Some(item);
-                    } else if let Some(id) = pk.strip_prefix("PERSON#") {
-                        found.entry(id.to_owned()).or_default().1 = Some(item);
-                    }
-                }
-                request_items = output.unprocessed_keys;
+        for item in self.batch_get(keys, true).await? {
+            let pk = text(&item, "pk")?.to_owned();
+            if let Some(id) = pk.strip_prefix("BOOKING#") {
+                found.entry(id.to_owned()).or_default().0 = Some(item);
+            } else if let Some(id) = pk.strip_prefix("PERSON#") {
+                found.entry(id.to_owned()).or_default().1 = Some(item);
             }
         }
         Ok(found

@@ -113,6 +113,16 @@ pub(super) fn agenda_key(booking: &crate::Booking) -> Item {
     )
 }
 
+/// The partition of an office's statistics: the first free slot's hourly samples, sorted by day,
+/// hour and service (`FREE#date#HH#service`), so a range of days is one Query.
+pub(super) fn statistics_pk(office: &OfficeId) -> String {
+    format!("STATS#{office}")
+}
+
+pub(super) fn free_sample_sk(date: NaiveDate, hour: u32, service: &prenota_core::ServiceId) -> String {
+    format!("FREE#{}#{hour:02}#{service}", format_date(date))
+}
+
 /// The ticket counter of an office's day, per series (`A`, `S`).
 pub(super) fn tickets_key(office: &OfficeId, date: NaiveDate, series: char) -> Item {
     key(

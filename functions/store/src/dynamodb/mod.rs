@@ -41,6 +41,7 @@ mod moving;
 mod outbox;
 mod reconfirmation;
 mod seats;
+mod statistics;
 mod table;
 mod transact;
 mod usage;
@@ -124,6 +125,29 @@ impl DynamoStore {
             .set_key(Some(key))
             .consistent_read(true);
         Ok(self.send(request).await.map_err(sdk_unavailable)?.item)
+    }
+
+    /// The items of `keys` that exist, in no order: BatchGetItem, 100 keys a request, unprocessed
+    /// keys asked again.
+    async fn batch_get(&self, keys: Vec<Item>, consistent: bool) -> StoreResult<Vec<Item>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut request_items = Some(std::collections::HashMap::from([(
+                self.table.to_string(),
+                aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(consistent)
+                    .build()
+                    .map_err(crate::unavailable)?,
+            )]));
+            while let Some(items) = request_items.take().filter(|items| !items.is_empty()) {
+                let request = self.client.batch_get_item().set_request_items(Some(items));
+                let output = self.send(request).await.map_err(sdk_unavailable)?;
+                found.extend(output.responses.unwrap_or_default().into_values().flatten());
+                request_items = output.unprocessed_keys;
+            }
+        }
+        Ok(found)
     }
 
     /// A request to put `item`, alone.

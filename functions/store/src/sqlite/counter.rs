@@ -44,7 +44,7 @@ CREATE INDEX IF NOT EXISTS visits_waiting ON visits (office, date, state, starts
 CREATE INDEX IF NOT EXISTS visits_called ON visits (office, date, called_at) WHERE called_at IS NOT NULL;
 ";
 
-const VISIT_COLUMNS: &str =
+pub(super) const VISIT_COLUMNS: &str =
     "v.state AS visit_state, v.ticket, v.desk, v.checked_in_at, v.called_at, v.finished_at";
 
 /// A file from before the outcome's time was kept gets the column (NULL in its rows).
@@ -62,7 +62,7 @@ pub(super) fn add_finished_at(connection: &Connection) -> StoreResult<()> {
 
 /// Bookings the counter sees: confirmed and displaced ones, and those cancelled after being
 /// confirmed (they have a booking page's code); never a hold or an unconfirmed request.
-const AT_THE_COUNTER: &str = "(b.state IN ('confirmed', 'displaced') OR (b.state = 'cancelled' AND \
+pub(super) const AT_THE_COUNTER: &str = "(b.state IN ('confirmed', 'displaced') OR (b.state = 'cancelled' AND \
      EXISTS (SELECT 1 FROM page_codes pc WHERE pc.booking_id = b.id)))";
 
 fn entries(

@@ -11,7 +11,8 @@
 //! (row conversions and the statements several aggregates share), `seat_cache`, then one module
 //! per aggregate: `seats` (with the catalogue), `bookings`, `outbox` (with the outbox page and the
 //! erasure pass), `feedback`, `reminders`, `waiting` (the waiting list's places and offers),
-//! `closures` (closures saved by staff and the seats they take).
+//! `closures` (closures saved by staff and the seats they take), `statistics` (bookings' facts
+//! for a range of days, the first free slot's hourly samples).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ mod schema;
 mod seat_cache;
 mod seats;
 mod staff;
+mod statistics;
 mod waiting;
 mod writer;
 
@@ -75,6 +77,7 @@ impl SqliteStore {
         counter::add_finished_at(&connection)?;
         connection.execute_batch(audit::AUDIT_SCHEMA)?;
         connection.execute_batch(staff::STAFF_SCHEMA)?;
+        connection.execute_batch(statistics::STATISTICS_SCHEMA)?;
         Ok(Self {
             writer: Writer::start(connection, path)?,
             seats: Arc::default(),

@@ -9,6 +9,7 @@ pub mod closures;
 pub mod counter;
 mod holds;
 pub mod staff;
+pub mod statistics;
 mod waiting;
 
 pub use bookings::move_booking;
