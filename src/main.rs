@@ -140,6 +140,19 @@ async fn erase_personal_data_forever(store: SqliteStore, retention: chrono::Dura
     }
 }
 
+/// Every hour (and at start), how far away each service's first free slot is: the statistics'
+/// "days to the first free slot". The Lambdas' equivalent is the sender's hourly schedule.
+async fn sample_first_free_forever(app: Arc<App>, store: SqliteStore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(error) = prenota_usecases::statistics::sample_first_free(&app.context, &store).await {
+            tracing::error!(%error, "the first free slots could not be sampled");
+        }
+    }
+}
+
 /// Any method but GET on `/api/health`: the same 405 problem as the route table's addresses.
 async fn health_wrong_method(headers: http::HeaderMap) -> Response {
     let lang = prenota_web::request::accept_language(&headers);
@@ -299,6 +312,7 @@ async fn serve() -> anyhow::Result<()> {
         reminders: Arc::new(LocalReminders(store.clone())),
     };
     tokio::spawn(erase_personal_data_forever(store.clone(), settings.web.retention));
+    tokio::spawn(sample_first_free_forever(Arc::clone(&app), store.clone()));
     tokio::spawn(prenota_delivery::reminders::fire_due_forever(
         Arc::clone(&app),
         store.clone(),
