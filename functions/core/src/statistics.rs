@@ -96,7 +96,8 @@ pub struct Figures {
     /// them (a moved booking counts on its new day only; a request never confirmed is not one:
     /// its seat went back to everyone).
     pub booked: u32,
-    /// Of `booked`, made at the counter.
+    /// Of `booked`, citizens who came without an appointment: booked at the counter and checked in
+    /// at once (a ticket of the walk-in series). A phone booking for later is a booking.
     pub walk_ins: u32,
     /// Of `booked`, cancelled by the citizen (or for want of reconfirmation).
     pub cancelled: u32,
