@@ -1,7 +1,11 @@
 //! The `sender` Lambda: fed by the table's DynamoDB stream, it delivers each new outbox message
-//! through SES v2 or SNS. Invoked by anything else (the schedule that sweeps every few minutes), it
-//! delivers whatever is still pending: a message whose stream record was given up on (dead-letter
-//! queue after the stream's retries) still leaves once the service is back.
+//! through SES v2 or SNS. Invoked with `{"task": "sample-first-free"}` (the hourly schedule), it
+//! samples each service's first free slot for the statistics
+//! (`usecases::statistics::sample_first_free`): the one figure that cannot be counted afterwards,
+//! and the sender is already the function that runs on a schedule with the table's writes. Invoked
+//! by anything else (the schedule that sweeps every few minutes), it delivers whatever is still
+//! pending: a message whose stream record was given up on (dead-letter queue after the stream's
+//! retries) still leaves once the service is back.
 //!
 //! Variables, besides those of [`crate::app_from`]: `PRENOTA_MAIL_FROM` (a verified SES identity,
 //! `Name <address>`), `PRENOTA_SES_CONFIGURATION_SET` and `PRENOTA_SMS_SENDER_ID` (optional),
@@ -15,12 +19,16 @@ use lambda_http::{LambdaEvent, service_fn};
 use prenota_delivery::aws::{EventBridgeReminders, SesTransport, SnsTransport};
 use prenota_delivery::{Delivered, RetryPolicy, Sender, Transports};
 use prenota_store::MessageId;
+use prenota_usecases::Failure;
 use prenota_usecases::settings::env_var as var;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Messages delivered by one sweep.
 const SWEEP_BATCH: usize = 100;
+
+/// The `task` of the hourly schedule's input (infra/functions.json, `sample`).
+pub const SAMPLE_FIRST_FREE: &str = "sample-first-free";
 
 /// The part of a DynamoDB stream event the sender reads.
 #[derive(Debug, Deserialize)]
@@ -69,11 +77,18 @@ fn queued_message(record: &StreamRecord) -> Option<MessageId> {
     Some(MessageId::new(id))
 }
 
-/// One invocation: a stream batch, or a sweep.
-pub async fn handle(sender: &Sender, event: Value) -> BatchResponse {
+/// One invocation: the hourly sample, a stream batch, or a sweep. Only the sample can fail: a
+/// message that cannot be delivered is retried (by the stream, or the next sweep), while a sample
+/// that cannot be taken is an hour missing from the statistics, so the invocation fails and shows
+/// in the function's errors (and its alarm).
+pub async fn handle(sender: &Sender, event: Value) -> Result<BatchResponse, Failure> {
+    if event.get("task").and_then(Value::as_str) == Some(SAMPLE_FIRST_FREE) {
+        sample_first_free(sender).await?;
+        return Ok(BatchResponse::default());
+    }
     let Ok(stream) = serde_json::from_value::<StreamEvent>(event) else {
         sweep(sender).await;
-        return BatchResponse::default();
+        return Ok(BatchResponse::default());
     };
     let mut response = BatchResponse::default();
     for record in &stream.records {
@@ -96,7 +111,22 @@ pub async fn handle(sender: &Sender, event: Value) -> BatchResponse {
             break;
         }
     }
-    response
+    Ok(response)
+}
+
+/// One sample per offering of the catalogue in use, written to the table.
+async fn sample_first_free(sender: &Sender) -> Result<usize, Failure> {
+    let app = sender.app();
+    match prenota_usecases::statistics::sample_first_free(&app.context, &*app.store).await {
+        Ok(kept) => {
+            tracing::info!(samples = kept, "first free slots sampled");
+            Ok(kept)
+        }
+        Err(error) => {
+            tracing::error!(%error, "the first free slots could not be sampled");
+            Err(error)
+        }
+    }
 }
 
 async fn sweep(sender: &Sender) {
@@ -164,7 +194,11 @@ pub async fn run() -> Result<(), lambda_http::Error> {
     .await?;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let sender = Arc::clone(&sender);
-        async move { Ok::<_, lambda_http::Error>(handle(&*sender.current().await, event.payload).await) }
+        async move {
+            handle(&*sender.current().await, event.payload)
+                .await
+                .map_err(lambda_http::Error::from)
+        }
     }))
     .await
 }

@@ -1,7 +1,9 @@
 //! The `sender` Lambda's handler with DynamoDB Local and moto server: a stream batch (the sample
 //! event `events/streams/sender-insert.json`) delivers the message it names once, however often
 //! the stream hands it over; a failed delivery asks the stream to retry from its record; the
-//! sweep (`events/streams/sender-sweep.json`) delivers what is left.
+//! sweep (`events/streams/sender-sweep.json`) delivers what is left; the hourly task
+//! (`events/streams/sender-sample-first-free.json`) keeps one sample of the first free slot per
+//! offering, and fails the invocation when the table cannot be written.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,8 +11,11 @@ use std::time::Duration;
 use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
 use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{RetryPolicy, Sender, Transports};
+use chrono::NaiveDate;
 use prenota_lambda::sender::{BatchResponse, ItemFailure, handle};
-use prenota_store::{Delivery, MessageId};
+use prenota_store::dynamodb::DynamoStore;
+use prenota_store::testing::{local_client, local_endpoint};
+use prenota_store::{Delivery, MessageId, StatisticsStore};
 use prenota_usecases::App;
 use serde_json::{Value, json};
 use support::{PLACEHOLDER, app, root};
@@ -86,7 +91,7 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
     let id = confirmation_request(&app, &address).await;
 
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await,
+        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
         BatchResponse::default()
     );
     let entry = app.store.message(&id).await.unwrap();
@@ -99,7 +104,7 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
 
     // The stream hands the same batch over again: nothing more leaves.
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await,
+        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
         BatchResponse::default()
     );
     let copies = moto::emails_to(&moto::data().await, &address);
@@ -116,7 +121,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
 
     outage.set(Fault::Unreachable);
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await,
+        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
         BatchResponse {
             failures: vec![ItemFailure {
                 item_identifier: "111100000000000000000001".to_owned()
@@ -127,7 +132,7 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
 
     outage.set(Fault::None);
     assert_eq!(
-        handle(&sender, event("sender-sweep", id.as_str())).await,
+        handle(&sender, event("sender-sweep", id.as_str())).await.unwrap(),
         BatchResponse::default()
     );
     let entry = app.store.message(&id).await.unwrap();
@@ -136,4 +141,67 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
     let (number, text) = moto::sms(&data, entry.detail.as_deref().unwrap()).expect("SNS got the SMS");
     assert_eq!(number, "+393339876543");
     assert_eq!(prenota_notify::sms::segments(text), Some(1), "{text}");
+}
+
+/// Every sample the table holds for `date`, office by office, as the statistics read them.
+async fn samples_of(app: &App, date: NaiveDate) -> Vec<prenota_core::statistics::FreeSlotSample> {
+    let mut samples = Vec::new();
+    for office in app.context.catalogue().offices() {
+        samples.extend(app.store.free_slot_samples(&office.id, date, date).await.unwrap());
+    }
+    samples
+}
+
+#[tokio::test]
+async fn the_hourly_task_samples_each_offerings_first_free_slot() {
+    let app = Arc::new(app().await);
+    let sender = sender(Arc::clone(&app), &moto::endpoint()).await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let offerings = app.context.catalogue().offerings().len();
+    assert!(samples_of(&app, today).await.is_empty());
+
+    assert_eq!(
+        handle(&sender, event("sender-sample-first-free", PLACEHOLDER)).await.unwrap(),
+        BatchResponse::default()
+    );
+    let samples = samples_of(&app, today).await;
+    assert_eq!(samples.len(), offerings, "one sample per offering: {samples:?}");
+    // The clock is 10:00 in Rome.
+    assert!(samples.iter().all(|sample| sample.hour == 10), "{samples:?}");
+    let spid = samples
+        .iter()
+        .find(|sample| sample.office.as_str() == "ufficio-1" && sample.service.as_str() == "spid")
+        .unwrap_or_else(|| panic!("SPID at ufficio-1 is sampled: {samples:?}"));
+    // Wednesday 2 December has free SPID slots (events/slots.json), six days away at most.
+    assert!(spid.days.is_some_and(|days| days <= 6), "{spid:?}");
+    // No message is delivered by the task: nothing was pending, and nothing is queued.
+    assert!(
+        app.store
+            .pending_messages(10, chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The schedule may fire twice in the hour (a retry): the hour keeps one sample each.
+    handle(&sender, event("sender-sample-first-free", PLACEHOLDER)).await.unwrap();
+    assert_eq!(samples_of(&app, today).await.len(), offerings);
+}
+
+#[tokio::test]
+async fn a_sample_that_cannot_be_taken_fails_the_invocation() {
+    let mut app = app().await;
+    let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
+    // A table that is not there: every read is refused, as when DynamoDB is unavailable.
+    app.store = Arc::new(DynamoStore::new(local_client(&endpoint), "prenota-lambda-no-such-table"));
+    let sender = sender(Arc::new(app), &moto::endpoint()).await;
+    let error = handle(&sender, event("sender-sample-first-free", PLACEHOLDER))
+        .await
+        .expect_err("the invocation fails, so the function's Errors metric counts it");
+    assert!(!error.to_string().is_empty());
+    // Any other invocation is a sweep, which reports nothing to the caller.
+    assert_eq!(
+        handle(&sender, json!({})).await.unwrap(),
+        BatchResponse::default()
+    );
 }

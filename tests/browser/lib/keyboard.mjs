@@ -21,3 +21,19 @@ export async function tabTo(page, wanted, max = 60) {
   }
   throw new Error(`Tab never reached ${wanted}; focus went through: ${seen.join(' | ')}`);
 }
+
+/**
+ * Types a date into the focused <input type="date"> with the keys alone. Chromium orders the
+ * fields by its own locale (not the page's): month first is tried, and if the field then holds
+ * another date, ← ← goes back to the first field and the day is typed first.
+ */
+export async function typeDate(page, iso) {
+  const [year, month, day] = iso.split('-');
+  await page.keyboard.type(`${month}${day}${year}`);
+  if ((await page.evaluate(() => document.activeElement.value)) === iso) return;
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type(`${day}${month}${year}`);
+  const typed = await page.evaluate(() => document.activeElement.value);
+  if (typed !== iso) throw new Error(`the date typed is ${typed}, not ${iso}`);
+}

@@ -47,12 +47,18 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub location: Option<String>,
+    pub headers: http::HeaderMap,
     pub body: String,
 }
 
 impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The value of header `name`, if the answer has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|value| value.to_str().unwrap())
     }
 }
 
@@ -87,6 +93,7 @@ pub async fn invoke_text(app: &App, function: &str, name: &str, event: &str) -> 
         status: response.status().as_u16(),
         content_type,
         location,
+        headers: response.headers().clone(),
         body,
     }
 }
@@ -117,4 +124,10 @@ pub async fn free_starts(app: &App) -> Vec<String> {
 /// The events of the managers' `staff-office` function (closures), served by their own test.
 pub fn is_office_event(name: &str) -> bool {
     function_of(name) == "staff-office"
+}
+
+/// The events of the statistics: the managers' figures (`staff-agenda-statistics*`) and the open
+/// data (`open-data-*`), served by their own test (statistics_events.rs).
+pub fn is_statistics_event(name: &str) -> bool {
+    function_of(name) == "open-data" || name.starts_with("staff-agenda-statistics")
 }

@@ -22,7 +22,45 @@ export function useBearer(token) {
   bearer = token || null;
 }
 
+/** Whether the calls carry a bearer token (AWS): a plain link to the API would go without it. */
+export function usesBearer() {
+  return bearer !== null;
+}
+
 const enc = encodeURIComponent;
+
+/** "?from=…&to=…" of the values given (none: ""). */
+function query(values) {
+  const params = new URLSearchParams(Object.entries(values).filter(([, value]) => value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The path of an office's statistics as CSV for a period (what the page's "Scarica CSV" links). */
+export function statisticsCsvPath(office, from, to) {
+  return `/api/staff/offices/${enc(office)}/statistics.csv${query({ from, to })}`;
+}
+
+/**
+ * A file of the staff API (`path`) as a Blob, with the session's credentials: the bearer token on
+ * AWS, where a link cannot send it. Errors as request()'s.
+ */
+export async function fetchFile(path) {
+  const headers = { 'accept-language': currentLang() };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch(new URL(path, location.origin), { headers, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, { code: 'network', detail: t('error_network') });
+  }
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    if (response.status === 401) document.dispatchEvent(new CustomEvent('staff:unauthenticated'));
+    throw new ApiError(response.status, problem);
+  }
+  return response.blob();
+}
 
 async function request(method, path, body, { quiet401 = false } = {}) {
   const url = new URL(path, location.origin);
@@ -67,6 +105,7 @@ export const staffApi = {
   previewClosure: (form) => request('POST', '/api/staff/closures/preview', form),
   saveClosure: (form) => request('POST', '/api/staff/closures', form),
   reopenClosure: (id) => request('POST', `/api/staff/closures/${enc(id)}/reopen`),
+  statistics: (office, from, to) => request('GET', `/api/staff/offices/${enc(office)}/statistics${query({ from, to })}`),
   checkinKey: () => request('GET', '/api/checkin-key'),
   services: () => request('GET', '/api/services'),
   servicesAt: (serviceId) => request('GET', `/api/services/${enc(serviceId)}/offices`),

@@ -80,8 +80,9 @@ function renderWho() {
   if (!S.me) return;
   const role = t('roles')[S.me.role] ?? S.me.role;
   $('who').textContent = t('signed_in_as', S.me.email, role);
-  // Managers and administrators also close offices (/gestione/).
+  // Managers and administrators also close offices (/gestione/) and read their statistics.
   $('closures-link').hidden = !['manager', 'admin'].includes(S.me.role);
+  $('statistics-link').hidden = $('closures-link').hidden;
 }
 
 function showCounter(me, { focus }) {
