@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::staff::{Staff, add_staff, send};
 use common::Server;
+use common::staff::{Staff, add_staff, send};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -34,15 +34,26 @@ async fn statistics_refuse_whoever_may_not_read_them_and_bad_input() {
     let server = Server::start_in(data.path(), &[("PRENOTA_DEV_NOW", FRIDAY)]).await;
     for path in [STATISTICS, STATISTICS_CSV] {
         let reply = send(&server, &Method::GET, path, &None, &[]).await;
-        assert_eq!((reply.status, reply.problem_code()), (401, "unauthenticated".into()), "{path}");
+        assert_eq!(
+            (reply.status, reply.problem_code()),
+            (401, "unauthenticated".into()),
+            "{path}"
+        );
         for email in ["capo2@comune.bergamo.it", "op1@comune.bergamo.it"] {
             let who = Staff::sign_in(&server, email).await;
             let reply = who.get(path).await;
-            assert_eq!((reply.status, reply.problem_code()), (403, "forbidden".into()), "{email} {path}");
+            assert_eq!(
+                (reply.status, reply.problem_code()),
+                (403, "forbidden".into()),
+                "{email} {path}"
+            );
         }
         // A page of another origin may send the request, never read the answer: no CORS header.
         let manager = Staff::sign_in(&server, "capo1@comune.bergamo.it").await;
-        let headers = [("cookie", manager.cookie.as_str()), ("origin", "https://evil.example")];
+        let headers = [
+            ("cookie", manager.cookie.as_str()),
+            ("origin", "https://evil.example"),
+        ];
         let reply = send(&server, &Method::GET, path, &None, &headers).await;
         assert_eq!(reply.header("access-control-allow-origin"), None, "{path}");
         for email in ["capo1@comune.bergamo.it", "admin@comune.bergamo.it"] {
@@ -69,12 +80,21 @@ async fn statistics_refuse_whoever_may_not_read_them_and_bad_input() {
         }
     }
     let english = manager.get(&format!("{STATISTICS}?from=x&lang=en")).await;
-    assert!(english.detail().starts_with("Check the period"), "{}", english.detail());
+    assert!(
+        english.detail().starts_with("Check the period"),
+        "{}",
+        english.detail()
+    );
     let admin = Staff::sign_in(&server, "admin@comune.bergamo.it").await;
     let unknown = admin.get("/api/staff/offices/ufficio-99/statistics").await;
-    assert_eq!((unknown.status, unknown.problem_code()), (404, "unknown_office".into()));
+    assert_eq!(
+        (unknown.status, unknown.problem_code()),
+        (404, "unknown_office".into())
+    );
     for month in ["2026-13", "dicembre", "2026-1", "2026-12-01"] {
-        let reply = server.get(&format!("/api/open-data/appointments.json?month={month}")).await;
+        let reply = server
+            .get(&format!("/api/open-data/appointments.json?month={month}"))
+            .await;
         assert_eq!(
             (reply.status, reply.problem_code(), reply.json()["field"].clone()),
             (422, "invalid_period".into(), json!("month")),
@@ -89,7 +109,8 @@ async fn seed_friday(server: &Server) {
     let operator = Staff::sign_in(server, "op1@comune.bergamo.it").await;
     let walk_ins = "/api/staff/offices/ufficio-1/walk-ins";
     for n in 0..7 {
-        let mut body = json!({ "service_id": "cie", "date": FRIDAY_DATE, "start": "08:30", "check_in": n < 5 });
+        let mut body =
+            json!({ "service_id": "cie", "date": FRIDAY_DATE, "start": "08:30", "check_in": n < 5 });
         if n == 0 {
             body["name"] = json!("Giuseppe");
             body["surname"] = json!("Verdi");
@@ -132,7 +153,9 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
     let server = Server::start_in(data.path(), &[("PRENOTA_DEV_NOW", FRIDAY)]).await;
     seed_friday(&server).await;
     let manager = Staff::sign_in(&server, "capo1@comune.bergamo.it").await;
-    let reply = manager.get(&format!("{STATISTICS}?from={FRIDAY_DATE}&to={FRIDAY_DATE}")).await;
+    let reply = manager
+        .get(&format!("{STATISTICS}?from={FRIDAY_DATE}&to={FRIDAY_DATE}"))
+        .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let stats = reply.json();
     let cie = stats["by_service"]
@@ -143,8 +166,16 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
         .cloned()
         .unwrap();
     let counts = |row: &Value| {
-        ["booked", "walk_ins", "confirmed", "cancelled", "checked_in", "served", "no_shows"]
-            .map(|name| row[name].as_u64().unwrap())
+        [
+            "booked",
+            "walk_ins",
+            "confirmed",
+            "cancelled",
+            "checked_in",
+            "served",
+            "no_shows",
+        ]
+        .map(|name| row[name].as_u64().unwrap())
     };
     // While Friday runs, the two walk-ins not checked in may still come.
     // Walk-ins are those checked in at once (a ticket S); a phone booking for later is a booking.
@@ -159,40 +190,68 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
         assert!(!text.contains(personal), "{personal} in {text}");
     }
 
-    let csv = manager.get(&format!("{STATISTICS_CSV}?from={FRIDAY_DATE}&to={FRIDAY_DATE}")).await;
+    let csv = manager
+        .get(&format!("{STATISTICS_CSV}?from={FRIDAY_DATE}&to={FRIDAY_DATE}"))
+        .await;
     assert_eq!(csv.status, 200);
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
-    assert!(csv.header("content-disposition").unwrap().starts_with("attachment"));
+    assert!(
+        csv.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
     let csv = csv.text();
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("date,office_id,service_id,offered,booked,walk_ins"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("date,office_id,service_id,offered,booked,walk_ins")
+    );
     let day_line = lines.next().unwrap();
     assert!(day_line.starts_with("2026-12-04,ufficio-1,,"), "{day_line}");
     let cie_line = csv.lines().find(|line| line.contains(",cie,")).unwrap();
     let cells: Vec<&str> = cie_line.split(',').collect();
-    assert_eq!(&cells[4..12], ["7", "5", "7", "0", "0", "5", "3", "0"], "{cie_line}");
+    assert_eq!(
+        &cells[4..12],
+        ["7", "5", "7", "0", "0", "5", "3", "0"],
+        "{cie_line}"
+    );
     drop(server);
 
     // Monday: Friday is over. Its open data, for anyone.
     let server = Server::start_in(data.path(), &[("PRENOTA_DEV_NOW", NEXT_MONDAY)]).await;
     let manager = Staff::sign_in(&server, "capo1@comune.bergamo.it").await;
-    let over = manager.get(&format!("{STATISTICS}?from={FRIDAY_DATE}&to={FRIDAY_DATE}")).await.json();
-    assert_eq!(counts(&over["by_day"][0]), [8, 5, 8, 0, 5, 3, 3], "now the absent are no-shows");
+    let over = manager
+        .get(&format!("{STATISTICS}?from={FRIDAY_DATE}&to={FRIDAY_DATE}"))
+        .await
+        .json();
+    assert_eq!(
+        counts(&over["by_day"][0]),
+        [8, 5, 8, 0, 5, 3, 3],
+        "now the absent are no-shows"
+    );
 
     let reply = server.get("/api/open-data/appointments.json?month=2026-12").await;
     assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(reply.header("cache-control").as_deref(), Some("public, max-age=3600"));
+    assert_eq!(
+        reply.header("cache-control").as_deref(),
+        Some("public, max-age=3600")
+    );
     let open = reply.json();
     assert_eq!(open["license"], "https://creativecommons.org/licenses/by/4.0/");
     assert_eq!(open["complete"], false);
     let rows = open["rows"].as_array().unwrap();
     assert!(
-        rows.iter().all(|row| row["date"].as_str().unwrap() < "2026-12-07"),
+        rows.iter()
+            .all(|row| row["date"].as_str().unwrap() < "2026-12-07"),
         "only days that are over"
     );
     let row = |service: &str| {
         rows.iter()
-            .find(|row| row["date"] == FRIDAY_DATE && row["office_id"] == "ufficio-1" && row["service_id"] == service)
+            .find(|row| {
+                row["date"] == FRIDAY_DATE && row["office_id"] == "ufficio-1" && row["service_id"] == service
+            })
             .cloned()
             .unwrap()
     };
@@ -204,10 +263,17 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
         "{cie}"
     );
     assert_eq!(cie["wait_median_min"], Value::Null, "three waits are too few");
-    assert_eq!(row("certificati-anagrafici")["booked"], Value::Null, "one booking is too few");
+    assert_eq!(
+        row("certificati-anagrafici")["booked"],
+        Value::Null,
+        "one booking is too few"
+    );
     for row in rows {
         for (name, value) in row.as_object().unwrap() {
-            if let Some(count) = value.as_u64().filter(|_| name != "offered" && !name.starts_with("first_free")) {
+            if let Some(count) = value
+                .as_u64()
+                .filter(|_| name != "offered" && !name.starts_with("first_free"))
+            {
                 assert!(count == 0 || count >= 5, "{name} = {count} in {row}");
             }
         }
@@ -219,11 +285,21 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
     let csv = server.get("/api/open-data/appointments.csv?month=2026-12").await;
     assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
     let csv = csv.text();
-    assert!(csv.starts_with("date,office_id,office_name,service_id,offered,booked,cancelled,displaced,checked_in,no_shows,"));
-    assert!(csv.lines().any(|line| line.starts_with("2026-12-04,ufficio-1,") && line.contains(",cie,") && line.contains(",7,0,0,,,")), "{csv}");
+    assert!(csv.starts_with(
+        "date,office_id,office_name,service_id,offered,booked,cancelled,displaced,checked_in,no_shows,"
+    ));
+    assert!(
+        csv.lines().any(|line| line.starts_with("2026-12-04,ufficio-1,")
+            && line.contains(",cie,")
+            && line.contains(",7,0,0,,,")),
+        "{csv}"
+    );
     // A month that is over is cached longer; one to come has no row.
     let november = server.get("/api/open-data/appointments.json?month=2026-11").await;
-    assert_eq!(november.header("cache-control").as_deref(), Some("public, max-age=86400"));
+    assert_eq!(
+        november.header("cache-control").as_deref(),
+        Some("public, max-age=86400")
+    );
     assert_eq!(november.json()["complete"], true);
     let january = server.get("/api/open-data/appointments.json?month=2027-01").await;
     assert_eq!(january.json()["rows"], json!([]));
@@ -238,9 +314,15 @@ async fn a_day_is_counted_for_the_manager_and_published_without_small_cells() {
     let distributions = dataset["dcat:distribution"].as_array().unwrap();
     assert_eq!(distributions.len(), 2);
     for distribution in distributions {
-        assert_eq!(distribution["dct:license"]["@id"], "https://creativecommons.org/licenses/by/4.0/");
+        assert_eq!(
+            distribution["dct:license"]["@id"],
+            "https://creativecommons.org/licenses/by/4.0/"
+        );
         let url = distribution["dcat:downloadURL"]["@id"].as_str().unwrap();
-        let path = url.split_once("/api/").map(|(_, rest)| format!("/api/{rest}")).unwrap();
+        let path = url
+            .split_once("/api/")
+            .map(|(_, rest)| format!("/api/{rest}"))
+            .unwrap();
         assert_eq!(server.get(&path).await.status, 200, "{url}");
     }
 }

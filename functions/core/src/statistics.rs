@@ -298,14 +298,14 @@ impl OpenRow {
         // With `booked` shown, one suppressed term alone is `booked` minus the others: the
         // smallest other term that is not zero goes too. (With `booked` at 5 or more and the
         // others shown, one of them is not zero.)
-        if booked.is_some() && terms.iter().filter(|(_, shown)| !shown).count() == 1 {
-            if let Some(next) = terms
+        if booked.is_some()
+            && terms.iter().filter(|(_, shown)| !shown).count() == 1
+            && let Some(next) = terms
                 .iter_mut()
                 .filter(|(count, shown)| *shown && *count > 0)
                 .min_by_key(|(count, _)| *count)
-            {
-                next.1 = false;
-            }
+        {
+            next.1 = false;
         }
         let term = |index: usize| {
             let (count, shown) = terms[index];
@@ -366,12 +366,20 @@ mod tests {
         assert_eq!(Spread::of(vec![]), Spread::default());
         assert_eq!(
             Spread::of(vec![7]),
-            Spread { count: 1, median: Some(7), p90: Some(7) }
+            Spread {
+                count: 1,
+                median: Some(7),
+                p90: Some(7)
+            }
         );
         // 1..=10: the 5th value is the median, the 9th the 90th percentile.
         assert_eq!(
             Spread::of((1..=10).rev().collect()),
-            Spread { count: 10, median: Some(5), p90: Some(9) }
+            Spread {
+                count: 10,
+                median: Some(5),
+                p90: Some(9)
+            }
         );
         assert_eq!(Spread::of(vec![4, 1]).median, Some(1));
     }
@@ -403,19 +411,49 @@ mod tests {
         let over = figures(&bookings, &offered, &samples, day(3));
         let figures = &over.by_service[&(day(2), service.clone())];
         assert_eq!(
-            (figures.offered, figures.booked, figures.walk_ins, figures.cancelled, figures.displaced),
+            (
+                figures.offered,
+                figures.booked,
+                figures.walk_ins,
+                figures.cancelled,
+                figures.displaced
+            ),
             (20, 8, 1, 1, 1)
         );
         assert_eq!(
-            (figures.confirmed, figures.checked_in, figures.served, figures.no_shows),
+            (
+                figures.confirmed,
+                figures.checked_in,
+                figures.served,
+                figures.no_shows
+            ),
             (6, 4, 2, 2)
         );
         // Waits of 10, 30 and 1 minutes; services of 15 and 5.
-        assert_eq!(figures.wait, Spread { count: 3, median: Some(600), p90: Some(1800) });
-        assert_eq!(figures.service_time, Spread { count: 2, median: Some(300), p90: Some(900) });
+        assert_eq!(
+            figures.wait,
+            Spread {
+                count: 3,
+                median: Some(600),
+                p90: Some(1800)
+            }
+        );
+        assert_eq!(
+            figures.service_time,
+            Spread {
+                count: 2,
+                median: Some(300),
+                p90: Some(900)
+            }
+        );
         assert_eq!(
             figures.first_free,
-            FirstFree { samples: 4, full: 1, median_days: Some(2), max_days: Some(3) }
+            FirstFree {
+                samples: 4,
+                full: 1,
+                median_days: Some(2),
+                max_days: Some(3)
+            }
         );
         assert_eq!(over.by_day[&day(2)], *figures);
         // While the day runs, a booking not seen yet is not a no-show.
@@ -423,7 +461,11 @@ mod tests {
         assert_eq!(running.no_shows, 1);
     }
 
-    fn figures_of(bookings: &[BookingFacts], offered: &BTreeMap<(NaiveDate, ServiceId), u32>, today: NaiveDate) -> Figures {
+    fn figures_of(
+        bookings: &[BookingFacts],
+        offered: &BTreeMap<(NaiveDate, ServiceId), u32>,
+        today: NaiveDate,
+    ) -> Figures {
         figures(bookings, offered, &[], today).by_day[&day(2)].clone()
     }
 
@@ -434,14 +476,29 @@ mod tests {
             displaced: terms[1],
             checked_in: terms[2],
             no_shows: terms[3],
-            wait: Spread { count: waits, median: Some(400), p90: Some(1000) },
+            wait: Spread {
+                count: waits,
+                median: Some(400),
+                p90: Some(1000),
+            },
             ..Figures::default()
         };
-        OpenRow::of(day(2), OfficeId::parse("ufficio-1").unwrap(), ServiceId::parse("cie").unwrap(), &figures)
+        OpenRow::of(
+            day(2),
+            OfficeId::parse("ufficio-1").unwrap(),
+            ServiceId::parse("cie").unwrap(),
+            &figures,
+        )
     }
 
     fn counts(row: &OpenRow) -> [Option<u32>; 5] {
-        [row.booked, row.cancelled, row.displaced, row.checked_in, row.no_shows]
+        [
+            row.booked,
+            row.cancelled,
+            row.displaced,
+            row.checked_in,
+            row.no_shows,
+        ]
     }
 
     #[test]
@@ -451,9 +508,15 @@ mod tests {
         assert_eq!(counts(&row), [Some(30), Some(5), Some(0), Some(20), Some(5)]);
         assert_eq!((row.wait_median_min, row.wait_p90_min), (Some(7), Some(17)));
         // One small term: it and the smallest other non-zero term go.
-        assert_eq!(counts(&open(30, [2, 0, 20, 8], 20)), [Some(30), None, Some(0), Some(20), None]);
+        assert_eq!(
+            counts(&open(30, [2, 0, 20, 8], 20)),
+            [Some(30), None, Some(0), Some(20), None]
+        );
         // Two small terms: their sum is all one learns.
-        assert_eq!(counts(&open(30, [2, 0, 25, 3], 20)), [Some(30), None, Some(0), Some(25), None]);
+        assert_eq!(
+            counts(&open(30, [2, 0, 25, 3], 20)),
+            [Some(30), None, Some(0), Some(25), None]
+        );
         // A small day: every count but the zeros goes; a time on fewer than 5 citizens too.
         let row = open(4, [1, 0, 3, 0], 3);
         assert_eq!(counts(&row), [None, None, Some(0), None, Some(0)]);
@@ -465,11 +528,18 @@ mod tests {
                     let row = open(booked, [cancelled, 0, checked_in, no_shows], 0);
                     let published = counts(&row);
                     assert!(
-                        published.iter().flatten().all(|&c| c == 0 || c >= SMALLEST_PUBLISHED),
+                        published
+                            .iter()
+                            .flatten()
+                            .all(|&c| c == 0 || c >= SMALLEST_PUBLISHED),
                         "{published:?}"
                     );
                     if row.booked.is_some() {
-                        assert_ne!(published[1..].iter().filter(|c| c.is_none()).count(), 1, "{published:?}");
+                        assert_ne!(
+                            published[1..].iter().filter(|c| c.is_none()).count(),
+                            1,
+                            "{published:?}"
+                        );
                     }
                 }
             }

@@ -8,14 +8,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use prenota_delivery::testing::moto::{self, raw_email, ses, sns};
 use prenota_delivery::testing::{Fault, Outage};
 use prenota_delivery::{RetryPolicy, Sender, Transports};
-use chrono::NaiveDate;
 use prenota_lambda::sender::{BatchResponse, ItemFailure, handle};
 use prenota_store::dynamodb::DynamoStore;
 use prenota_store::testing::{local_client, local_endpoint};
-use prenota_store::{Delivery, MessageId, StatisticsStore};
+use prenota_store::{Delivery, MessageId};
 use prenota_usecases::App;
 use serde_json::{Value, json};
 use support::{PLACEHOLDER, app, root};
@@ -91,7 +91,9 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
     let id = confirmation_request(&app, &address).await;
 
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
+        handle(&sender, event("sender-insert", id.as_str()))
+            .await
+            .unwrap(),
         BatchResponse::default()
     );
     let entry = app.store.message(&id).await.unwrap();
@@ -104,7 +106,9 @@ async fn a_stream_batch_delivers_its_message_once_however_often_it_comes() {
 
     // The stream hands the same batch over again: nothing more leaves.
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
+        handle(&sender, event("sender-insert", id.as_str()))
+            .await
+            .unwrap(),
         BatchResponse::default()
     );
     let copies = moto::emails_to(&moto::data().await, &address);
@@ -121,7 +125,9 @@ async fn a_failed_delivery_is_retried_by_the_stream_and_the_sweep_sends_it() {
 
     outage.set(Fault::Unreachable);
     assert_eq!(
-        handle(&sender, event("sender-insert", id.as_str())).await.unwrap(),
+        handle(&sender, event("sender-insert", id.as_str()))
+            .await
+            .unwrap(),
         BatchResponse {
             failures: vec![ItemFailure {
                 item_identifier: "111100000000000000000001".to_owned()
@@ -161,7 +167,9 @@ async fn the_hourly_task_samples_each_offerings_first_free_slot() {
     assert!(samples_of(&app, today).await.is_empty());
 
     assert_eq!(
-        handle(&sender, event("sender-sample-first-free", PLACEHOLDER)).await.unwrap(),
+        handle(&sender, event("sender-sample-first-free", PLACEHOLDER))
+            .await
+            .unwrap(),
         BatchResponse::default()
     );
     let samples = samples_of(&app, today).await;
@@ -184,7 +192,9 @@ async fn the_hourly_task_samples_each_offerings_first_free_slot() {
     );
 
     // The schedule may fire twice in the hour (a retry): the hour keeps one sample each.
-    handle(&sender, event("sender-sample-first-free", PLACEHOLDER)).await.unwrap();
+    handle(&sender, event("sender-sample-first-free", PLACEHOLDER))
+        .await
+        .unwrap();
     assert_eq!(samples_of(&app, today).await.len(), offerings);
 }
 
@@ -193,7 +203,10 @@ async fn a_sample_that_cannot_be_taken_fails_the_invocation() {
     let mut app = app().await;
     let endpoint = local_endpoint().unwrap_or_else(|missing| panic!("{missing}"));
     // A table that is not there: every read is refused, as when DynamoDB is unavailable.
-    app.store = Arc::new(DynamoStore::new(local_client(&endpoint), "prenota-lambda-no-such-table"));
+    app.store = Arc::new(DynamoStore::new(
+        local_client(&endpoint),
+        "prenota-lambda-no-such-table",
+    ));
     let sender = sender(Arc::new(app), &moto::endpoint()).await;
     let error = handle(&sender, event("sender-sample-first-free", PLACEHOLDER))
         .await

@@ -27,7 +27,10 @@ mod support;
 /// `queryStringParameters` alike, as API Gateway sends them).
 fn with_query(name: &str, query: &[(&str, &str)]) -> String {
     let mut event: Value = serde_json::from_str(&read_event(name, "")).unwrap();
-    let raw: Vec<String> = query.iter().map(|(key, value)| format!("{key}={value}")).collect();
+    let raw: Vec<String> = query
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
     event["rawQueryString"] = Value::from(raw.join("&"));
     let object = event.as_object_mut().unwrap();
     if query.is_empty() {
@@ -74,7 +77,9 @@ async fn a_day_at_the_counter(app: &App, clock: &ManualClock) -> String {
     clock.set(Utc.with_ymd_and_hms(2026, 12, 2, 13, 0, 0).unwrap());
     let agenda = invoke(app, "staff-agenda-agenda", "", 200).await.json();
     let short_code = agenda["bookings"][0]["short_code"].as_str().unwrap().to_owned();
-    let checked_in = invoke(app, "staff-counter-check-in", &short_code, 200).await.json();
+    let checked_in = invoke(app, "staff-counter-check-in", &short_code, 200)
+        .await
+        .json();
     assert_eq!(checked_in["state"], "checked_in", "{checked_in}");
     // What the sender's hourly schedule does on AWS (tests/sender.rs runs it through the Lambda).
     let kept = prenota_usecases::statistics::sample_first_free(&app.context, &*app.store)
@@ -110,7 +115,10 @@ async fn statistics_and_open_data_run_through_their_lambdas() {
     assert_no_personal_data(&figures, &short_code);
     let figures = figures.json();
     assert_eq!(figures["office_id"], "ufficio-1", "{figures}");
-    assert_eq!((figures["from"].as_str(), figures["to"].as_str()), (Some("2026-12-01"), Some("2026-12-02")));
+    assert_eq!(
+        (figures["from"].as_str(), figures["to"].as_str()),
+        (Some("2026-12-01"), Some("2026-12-02"))
+    );
     let spid = spid_on_the_2nd(&figures["by_service"]);
     assert!(spid["offered"].as_u64().unwrap() > 0, "{spid}");
     assert_eq!(spid["booked"], 1, "{spid}");
@@ -135,7 +143,9 @@ async fn statistics_and_open_data_run_through_their_lambdas() {
     assert_eq!(row[3], spid["offered"].to_string(), "offered");
     assert_eq!(row[4], "1", "booked");
     assert!(
-        lines.iter().any(|line| line.starts_with("2026-12-02,ufficio-1,,")),
+        lines
+            .iter()
+            .any(|line| line.starts_with("2026-12-02,ufficio-1,,")),
         "the day's total across services: {}",
         csv.body
     );
@@ -145,7 +155,10 @@ async fn statistics_and_open_data_run_through_their_lambdas() {
     for name in ["staff-agenda-statistics", "staff-agenda-statistics-csv"] {
         let event = read_event(name, "");
         for (refused, why) in [
-            (event.replace("ufficio-1,ufficio-3", "ufficio-3"), "a manager of ufficio-3 only"),
+            (
+                event.replace("ufficio-1,ufficio-3", "ufficio-3"),
+                "a manager of ufficio-3 only",
+            ),
             (event.replace("[manager operator]", "[operator]"), "an operator"),
         ] {
             let answer = invoke_text(&app, "staff-agenda", name, &refused).await;
@@ -173,11 +186,19 @@ async fn statistics_and_open_data_run_through_their_lambdas() {
         .split(',')
         .collect();
     assert_eq!(row[4], spid["offered"].to_string(), "offered is published");
-    assert_eq!((row[5], row[8]), ("", ""), "one booking, one check-in: too few to publish");
+    assert_eq!(
+        (row[5], row[8]),
+        ("", ""),
+        "one booking, one check-in: too few to publish"
+    );
     served.insert("open-data-appointments-csv");
 
     let json = invoke(&app, "open-data-appointments-json", "", 200).await;
-    assert!(json.content_type.starts_with("application/json"), "{}", json.content_type);
+    assert!(
+        json.content_type.starts_with("application/json"),
+        "{}",
+        json.content_type
+    );
     assert_eq!(json.header("cache-control"), Some("public, max-age=86400"));
     assert_no_personal_data(&json, &short_code);
     let month = json.json();

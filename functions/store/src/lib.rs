@@ -519,7 +519,7 @@ impl<T> Store for T where
         + AuditLog
         + WaitingList
         + ClosureStore
-    + StatisticsStore
+        + StatisticsStore
 {
 }
 

@@ -208,7 +208,11 @@ pub(crate) fn stored_facts(
 ) -> StoreResult<prenota_core::statistics::BookingFacts> {
     let state = booking.text("state")?;
     let stored = StoredState::parse(state).ok_or_else(|| corrupt("state", state))?;
-    let (office, service, date) = (booking.text("office")?, booking.text("service")?, booking.text("date")?);
+    let (office, service, date) = (
+        booking.text("office")?,
+        booking.text("service")?,
+        booking.text("date")?,
+    );
     let visit = stored_visit(agenda)?;
     Ok(prenota_core::statistics::BookingFacts {
         date: parse_date(date).map_err(|_| corrupt("date", date))?,

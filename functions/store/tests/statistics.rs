@@ -114,7 +114,11 @@ async fn a_day_is_counted_as_by_hand<S: Store>(store: &S) {
         .await
         .unwrap();
     assert_eq!(facts.len(), 6, "{facts:#?}");
-    assert!(facts.iter().all(|fact| fact.date == monday() && fact.office == u1()));
+    assert!(
+        facts
+            .iter()
+            .all(|fact| fact.date == monday() && fact.office == u1())
+    );
     let states: BTreeMap<&str, usize> = facts.iter().fold(BTreeMap::new(), |mut states, fact| {
         *states.entry(fact.state.as_str()).or_default() += 1;
         states
@@ -134,32 +138,93 @@ async fn a_day_is_counted_as_by_hand<S: Store>(store: &S) {
     let minutes = |m: u32| Some(m * 60);
     let cie = &over.by_service[&(monday(), service("cie"))];
     assert_eq!(
-        [cie.booked, cie.confirmed, cie.cancelled, cie.checked_in, cie.served, cie.no_shows],
+        [
+            cie.booked,
+            cie.confirmed,
+            cie.cancelled,
+            cie.checked_in,
+            cie.served,
+            cie.no_shows
+        ],
         [4, 4, 0, 2, 1, 2]
     );
-    assert_eq!(cie.wait, Spread { count: 2, median: minutes(12), p90: minutes(20) });
-    assert_eq!(cie.service_time, Spread { count: 1, median: minutes(12), p90: minutes(12) });
+    assert_eq!(
+        cie.wait,
+        Spread {
+            count: 2,
+            median: minutes(12),
+            p90: minutes(20)
+        }
+    );
+    assert_eq!(
+        cie.service_time,
+        Spread {
+            count: 1,
+            median: minutes(12),
+            p90: minutes(12)
+        }
+    );
     let spid = &over.by_service[&(monday(), service("spid"))];
     assert_eq!(
-        [spid.booked, spid.confirmed, spid.cancelled, spid.checked_in, spid.served, spid.no_shows],
+        [
+            spid.booked,
+            spid.confirmed,
+            spid.cancelled,
+            spid.checked_in,
+            spid.served,
+            spid.no_shows
+        ],
         [2, 1, 1, 1, 1, 0]
     );
     let day = &over.by_day[&monday()];
     assert_eq!(
-        [day.booked, day.confirmed, day.cancelled, day.checked_in, day.served, day.no_shows],
+        [
+            day.booked,
+            day.confirmed,
+            day.cancelled,
+            day.checked_in,
+            day.served,
+            day.no_shows
+        ],
         [6, 5, 1, 3, 2, 2]
     );
-    assert_eq!(day.wait, Spread { count: 3, median: minutes(20), p90: minutes(20) });
-    assert_eq!(day.service_time, Spread { count: 2, median: minutes(12), p90: minutes(20) });
+    assert_eq!(
+        day.wait,
+        Spread {
+            count: 3,
+            median: minutes(20),
+            p90: minutes(20)
+        }
+    );
+    assert_eq!(
+        day.service_time,
+        Spread {
+            count: 2,
+            median: minutes(12),
+            p90: minutes(20)
+        }
+    );
     // While Monday runs, D may still come: only E, marked, is a no-show.
     let running = figures(&facts, &BTreeMap::new(), &[], monday());
     assert_eq!(running.by_day[&monday()].no_shows, 1);
 
     // Other days and offices are not read.
     let sunday = monday() - Duration::days(1);
-    assert!(store.booking_facts(&u1(), sunday, sunday, read_at).await.unwrap().is_empty());
+    assert!(
+        store
+            .booking_facts(&u1(), sunday, sunday, read_at)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let other = OfficeId::parse("u2").unwrap();
-    assert!(store.booking_facts(&other, monday(), monday(), read_at).await.unwrap().is_empty());
+    assert!(
+        store
+            .booking_facts(&other, monday(), monday(), read_at)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let week = store
         .booking_facts(&u1(), sunday, monday() + Duration::days(6), read_at)
         .await
@@ -199,8 +264,21 @@ async fn samples_are_kept_per_hour_and_read_by_range<S: StatisticsStore>(store: 
             sample("u1", "cie", monday(), 10, None),
         ]
     );
-    assert_eq!(store.free_slot_samples(&u1(), monday(), tuesday).await.unwrap().len(), 4);
-    assert!(store.free_slot_samples(&u1(), tuesday + Duration::days(1), tuesday + Duration::days(9)).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .free_slot_samples(&u1(), monday(), tuesday)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(
+        store
+            .free_slot_samples(&u1(), tuesday + Duration::days(1), tuesday + Duration::days(9))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -75,10 +75,19 @@ async fn seed<S: Store + ?Sized>(context: &Context, store: &S, per_day: usize) -
         let step = (seats.len() / per_day.max(1)).max(1);
         for (n, (key, slot, capacity)) in seats.into_iter().step_by(step).take(per_day).enumerate() {
             let hold = Token::generate().unwrap();
-            let request = HoldRequest::one(hold.hash(), key, slot.clone(), capacity, booked_at + Duration::minutes(20));
+            let request = HoldRequest::one(
+                hold.hash(),
+                key,
+                slot.clone(),
+                capacity,
+                booked_at + Duration::minutes(20),
+            );
             store.hold(&request, booked_at).await.unwrap();
             let contact = Contact::parse(&format!("cittadino{made}@example.it")).unwrap();
-            let (name, surname) = (PersonName::parse("Maria").unwrap(), PersonName::parse("Rossi").unwrap());
+            let (name, surname) = (
+                PersonName::parse("Maria").unwrap(),
+                PersonName::parse("Rossi").unwrap(),
+            );
             let confirm = Token::generate().unwrap();
             let details = DetailsRequest {
                 hold: hold.hash(),
@@ -86,7 +95,13 @@ async fn seed<S: Store + ?Sized>(context: &Context, store: &S, per_day: usize) -
                 contact_key: contact.key(hmac),
                 people: vec![Attendee {
                     key: PersonKey::of(&contact.key(hmac), &name, &surname, hmac),
-                    person: Person { name, surname, contact, details: None, lang: Lang::It },
+                    person: Person {
+                        name,
+                        surname,
+                        contact,
+                        details: None,
+                        lang: Lang::It,
+                    },
                 }],
                 confirm_by: booked_at + Duration::minutes(30),
                 quota: context.settings.quota,
@@ -95,7 +110,12 @@ async fn seed<S: Store + ?Sized>(context: &Context, store: &S, per_day: usize) -
             };
             store.submit_details(&details, booked_at).await.unwrap();
             let booking = store
-                .confirm(&confirm.hash(), &[Token::generate().unwrap().hash()], &[], booked_at)
+                .confirm(
+                    &confirm.hash(),
+                    &[Token::generate().unwrap().hash()],
+                    &[],
+                    booked_at,
+                )
                 .await
                 .unwrap()
                 .booking;
@@ -106,13 +126,24 @@ async fn seed<S: Store + ?Sized>(context: &Context, store: &S, per_day: usize) -
             let code = booking.short_code.clone().unwrap();
             let starts = booking.starts_at;
             store
-                .check_in(&code, TicketSeries::Booked, &rules, starts - Duration::minutes(10))
+                .check_in(
+                    &code,
+                    TicketSeries::Booked,
+                    &rules,
+                    starts - Duration::minutes(10),
+                )
                 .await
                 .unwrap();
             if let Some(called) = store.call_next(&office(), date, &desk, starts).await.unwrap() {
                 let code = called.booking.short_code.unwrap();
                 store
-                    .counter_step(&code, CounterEvent::Served, None, &rules, starts + Duration::minutes(8))
+                    .counter_step(
+                        &code,
+                        CounterEvent::Served,
+                        None,
+                        &rules,
+                        starts + Duration::minutes(8),
+                    )
                     .await
                     .unwrap();
             }
@@ -153,9 +184,16 @@ async fn run<S: Store + ?Sized>(
     for round in 0..5 {
         let before = usage();
         let started = Instant::now();
-        let stats = statistics::office(context, store, &manager, &office(), Some(first_day()), Some(last_day()))
-            .await
-            .unwrap();
+        let stats = statistics::office(
+            context,
+            store,
+            &manager,
+            &office(),
+            Some(first_day()),
+            Some(last_day()),
+        )
+        .await
+        .unwrap();
         times.push(started.elapsed().as_secs_f64());
         let booked: u32 = stats.figures.by_day.values().map(|day| day.booked).sum();
         assert_eq!(booked as usize, made, "every booking counted");

@@ -204,10 +204,9 @@ pub async fn open_data(
             let offered = catalogue.seats_offered(&office.id, first, to);
             let figures = statistics::figures(&facts, &offered, &samples, today);
             rows.extend(
-                figures
-                    .by_service
-                    .iter()
-                    .map(|((date, service), day)| OpenRow::of(*date, office.id.clone(), service.clone(), day)),
+                figures.by_service.iter().map(|((date, service), day)| {
+                    OpenRow::of(*date, office.id.clone(), service.clone(), day)
+                }),
             );
         }
     }

@@ -24,7 +24,12 @@ use crate::{SAMPLES_KEPT, StatisticsStore, StoreResult};
 const DAYS_IN_FLIGHT: usize = 8;
 
 impl DynamoStore {
-    async fn facts_of_day(&self, office: &OfficeId, date: NaiveDate, now: DateTime<Utc>) -> StoreResult<Vec<BookingFacts>> {
+    async fn facts_of_day(
+        &self,
+        office: &OfficeId,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingFacts>> {
         let agenda = self.query_partition(&agenda_pk(office, date), false).await?;
         let keys = agenda
             .iter()
@@ -56,11 +61,12 @@ impl StatisticsStore for DynamoStore {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<BookingFacts>> {
-        let days: Vec<Vec<BookingFacts>> = futures::stream::iter(from.iter_days().take_while(|day| *day <= to))
-            .map(|date| self.facts_of_day(office, date, now))
-            .buffered(DAYS_IN_FLIGHT)
-            .try_collect()
-            .await?;
+        let days: Vec<Vec<BookingFacts>> =
+            futures::stream::iter(from.iter_days().take_while(|day| *day <= to))
+                .map(|date| self.facts_of_day(office, date, now))
+                .buffered(DAYS_IN_FLIGHT)
+                .try_collect()
+                .await?;
         Ok(days.into_iter().flatten().collect())
     }
 
@@ -91,9 +97,15 @@ impl StatisticsStore for DynamoStore {
             .query()
             .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
             .expression_attribute_values(":pk", s(statistics_pk(office)))
-            .expression_attribute_values(":from", s(format!("FREE#{}", prenota_core::dates::format_date(from))))
+            .expression_attribute_values(
+                ":from",
+                s(format!("FREE#{}", prenota_core::dates::format_date(from))),
+            )
             // `~` sorts after every character of an hour and a service id.
-            .expression_attribute_values(":to", s(format!("FREE#{}#~", prenota_core::dates::format_date(to))));
+            .expression_attribute_values(
+                ":to",
+                s(format!("FREE#{}#~", prenota_core::dates::format_date(to))),
+            );
         self.query_all(query)
             .await?
             .iter()

@@ -70,7 +70,11 @@ impl StatisticsStore for SqliteStore {
                     sample.days
                 ],
             )?;
-            run(tx, "DELETE FROM free_slot_samples WHERE date < ?1", params![forget_before])?;
+            run(
+                tx,
+                "DELETE FROM free_slot_samples WHERE date < ?1",
+                params![forget_before],
+            )?;
             Ok(())
         })
         .await

@@ -11,8 +11,8 @@ use prenota_core::staff::StaffIdentity;
 use prenota_core::statistics::{Figures, OpenRow, Spread};
 use prenota_core::{OfficeId, ServiceId};
 use prenota_store::Store;
-use prenota_usecases::{Context, Failure};
 use prenota_usecases::statistics::{self, DayRatings, OfficeStatistics, OpenMonth, StatisticsError};
+use prenota_usecases::{Context, Failure};
 use serde_json::{Value, json};
 
 use super::Handled;
@@ -260,7 +260,11 @@ fn month_query(incoming: &Incoming<'_>) -> Result<Option<NaiveDate>, Problem> {
 
 /// A month that is over never changes: a day in caches; the current one, an hour.
 fn cached(mut answer: Answer, month: &OpenMonth) -> Answer {
-    let age = if month.complete { "public, max-age=86400" } else { "public, max-age=3600" };
+    let age = if month.complete {
+        "public, max-age=86400"
+    } else {
+        "public, max-age=3600"
+    };
     answer
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(age));
@@ -313,7 +317,10 @@ fn open_row(context: &Context, row: &OpenRow) -> Vec<String> {
 /// `GET /api/open-data/appointments.csv?month=YYYY-MM`.
 pub async fn open_csv(context: &Context, store: &dyn Store, incoming: &Incoming<'_>) -> Handled {
     let month = statistics::open_data(context, store, month_query(incoming)?).await?;
-    let text = csv_text(&OPEN_CSV_HEADER, month.rows.iter().map(|row| open_row(context, row)))?;
+    let text = csv_text(
+        &OPEN_CSV_HEADER,
+        month.rows.iter().map(|row| open_row(context, row)),
+    )?;
     let name = format!("prenota-appuntamenti-{}.csv", month_name(&month));
     Ok(cached(csv_answer(text, &name), &month))
 }
@@ -415,8 +422,9 @@ pub fn dcat(context: &Context) -> Handled {
         },
     });
     let mut answer = respond(StatusCode::OK, "application/ld+json", body.to_string());
-    answer
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    answer.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     Ok(answer)
 }
