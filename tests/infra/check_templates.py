@@ -21,6 +21,10 @@ client and domain, and no function any cognito-idp permission; CloudFront caches
 answer a second, serves /display/* as /display/index.html and never caches the staff pages (the
 counter's /sportello/, the managers' /gestione/), each called back by the app client.
 
+The statistics' half (docs/statistics.md): the schedules of infra/functions.json (the sender's
+sweep and its hourly sample of the first free slots) with their inputs, and CloudFront's cache of
+the open data (by ?month, as long as the origin says, at most a day) and its page /open-data/.
+
 Usage: check_templates.py ROUTES_JSON SAM_TEMPLATE CDK_TEMPLATE SAM_WAF_TEMPLATE CDK_WAF_TEMPLATE
 Exits non-zero with one line per problem."""
 
@@ -32,6 +36,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 
 from staff_checks import check_same_staff, check_staff, served_routes  # noqa: E402
+from statistics_checks import check_open_data_cache, check_schedules  # noqa: E402
 from template_common import ROOT, as_list, load, logical_id, problem, problems, tags_of  # noqa: E402
 from waf_checks import check_waf_spec, check_waf_template  # noqa: E402
 
@@ -245,6 +250,8 @@ def check_sam(template, routes, definition, spec):
     check_web_acl_attached(template, where)
     check_stage_throttle(template, where)
     check_staff(template, merged, spec, where)
+    check_schedules(template, found, spec, where)
+    check_open_data_cache(template, where)
 
 
 def check_cdk(template, routes, definition, spec):
@@ -266,6 +273,8 @@ def check_cdk(template, routes, definition, spec):
     check_web_acl_attached(template, where)
     check_stage_throttle(template, where)
     check_staff(template, found, spec, where)
+    check_schedules(template, found, spec, where)
+    check_open_data_cache(template, where)
 
 
 def check_same_parameters(sam, cdk, where="SAM and CDK"):
@@ -327,7 +336,8 @@ def main():
         sys.exit(f"{len(problems)} problem(s) in the templates")
     print(f"SAM and CDK: {len(routes)} routes ({len(one_machine)} of the one-machine server left out), the staff "
           f"authorizer where needed, the table, {len(spec['functions'])} functions' permissions and alarms, the user "
-          "pool and its client, the display's cache and the staff pages' headers as described")
+          "pool and its client, the display's cache and the staff pages' headers, the schedules and the open data's "
+          "cache as described")
     print(f"SAM and CDK web ACL: {len(waf['rateRules'])} rate rules over "
           f"{sum(len(r['routes']) for r in waf['rateRules'])} routes (every write route), "
           f"{len(waf['managedRuleGroups'])} managed rule groups, answers and logging as infra/waf.json")

@@ -197,14 +197,14 @@ async fn run<S: Store + ?Sized>(
         times.push(started.elapsed().as_secs_f64());
         let booked: u32 = stats.figures.by_day.values().map(|day| day.booked).sum();
         assert_eq!(booked as usize, made, "every booking counted");
-        if round == 0 {
-            if let (Some(before), Some(after)) = (before, usage()) {
-                cost = format!(
-                    "; {} requests, {:.0} read units",
-                    after.requests - before.requests,
-                    after.read_units - before.read_units,
-                );
-            }
+        if round == 0
+            && let (Some(before), Some(after)) = (before, usage())
+        {
+            cost = format!(
+                "; {} requests, {:.0} read units",
+                after.requests - before.requests,
+                after.read_units - before.read_units,
+            );
         }
     }
     times.sort_by(f64::total_cmp);

@@ -87,7 +87,8 @@ export function addRoutes(
         reason:
           'Public by design: the citizen API has no accounts (holds and bookings are reached through unguessable ids ' +
           'and HMAC-signed codes checked by the function), and the counter page reads its sign-in configuration, ' +
-          'the check-in public key and the display without one; the stage is throttled.',
+          'the check-in public key and the display without one, and the open data is everyone\'s; the stage is ' +
+          'throttled.',
       });
     }
   }

@@ -1,6 +1,6 @@
 // The site: the S3 bucket behind CloudFront (OAC), the API under /api, /c, /p and /w, the security
-// headers and Content-Security-Policies, the display's one-second cache, the pages' rewrite, and
-// the public URL parameter the functions read at init.
+// headers and Content-Security-Policies, the display's one-second cache, the open data's cache by
+// month, the pages' rewrite, and the public URL parameter the functions read at init.
 
 import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -43,7 +43,10 @@ function staffCsp(signInUrl: string): string {
 const SITE_PERMISSIONS = 'camera=(), microphone=(), geolocation=(self), payment=(), usb=()';
 const COUNTER_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(self), payment=(), usb=()';
 
-/** /display/<office id> is /display/index.html; a folder (/sportello/, /gestione/) is its index.html. */
+/**
+ * /display/<office id> is /display/index.html; a folder (/sportello/, /gestione/, /open-data/) is
+ * its index.html.
+ */
 const PAGES_REWRITE = `function handler(event) {
   var request = event.request;
   if (request.uri.indexOf('/display/') === 0) {
@@ -148,6 +151,22 @@ export function createSite(
     queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
   });
   (displayCache.node.defaultChild as cloudfront.CfnCachePolicy).overrideLogicalId('DisplayCachePolicy');
+  // The open data: the origin's Cache-Control rules (a day for a month that is over, an hour for
+  // the current one and the DCAT description), at most a day; nothing it does not mark is kept.
+  // The key is the path and ?month, nothing else (no header: the errors' language is Italian).
+  const openDataCache = new cloudfront.CachePolicy(stack, 'OpenDataCachePolicy', {
+    cachePolicyName: `${Aws.STACK_NAME}-open-data`,
+    comment: "Prenota open data, as long as the origin's max-age (1 h or 1 day), at most 1 day",
+    minTtl: Duration.seconds(0),
+    defaultTtl: Duration.seconds(0),
+    maxTtl: Duration.days(1),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+    headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+    cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('month'),
+  });
+  (openDataCache.node.defaultChild as cloudfront.CfnCachePolicy).overrideLogicalId('OpenDataCachePolicy');
   const pages = new cloudfront.Function(stack, 'PagesRewriteFunction', {
     functionName: Fn.join('', [Aws.STACK_NAME, '-pages']),
     comment: 'Prenota /display/* and folder addresses to their index.html',
@@ -187,6 +206,14 @@ export function createSite(
         cachePolicy: displayCache,
         responseHeadersPolicy: headers,
       },
+      // Before /api/*: the open data, cached as the origin says, by month.
+      '/api/open-data/*': {
+        origin: apiOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: openDataCache,
+        responseHeadersPolicy: headers,
+      },
       '/api/*': apiBehavior,
       '/c/*': apiBehavior,
       '/p/*': apiBehavior,
@@ -205,6 +232,14 @@ export function createSite(
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
         responseHeadersPolicy: managerHeaders,
+        functionAssociations: rewrite,
+      },
+      // The open data's page: the folder /open-data/ is its index.html.
+      '/open-data/*': {
+        origin: siteOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
         functionAssociations: rewrite,
       },
       // The waiting-room display: /display/<office id> is the page /display/index.html.

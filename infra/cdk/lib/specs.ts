@@ -14,7 +14,13 @@ export interface FunctionSpec {
   readonly sns?: boolean;
   readonly scheduler?: boolean;
   readonly stream?: boolean;
+  /** A schedule expression: invoked with `{}`, the sender delivers what is still pending. */
   readonly sweep?: string;
+  /**
+   * A schedule expression: invoked with `{"task": "sample-first-free"}`, the sender samples each
+   * service's first free slot for the statistics.
+   */
+  readonly sample?: string;
   /** Gets the staff user pool's issuer, app client and sign-in domain (PRENOTA_COGNITO_*). */
   readonly cognito?: boolean;
 }

@@ -1,5 +1,5 @@
 // The table, its stream into the sender with the dead-letter queue behind it, and EventBridge
-// Scheduler (the reminders' role and the sender's sweep).
+// Scheduler (the reminders' role, the sender's sweep and its hourly sample).
 
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -75,10 +75,13 @@ export function createSchedulerRole(stack: Stack): iam.Role {
   return role;
 }
 
+/** The input of the sender's hourly schedule (functions/lambda/src/sender.rs, SAMPLE_FIRST_FREE). */
+const SAMPLE_INPUT = '{"task": "sample-first-free"}';
+
 /**
- * The reminders' schedule group, the scheduler role's one statement, and the sender's sweep. The
- * statement is a separate AWS::IAM::Policy: the sender's environment names the role, so the role
- * itself cannot name the sender.
+ * The reminders' schedule group, the scheduler role's one statement, the sender's sweep and its
+ * hourly sample. The statement is a separate AWS::IAM::Policy: the sender's environment names the
+ * role, so the role itself cannot name the sender.
  */
 export function createSchedulerResources(
   stack: Stack,
@@ -113,5 +116,25 @@ export function createSchedulerResources(
       },
     });
     sweep.node.addDependency(policy);
+  }
+  if (sender.spec.sample) {
+    // The first free slot of each service, for the statistics: the one figure that cannot be
+    // counted afterwards. A failed sample fails the invocation (the sender's Errors alarm).
+    const sample = new scheduler.CfnSchedule(stack, 'SenderSampleSchedule', {
+      description: 'Prenota sender hourly sample of the first free slots',
+      scheduleExpression: sender.spec.sample,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: sender.fn.functionArn,
+        roleArn: role.roleArn,
+        input: SAMPLE_INPUT,
+        // For an invocation Lambda did not accept (a failed sample is retried by Lambda's
+        // asynchronous invocation): a sample a little late still tells the hour (a second one in
+        // the hour replaces the first); one older than the next sample is worth nothing.
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 1800 },
+      },
+    });
+    sample.node.addDependency(policy);
   }
 }
