@@ -107,6 +107,7 @@ pub fn period(
     if (to - from).num_days() >= statistics::MAX_DAYS {
         return Err(StatisticsError::InvalidPeriod { field: "to" });
     }
+    kept(today, from, "from")?;
     Ok((from, to))
 }
 
@@ -149,6 +150,15 @@ pub async fn office(
     })
 }
 
+/// Nothing older than the visits and samples are kept is left to count: a period starting
+/// earlier is refused rather than answered with zeros.
+fn kept(today: NaiveDate, from: NaiveDate, field: &'static str) -> Result<(), StatisticsError> {
+    if from < today - prenota_store::SAMPLES_KEPT {
+        return Err(StatisticsError::InvalidPeriod { field });
+    }
+    Ok(())
+}
+
 fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     from.iter_days().take_while(move |day| *day <= to)
 }
@@ -181,18 +191,20 @@ where
 
 /// The open data of a month: one row per day that is over, office and service with anything
 /// to count, small counts suppressed (`OpenRow`). Without a month, the current one (its days so
-/// far). A month after the current one has no row.
+/// far). A month after the current one has no row; one older than the data kept is refused.
 pub async fn open_data(
     context: &Context,
     store: &(impl StatisticsStore + ?Sized),
     month: Option<NaiveDate>,
-) -> Result<OpenMonth, Failure> {
+) -> Result<OpenMonth, StatisticsError> {
     let (now, today) = today(context);
     let first = month.unwrap_or(today).with_day(1).unwrap_or(today);
     let last = first
         .checked_add_months(chrono::Months::new(1))
         .and_then(|next| next.pred_opt())
         .unwrap_or(first);
+    // A month whose every day is older than what is kept has nothing left to publish.
+    kept(today, last, "month")?;
     let yesterday = today.pred_opt().unwrap_or(today);
     let catalogue = context.catalogue();
     let mut rows = Vec::new();

@@ -69,6 +69,11 @@ async fn only_the_offices_managers_and_admins_read_its_figures_for_a_year_at_mos
     for (from, to, field) in [
         (monday(), monday() - Duration::days(1), "from"),
         (monday() - Duration::days(366), monday(), "to"),
+        (
+            monday() - Duration::days(401),
+            monday() - Duration::days(380),
+            "from",
+        ),
     ] {
         let refused = statistics::office(context, store, &admin, &ufficio(1), Some(from), Some(to)).await;
         assert!(
@@ -216,4 +221,9 @@ async fn ratings_are_counted_per_day_and_open_data_covers_the_days_that_are_over
         .unwrap();
     assert!(past.complete);
     assert!(past.rows.iter().any(|row| row.date == monday()));
+    let gone = statistics::open_data(context, store, NaiveDate::from_ymd_opt(2025, 9, 1)).await;
+    assert!(
+        matches!(gone, Err(StatisticsError::InvalidPeriod { field: "month" })),
+        "{gone:?}"
+    );
 }
