@@ -226,6 +226,7 @@ pub(crate) const CHROME: &[(&str, &str, &str)] = &[
     ("f_legal", "Informazioni legali", "Legal information"),
     ("f_privacy", "Informativa privacy", "Privacy policy"),
     ("f_terms", "Termini del servizio", "Terms of service"),
+    ("f_open_data", "Dati aperti", "Open data"),
     (
         "f_a11y",
         "Dichiarazione di accessibilità",

@@ -312,6 +312,14 @@ fn assert_common(html: &str, lang: Lang, page: &str) {
             "{page}: {href}"
         );
     }
+    // The open data, linked from every page without a Designers Italia marker of its own.
+    let open_data = escape(chrome_text("f_open_data", lang).unwrap());
+    assert!(
+        html.contains(&format!(
+            r#"<a href="/open-data/" data-i18n="f_open_data">{open_data}</a>"#
+        )),
+        "{page}: /open-data/"
+    );
     let other = other(lang).as_str();
     assert!(
         html.contains(&format!(
