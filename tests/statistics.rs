@@ -110,6 +110,16 @@ async fn statistics_refuse_whoever_may_not_read_them_and_bad_input() {
             "{month}"
         );
     }
+    // The language of a problem comes with ?lang: the only thing CloudFront keys the files on
+    // besides the month.
+    let english = server
+        .get("/api/open-data/appointments.csv?month=2026-13&lang=en")
+        .await;
+    assert!(
+        english.detail().starts_with("Check the period"),
+        "{}",
+        english.detail()
+    );
 }
 
 /// Friday at ufficio-1: six anonymous walk-ins and one named for CIE (five checked in, three

@@ -1,7 +1,7 @@
 """The statistics' half of the main stacks (docs/statistics.md): the schedules that invoke a
 function (infra/functions.json "sweep" and "sample": the sender's sweep with {} and its hourly
 sample of the first free slots), and CloudFront's open data — /api/open-data/* cached as the
-origin says, at most a day, keyed by the path and ?month only, before /api/*; the page
+origin says, at most a day, keyed by the path, ?month and ?lang only, before /api/*; the page
 /open-data/ served as its folder's index.html."""
 
 import json
@@ -55,8 +55,8 @@ def check_open_data_cache(template, where):
                            "the origin's Cache-Control, at most a day, nothing unmarked")
         key = config.get("ParametersInCacheKeyAndForwardedToOrigin", {})
         queries = key.get("QueryStringsConfig", {})
-        if (queries.get("QueryStringBehavior"), queries.get("QueryStrings")) != ("whitelist", ["month"]):
-            problem(where, f"the open data's cache key has query strings {queries}, not ?month alone")
+        if (queries.get("QueryStringBehavior"), queries.get("QueryStrings")) != ("whitelist", ["month", "lang"]):
+            problem(where, f"the open data's cache key has query strings {queries}, not ?month and ?lang")
         if (key.get("HeadersConfig", {}).get("HeaderBehavior"), key.get("CookiesConfig", {}).get("CookieBehavior")) != (
             "none", "none"
         ):

@@ -153,7 +153,7 @@ export function createSite(
   (displayCache.node.defaultChild as cloudfront.CfnCachePolicy).overrideLogicalId('DisplayCachePolicy');
   // The open data: the origin's Cache-Control rules (a day for a month that is over, an hour for
   // the current one and the DCAT description), at most a day; nothing it does not mark is kept.
-  // The key is the path and ?month, nothing else (no header: the errors' language is Italian).
+  // The key is the path, ?month and ?lang (an error's language), nothing else: no header, no cookie.
   const openDataCache = new cloudfront.CachePolicy(stack, 'OpenDataCachePolicy', {
     cachePolicyName: `${Aws.STACK_NAME}-open-data`,
     comment: "Prenota open data, as long as the origin's max-age (1 h or 1 day), at most 1 day",
@@ -164,7 +164,7 @@ export function createSite(
     enableAcceptEncodingBrotli: true,
     headerBehavior: cloudfront.CacheHeaderBehavior.none(),
     cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-    queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('month'),
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('month', 'lang'),
   });
   (openDataCache.node.defaultChild as cloudfront.CfnCachePolicy).overrideLogicalId('OpenDataCachePolicy');
   const pages = new cloudfront.Function(stack, 'PagesRewriteFunction', {
