@@ -7,16 +7,13 @@
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use prenota_core::ManualClock;
 
 use prenota_store::MessageKind::{
     BookingConfirmed as BOOKING_CONFIRMED, ConfirmationRequest as CONFIRMATION_REQUEST,
     WaitingConfirm as WAITING_CONFIRM,
 };
-use prenota_usecases::StaffSignIn;
 use prenota_usecases::waiting::Drawn;
 use prenota_web::routes::{self, Match, ROUTES};
 use serde_json::Value;
@@ -24,7 +21,7 @@ use support::events::{
     event_names, free_starts, function_of, invoke, invoke_as, is_office_event, is_statistics_event,
     read_event,
 };
-use support::{PLACEHOLDER, app, draw_kept_seats, fresh_store, link_code};
+use support::{PLACEHOLDER, app, draw_kept_seats, fresh_store, link_code, staff_app};
 
 mod support;
 
@@ -353,16 +350,7 @@ fn is_counter_event(name: &str) -> bool {
 /// and no name; the manager reads the audit log.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_counter_day_runs_through_the_staff_lambdas() {
-    let mut app = app().await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-    ));
-    app.context.clock = clock.clone();
-    // As the stacks set PRENOTA_COGNITO_DOMAIN and PRENOTA_COGNITO_CLIENT_ID.
-    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
-        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
-        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
-    };
+    let (app, clock) = staff_app().await;
     let mut served = BTreeSet::new();
 
     // Sign-in as the counter page reads it: Cognito's hosted login.

@@ -6,28 +6,17 @@
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use prenota_core::ManualClock;
 use prenota_store::MessageKind::{ConfirmationRequest as CONFIRMATION_REQUEST, Displaced as DISPLACED};
-use prenota_usecases::StaffSignIn;
 use support::events::{event_names, free_starts, invoke, invoke_text, is_office_event, read_event};
-use support::{app, link_code, pending_of_kind};
+use support::{link_code, pending_of_kind, staff_app};
 
 mod support;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_closure_runs_through_the_staff_office_lambda() {
-    let mut app = app().await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-    ));
-    app.context.clock = clock.clone();
-    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
-        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
-        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
-    };
+    let (app, clock) = staff_app().await;
     let mut served = BTreeSet::new();
     let afternoon = |starts: &[String]| -> Vec<String> {
         starts

@@ -11,15 +11,14 @@
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use prenota_core::ManualClock;
 use prenota_store::MessageKind::ConfirmationRequest as CONFIRMATION_REQUEST;
-use prenota_usecases::{App, StaffSignIn};
+use prenota_usecases::App;
 use serde_json::Value;
 use support::events::{Answer, event_names, invoke, invoke_text, is_statistics_event, read_event};
-use support::{PUBLIC_URL, app, link_code};
+use support::{PUBLIC_URL, link_code, staff_app};
 
 mod support;
 
@@ -91,16 +90,7 @@ async fn a_day_at_the_counter(app: &App, clock: &ManualClock) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn statistics_and_open_data_run_through_their_lambdas() {
-    let mut app = app().await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
-    ));
-    app.context.clock = clock.clone();
-    // As the stacks set PRENOTA_COGNITO_DOMAIN and PRENOTA_COGNITO_CLIENT_ID.
-    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
-        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
-        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
-    };
+    let (app, clock) = staff_app().await;
     let mut served = BTreeSet::new();
     let short_code = a_day_at_the_counter(&app, &clock).await;
 

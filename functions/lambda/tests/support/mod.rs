@@ -13,7 +13,7 @@ use prenota_core::{Catalogue, ManualClock};
 use prenota_store::CatalogueStore;
 use prenota_store::dynamodb::DynamoStore;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
-use prenota_usecases::{App, Context, Secrets, Settings};
+use prenota_usecases::{App, Context, Secrets, Settings, StaffSignIn};
 
 pub mod events;
 
@@ -96,4 +96,20 @@ pub async fn cancel_by_link(app: &App, page_code: &str) -> u16 {
         .await
         .status()
         .as_u16()
+}
+
+/// The app as the staff Lambdas run it on AWS, on a manual clock at Thursday 26 November 2026,
+/// 10:00 in Rome: staff sign in with Cognito (as the stacks set PRENOTA_COGNITO_DOMAIN and
+/// PRENOTA_COGNITO_CLIENT_ID).
+pub async fn staff_app() -> (App, Arc<ManualClock>) {
+    let mut app = app().await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap(),
+    ));
+    app.context.clock = clock.clone();
+    app.context.settings.staff_sign_in = StaffSignIn::Cognito {
+        domain: "https://prenota-bergamo.auth.eu-south-1.amazoncognito.com".to_owned(),
+        client_id: "3n4b5urk1ft4fl3mg5e62d9ado".to_owned(),
+    };
+    (app, clock)
 }
