@@ -12,9 +12,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
-use prenota_core::checkin::CheckinKey;
 use prenota_core::closure::ClosureForm;
-use prenota_core::contact::{Contact, HmacKey};
+use prenota_core::contact::Contact;
 use prenota_core::household::PersonKey;
 use prenota_core::staff::{Role, StaffIdentity};
 use prenota_core::text::PersonName;
@@ -22,9 +21,9 @@ use prenota_core::{Catalogue, ManualClock, OfficeId, Slot, Token};
 use prenota_store::dynamodb::UsageSnapshot;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{Attendee, CatalogueStore, DetailsRequest, HoldRequest, MessageKind, Person, Store};
+use prenota_usecases::Context;
 use prenota_usecases::closures;
-use prenota_usecases::testing::{bergamo, sqlite_app};
-use prenota_usecases::{Context, Secrets, Settings};
+use prenota_usecases::testing::{bergamo, context, sqlite_app};
 
 /// Monday 7 December 2026, 10:00 in Rome: the bookings are made and the office closed then.
 fn now() -> DateTime<Utc> {
@@ -179,16 +178,7 @@ async fn main() {
     let store = fresh_local_store(&endpoint, "prenota-closure").await.unwrap();
     let catalogue = bergamo();
     store.put_catalogue(&catalogue).await.unwrap();
-    let context = Context {
-        catalogue: catalogue.into(),
-        clock: Arc::new(ManualClock::new(now())),
-        settings: Settings::default(),
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-        pressure: Default::default(),
-    };
+    let context = context(catalogue, Arc::new(ManualClock::new(now())), "");
     let usage = || Some(store.usage());
     run("DynamoDB Local", &context, &store, wanted, &usage).await;
 }

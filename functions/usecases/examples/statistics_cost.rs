@@ -11,8 +11,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
-use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::{Contact, HmacKey};
+use prenota_core::contact::Contact;
 use prenota_core::counter::{CounterEvent, CounterRules, Desk, TicketSeries};
 use prenota_core::household::PersonKey;
 use prenota_core::staff::{Role, StaffIdentity};
@@ -22,9 +21,9 @@ use prenota_core::{ManualClock, OfficeId, Token};
 use prenota_store::dynamodb::UsageSnapshot;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{Attendee, CatalogueStore, DetailsRequest, HoldRequest, Person, Store};
+use prenota_usecases::Context;
 use prenota_usecases::statistics;
-use prenota_usecases::testing::{bergamo, sqlite_app};
-use prenota_usecases::{Context, Secrets, Settings};
+use prenota_usecases::testing::{bergamo, context, sqlite_app};
 
 fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 9, 2).unwrap()
@@ -236,16 +235,7 @@ async fn main() {
     let store = fresh_local_store(&endpoint, "prenota-statistics").await.unwrap();
     let catalogue = bergamo();
     store.put_catalogue(&catalogue).await.unwrap();
-    let context = Context {
-        catalogue: catalogue.into(),
-        clock: Arc::new(ManualClock::new(asked_at())),
-        settings: Settings::default(),
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-        pressure: Default::default(),
-    };
+    let context = context(catalogue, Arc::new(ManualClock::new(asked_at())), "");
     let usage = || Some(store.usage());
     run("DynamoDB Local", &context, &store, per_day, &usage).await;
 }

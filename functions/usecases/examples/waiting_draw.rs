@@ -11,17 +11,16 @@ use std::time::{Duration as Elapsed, Instant};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use prenota_core::catalogue::Lang;
-use prenota_core::checkin::CheckinKey;
-use prenota_core::contact::{Contact, HmacKey};
+use prenota_core::contact::Contact;
 use prenota_core::waiting::{FreedBy, MAX_WAITING_PER_CONTACT, Waiting};
 use prenota_core::{Catalogue, Clock, ManualClock, OfferingKey, OfficeId, ServiceId, Slot, Token};
 use prenota_store::dynamodb::UsageSnapshot;
 use prenota_store::testing::{fresh_local_store, local_endpoint};
 use prenota_store::{CatalogueStore, HoldRequest, NewPlace, Store};
+use prenota_usecases::Context;
 use prenota_usecases::outbox::SeatFreedOrder;
-use prenota_usecases::testing::{bergamo, sqlite_app};
+use prenota_usecases::testing::{bergamo, context, sqlite_app};
 use prenota_usecases::waiting::{self, Drawn};
-use prenota_usecases::{Context, Secrets, Settings};
 
 /// Kept seats drawn for, one after the other.
 const ROUNDS: usize = 50;
@@ -170,16 +169,7 @@ async fn main() {
     let store = fresh_local_store(&endpoint, "prenota-draw").await.unwrap();
     let catalogue = bergamo();
     store.put_catalogue(&catalogue).await.unwrap();
-    let context = Context {
-        catalogue: catalogue.into(),
-        clock: clock.clone(),
-        settings: Settings::default(),
-        secrets: Secrets {
-            hmac: HmacKey::generate().unwrap(),
-            checkin: CheckinKey::generate().unwrap(),
-        },
-        pressure: Default::default(),
-    };
+    let context = context(catalogue, clock.clone(), "");
     let usage = || Some(store.usage());
     run("DynamoDB Local", &context, &clock, &store, places, &usage).await;
 }

@@ -35,21 +35,27 @@ pub async fn sqlite_app(
     let app = App {
         store: Arc::new(store.clone()),
         accounts: Some(Arc::new(store.clone())),
-        context: Context {
-            catalogue: catalogue.into(),
-            clock,
-            settings: Settings {
-                public_url: public_url.to_owned(),
-                ..Settings::default()
-            },
-            secrets: Secrets {
-                hmac: HmacKey::generate().expect("random bytes"),
-                checkin: CheckinKey::generate().expect("random bytes"),
-            },
-            pressure: Pressure::default(),
-        },
+        context: context(catalogue, clock, public_url),
     };
     (app, store)
+}
+
+/// A context holding `catalogue`, on `clock`, with links under `public_url`, the default settings
+/// and fresh secrets: any store's, as the benchmarks run them on DynamoDB Local.
+pub fn context(catalogue: Catalogue, clock: Arc<dyn Clock>, public_url: &str) -> Context {
+    Context {
+        catalogue: catalogue.into(),
+        clock,
+        settings: Settings {
+            public_url: public_url.to_owned(),
+            ..Settings::default()
+        },
+        secrets: Secrets {
+            hmac: HmacKey::generate().expect("random bytes"),
+            checkin: CheckinKey::generate().expect("random bytes"),
+        },
+        pressure: Pressure::default(),
+    }
 }
 
 /// The solution a browser would send to `challenge` (found by brute force, as the browser does).
