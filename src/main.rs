@@ -123,12 +123,13 @@ async fn forget_quiet_clients_forever(limits: Arc<Limits>) {
 }
 
 /// Deletes personal data whose erasure time has come, at start and then every ten minutes (reads
-/// already treat it as gone from that time on).
-async fn erase_personal_data_forever(store: SqliteStore, retention: chrono::Duration) {
+/// already treat it as gone from that time on). The time is the app's clock, as every read's: a
+/// development clock set in the past must not erase what its own reads still show.
+async fn erase_personal_data_forever(store: SqliteStore, clock: Arc<dyn Clock>, retention: chrono::Duration) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match store.erase_personal_data(chrono::Utc::now(), retention).await {
+        match store.erase_personal_data(clock.now(), retention).await {
             Ok(erased) if erased == Erased::default() => {}
             Ok(erased) => tracing::info!(
                 people = erased.people,
@@ -311,7 +312,11 @@ async fn serve() -> anyhow::Result<()> {
         sms: Arc::new(LocalOutbox),
         reminders: Arc::new(LocalReminders(store.clone())),
     };
-    tokio::spawn(erase_personal_data_forever(store.clone(), settings.web.retention));
+    tokio::spawn(erase_personal_data_forever(
+        store.clone(),
+        Arc::clone(&app.context.clock),
+        settings.web.retention,
+    ));
     tokio::spawn(sample_first_free_forever(Arc::clone(&app), store.clone()));
     tokio::spawn(prenota_delivery::reminders::fire_due_forever(
         Arc::clone(&app),
