@@ -9,7 +9,7 @@ use http::header::{self, HeaderValue};
 use prenota_core::dates::{format_date, parse_date};
 use prenota_core::staff::StaffIdentity;
 use prenota_core::statistics::{Figures, OpenRow, Spread};
-use prenota_core::{OfficeId, ServiceId};
+use prenota_core::{Catalogue, OfficeId, ServiceId};
 use prenota_store::Store;
 use prenota_usecases::statistics::{self, DayRatings, OfficeStatistics, OpenMonth, StatisticsError};
 use prenota_usecases::{Context, Failure};
@@ -291,35 +291,53 @@ const OPEN_CSV_HEADER: [&str; 13] = [
     "first_free_median_days",
 ];
 
-fn open_row(context: &Context, row: &OpenRow) -> Vec<String> {
-    let catalogue = context.catalogue();
+/// One open-data row, its fields named as the CSV's columns; a suppressed count is `null`.
+fn open_row(catalogue: &Catalogue, row: &OpenRow) -> serde_json::Map<String, Value> {
     let office_name = catalogue
         .office(&row.office)
-        .map(|office| office.name.clone())
-        .unwrap_or_default();
-    vec![
-        format_date(row.date),
-        row.office.to_string(),
-        office_name,
-        row.service.to_string(),
-        row.offered.to_string(),
-        cell(row.booked),
-        cell(row.cancelled),
-        cell(row.displaced),
-        cell(row.checked_in),
-        cell(row.no_shows),
-        cell(row.wait_median_min),
-        cell(row.wait_p90_min),
-        cell(row.first_free_median_days),
-    ]
+        .map_or("", |office| office.name.as_str());
+    match json!({
+        "date": format_date(row.date),
+        "office_id": row.office.as_str(),
+        "office_name": office_name,
+        "service_id": row.service.as_str(),
+        "offered": row.offered,
+        "booked": row.booked,
+        "cancelled": row.cancelled,
+        "displaced": row.displaced,
+        "checked_in": row.checked_in,
+        "no_shows": row.no_shows,
+        "wait_median_min": row.wait_median_min,
+        "wait_p90_min": row.wait_p90_min,
+        "first_free_median_days": row.first_free_median_days,
+    }) {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The CSV cells of an open-data row, in the header's order: `null` is an empty cell.
+fn open_cells(row: &serde_json::Map<String, Value>) -> Vec<String> {
+    OPEN_CSV_HEADER
+        .iter()
+        .map(|name| match row.get(*name) {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        })
+        .collect()
 }
 
 /// `GET /api/open-data/appointments.csv?month=YYYY-MM`.
 pub async fn open_csv(context: &Context, store: &dyn Store, incoming: &Incoming<'_>) -> Handled {
     let month = statistics::open_data(context, store, month_query(incoming)?).await?;
+    let catalogue = context.catalogue();
     let text = csv_text(
         &OPEN_CSV_HEADER,
-        month.rows.iter().map(|row| open_row(context, row)),
+        month
+            .rows
+            .iter()
+            .map(|row| open_cells(&open_row(&catalogue, row))),
     )?;
     let name = format!("prenota-appuntamenti-{}.csv", month_name(&month));
     Ok(cached(csv_answer(text, &name), &month))
@@ -329,27 +347,11 @@ pub async fn open_csv(context: &Context, store: &dyn Store, incoming: &Incoming<
 /// counts as `null`.
 pub async fn open_json(context: &Context, store: &dyn Store, incoming: &Incoming<'_>) -> Handled {
     let month = statistics::open_data(context, store, month_query(incoming)?).await?;
+    let catalogue = context.catalogue();
     let rows: Vec<Value> = month
         .rows
         .iter()
-        .map(|row| {
-            let cells = open_row(context, row);
-            let object: serde_json::Map<String, Value> = OPEN_CSV_HEADER
-                .iter()
-                .zip(cells)
-                .enumerate()
-                .map(|(index, (name, cell))| {
-                    // The first four are text; the rest numbers, or null where suppressed.
-                    let value = if index < 4 {
-                        Value::String(cell)
-                    } else {
-                        cell.parse::<u32>().map_or(Value::Null, Value::from)
-                    };
-                    ((*name).to_owned(), value)
-                })
-                .collect();
-            Value::Object(object)
-        })
+        .map(|row| Value::Object(open_row(&catalogue, row)))
         .collect();
     let answer = json(
         StatusCode::OK,
