@@ -14,6 +14,9 @@ use crate::dates::{parse_date, parse_time};
 use crate::ids::{OfficeId, ServiceId};
 
 mod check;
+mod edit;
+
+pub use edit::CatalogueEdit;
 
 pub(crate) use check::check_one_closure;
 
@@ -94,6 +97,8 @@ pub struct Office {
     pub address: String,
     pub lat: f64,
     pub lon: f64,
+    /// Notes for citizens with a disability, in both languages; `None`: none given.
+    pub accessibility: Option<Localized>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,11 +165,27 @@ pub struct Offering {
     /// Of those, the seats citizens may book online (`desks_online`, default all); the others
     /// are kept for walk-ins and phone bookings made by staff.
     pub desks_online: u32,
+    /// The weekly hours, until the first of `hours_from` applies.
     pub hours: WeeklyHours,
+    /// Weekly hours that replace `hours` from a date on (dates in order): a change of hours saved
+    /// ahead does not touch the weeks before it.
+    pub hours_from: Vec<(NaiveDate, WeeklyHours)>,
     /// 1 = the next working day is the first bookable one; 0 = today, for slots not yet started.
     pub earliest_working_days: u32,
     /// The last bookable day is today + `latest_days`.
     pub latest_days: u32,
+}
+
+impl Offering {
+    /// The opening hours of `date`: those of the last `hours_from` date on or before it.
+    pub fn hours_on(&self, date: NaiveDate) -> &[TimeRange] {
+        self.hours_from
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map_or(&self.hours, |(_, hours)| hours)
+            .on(date)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -22,12 +22,16 @@ pub struct StaffClosure {
     pub reason: Localized,
 }
 
-/// One slot a closure covers, and the seats it has: every desk, online or not.
+/// One slot a closure covers, and the seats it has: every desk, online or not. A change of the
+/// catalogue that leaves a slot fewer desks closes only the seats from `first_seat` on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedSlot {
     pub offering: OfferingKey,
     pub slot: Slot,
     pub desks: u32,
+    /// The seats below stay open (0 for a closure: every seat closes). The bookings on the slot
+    /// beyond this many are displaced, the latest made first.
+    pub first_seat: u32,
 }
 
 impl ClosedSlot {
@@ -153,6 +157,7 @@ impl Catalogue {
                             offering: offering.key.clone(),
                             slot: slot.clone(),
                             desks: offering.desks,
+                            first_seat: 0,
                         });
                     }
                 }

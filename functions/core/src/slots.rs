@@ -72,7 +72,7 @@ impl Catalogue {
         let length = Duration::minutes(i64::from(offering.slot_minutes));
         let day = LocalDay::new(date);
         let mut slots = Vec::new();
-        for range in offering.hours.on(date) {
+        for range in offering.hours_on(date) {
             let mut start = range.start;
             loop {
                 let (end, wrapped) = start.overflowing_add_signed(length);

@@ -13,9 +13,9 @@ use super::*;
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCatalogue {
     city: RawCity,
-    offices: Vec<RawOffice>,
-    services: Vec<RawService>,
-    offerings: Vec<RawOffering>,
+    pub(super) offices: Vec<RawOffice>,
+    pub(super) services: Vec<RawService>,
+    pub(super) offerings: Vec<RawOffering>,
     #[serde(default)]
     closures: Vec<RawClosure>,
 }
@@ -30,18 +30,21 @@ struct RawCity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOffice {
-    id: String,
+pub struct RawOffice {
+    pub(super) id: String,
     name: String,
     address: String,
     lat: f64,
     lon: f64,
+    /// What citizens with a disability should know (step-free entrance, lift, hearing loop…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    accessibility: Option<Localized>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawService {
-    id: String,
+pub struct RawService {
+    pub(super) id: String,
     name: Localized,
     summary: Localized,
     #[serde(default)]
@@ -56,9 +59,9 @@ struct RawService {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOffering {
-    office: String,
-    service: String,
+pub struct RawOffering {
+    pub(super) office: String,
+    pub(super) service: String,
     slot_minutes: u32,
     desks: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +70,16 @@ struct RawOffering {
     earliest_working_days: Option<u32>,
     #[serde(default)]
     latest_days: Option<u32>,
+    hours: BTreeMap<String, Vec<String>>,
+    /// Weekly hours that replace `hours` from a date on, in date order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    hours_from: Vec<RawDatedHours>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatedHours {
+    from: String,
     hours: BTreeMap<String, Vec<String>>,
 }
 
@@ -206,6 +219,9 @@ fn check_offices(raw: &[RawOffice], issues: &mut Issues) -> Vec<Office> {
         if !(-180.0..=180.0).contains(&office.lon) {
             issues.add(&item, "lon", "must be between -180 and 180");
         }
+        if let Some(notes) = &office.accessibility {
+            issues.localized(&item, "accessibility", notes, MAX_TEXT_CHARS);
+        }
         match OfficeId::parse(&office.id) {
             Err(e) => issues.add(&item, "id", e.to_string()),
             Ok(id) if !seen.insert(id.clone()) => issues.add(&item, "id", "another office has this id"),
@@ -215,6 +231,7 @@ fn check_offices(raw: &[RawOffice], issues: &mut Issues) -> Vec<Office> {
                 address: office.address.trim().to_owned(),
                 lat: office.lat,
                 lon: office.lon,
+                accessibility: office.accessibility.clone(),
             }),
         }
     }
@@ -277,15 +294,39 @@ fn check_services(raw: &[RawService], issues: &mut Issues) -> Vec<Service> {
     services
 }
 
+/// Hours that apply from a date: dates in order, each set checked like `hours`. A set may close
+/// every day (the offering pauses from that date).
+fn check_dated_hours(
+    raw: &[RawDatedHours],
+    item: &str,
+    slot_minutes: u32,
+    issues: &mut Issues,
+) -> Vec<(NaiveDate, WeeklyHours)> {
+    let mut dated: Vec<(NaiveDate, WeeklyHours)> = Vec::new();
+    for (index, set) in raw.iter().enumerate() {
+        let prefix = format!("hours_from[{}]", index + 1);
+        let hours = check_hours(&set.hours, item, &format!("{prefix}.hours"), slot_minutes, issues);
+        match parse_date(&set.from) {
+            Err(e) => issues.add(item, format!("{prefix}.from"), e.to_string()),
+            Ok(from) if dated.last().is_some_and(|(before, _)| *before >= from) => {
+                issues.add(item, format!("{prefix}.from"), "is not after the date before it")
+            }
+            Ok(from) => dated.push((from, hours)),
+        }
+    }
+    dated
+}
+
 fn check_hours(
     raw: &BTreeMap<String, Vec<String>>,
     item: &str,
+    prefix: &str,
     slot_minutes: u32,
     issues: &mut Issues,
 ) -> WeeklyHours {
     let mut hours = WeeklyHours::default();
     for (day, ranges) in raw {
-        let field = format!("hours.{day}");
+        let field = format!("{prefix}.{day}");
         let Some(index) = WEEKDAYS.iter().position(|name| name == day) else {
             issues.add(
                 item,
@@ -335,10 +376,11 @@ fn check_offerings(
         );
         let key = offering_key(offering, &item, offices, services, issues);
         let (earliest_working_days, latest_days) = check_sizes(offering, &item, issues);
-        let hours = check_hours(&offering.hours, &item, offering.slot_minutes, issues);
+        let hours = check_hours(&offering.hours, &item, "hours", offering.slot_minutes, issues);
         if hours.0.iter().all(Vec::is_empty) {
             issues.add(&item, "hours", "the offering is never open");
         }
+        let hours_from = check_dated_hours(&offering.hours_from, &item, offering.slot_minutes, issues);
         if let Some(key) = key {
             if !seen.insert(key.clone()) {
                 issues.add(&item, "office", "this office already offers this service above");
@@ -349,6 +391,7 @@ fn check_offerings(
                 desks: offering.desks,
                 desks_online: offering.desks_online.unwrap_or(offering.desks),
                 hours,
+                hours_from,
                 earliest_working_days,
                 latest_days,
             });
