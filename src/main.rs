@@ -266,7 +266,7 @@ async fn serve() -> anyhow::Result<()> {
     std::fs::create_dir_all(&settings.data)
         .with_context(|| format!("PRENOTA_DATA: cannot create {}", settings.data.display()))?;
     let store = SqliteStore::open(&settings.data.join("prenota.sqlite3"))?;
-    store.put_catalogue(&catalogue).await?;
+    let catalogue = catalogue_in_use(&store, catalogue).await?;
     let secrets = secrets::load(&settings.data)?;
 
     let listener = tokio::net::TcpListener::bind(settings.addr)
@@ -289,7 +289,7 @@ async fn serve() -> anyhow::Result<()> {
             Arc::new(ShiftedClock::starting_at(start))
         }
     };
-    // The catalogue file, with the closures staff saved in the browser.
+    // The catalogue (the file's, or as staff edited it), with the closures staff saved.
     let closures = prenota_usecases::closures::in_force(store.closures(clock.now()).await?);
     let app = Arc::new(App {
         store: Arc::new(store.clone()),
@@ -334,4 +334,22 @@ async fn serve() -> anyhow::Result<()> {
     println!("{}", outbox.startup_line(&url));
     server::serve(listener, router, &settings.connections, shutdown_signal()).await;
     Ok(())
+}
+
+/// The catalogue to serve: the file's when it is new or changed since it was last imported (it
+/// then replaces staff's edits: export first to keep them), else the stored one, with what staff
+/// changed in the browser.
+async fn catalogue_in_use(store: &SqliteStore, file: Catalogue) -> anyhow::Result<Catalogue> {
+    match store.stored_catalogue().await? {
+        Some(stored) if stored.imported.as_deref() == Some(&prenota_store::imported_hash(&file)) => {
+            Ok(stored.catalogue)
+        }
+        stored => {
+            if stored.is_some() {
+                tracing::info!("the catalogue file changed since it was imported: imported again");
+            }
+            store.put_catalogue(&file).await?;
+            Ok(file)
+        }
+    }
 }

@@ -30,7 +30,7 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn the_catalogue_export_writes_the_file_with_staffs_closures() {
     use prenota_core::closure::{ClosureForm, StaffClosure};
-    use prenota_store::{CloseRequest, ClosureStore, SavedClosure};
+    use prenota_store::{CloseRequest, ClosureStore, SavedClosure, Saving};
     let endpoint = local_endpoint().unwrap();
     let store = fresh_local_store(&endpoint, "export").await.unwrap();
     let table = store.table_name().to_owned();
@@ -51,13 +51,13 @@ async fn the_catalogue_export_writes_the_file_with_staffs_closures() {
     let today = prenota_core::calendar::local(now).date();
     let closure = StaffClosure::check(&catalogue, &form, today).unwrap();
     let request = CloseRequest {
-        closure: SavedClosure {
+        saving: Saving::Closure(SavedClosure {
             id: "0123456789abcdef0123456789abcdef".into(),
             closure: closure.clone(),
             saved_by: "capo@comune.bergamo.it".into(),
             saved_at: now,
             reopened_at: None,
-        },
+        }),
         slots: Vec::new(),
         displacements: Default::default(),
     };

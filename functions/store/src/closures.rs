@@ -1,5 +1,6 @@
 //! Closures saved by staff: the closure itself, and the one change that takes its seats and
-//! displaces the bookings on them (see `prenota_core::closure`). Each adapter does it in its own
+//! displaces the bookings on them (see `prenota_core::closure`). A change of the catalogue that
+//! takes slots or seats from the calendar is saved the same way. Each adapter does it in its own
 //! `closures` module.
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,7 +10,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use prenota_core::closure::{ClosedSlot, StaffClosure};
 use prenota_core::{BookingId, OfferingKey, Slot, TokenHash};
 
-use crate::{Booking, OutboxMessage, StoreResult};
+use crate::{Booking, CatalogueSave, OutboxMessage, StoreResult};
 
 /// A closure as saved: who saved it and when; `reopened_at` once undone.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +32,37 @@ pub struct Displacement {
     pub messages: Vec<OutboxMessage>,
 }
 
-/// Save `closure` and take every seat of `slots`.
+/// What a [`CloseRequest`] saves together with the seats it takes: a closure,
+/// or a change of the catalogue that takes slots (shorter hours, an offering removed) or seats
+/// (fewer desks) from the calendar.
+#[derive(Debug, Clone)]
+pub enum Saving {
+    Closure(SavedClosure),
+    Catalogue(Box<CatalogueSave>),
+}
+
+impl Saving {
+    /// The id the seats it takes are derived from.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Closure(saved) => &saved.id,
+            Self::Catalogue(save) => &save.change.id,
+        }
+    }
+}
+
+/// How long a change of the catalogue holds the free seats it takes from the calendar: until
+/// every server reads the new catalogue (a warm Lambda reads it again every 5 minutes), so that
+/// none books them from the old one. After that the slots are no longer offered (or, with fewer
+/// desks, are offered with fewer seats), and a closure's seats, held until their slot ends,
+/// would only keep seats of a slot reopened later out of reach.
+pub const EDIT_GUARD: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Save a closure or a change of the catalogue (`saving`) and take the seats of `slots` from
+/// each's `first_seat` on.
 #[derive(Debug, Clone)]
 pub struct CloseRequest {
-    pub closure: SavedClosure,
+    pub saving: Saving,
     pub slots: Vec<ClosedSlot>,
     /// What to tell each pending or confirmed booking on those seats, as read just before
     /// ([`ClosureStore::bookings_at`]). A booking found there and not in it (made meanwhile)
@@ -55,6 +83,15 @@ pub(crate) fn priority_hold(id: &str, seat: &PrioritySeat, n: usize) -> TokenHas
 }
 
 impl CloseRequest {
+    /// Until when the free seats of `slot` are held: a closure's until the slot ends, a change's
+    /// for [`EDIT_GUARD`].
+    pub fn seats_until(&self, slot: &ClosedSlot, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.saving {
+            Saving::Closure(_) => slot.slot.ends_at,
+            Saving::Catalogue(_) => slot.slot.ends_at.min(now + EDIT_GUARD),
+        }
+    }
+
     pub(crate) fn displacement(&self, booking: &Booking) -> StoreResult<&Displacement> {
         self.displacements
             .get(&booking.id)
@@ -95,10 +132,18 @@ pub trait ClosureStore: Send + Sync {
     /// their personal data: what a closure of those slots would hit.
     async fn bookings_at(&self, slots: &[ClosedSlot], now: DateTime<Utc>) -> StoreResult<Vec<Booking>>;
 
-    /// Saves the closure and, seat by seat of `slots`, takes the free seats (a hold of the
-    /// closure's, until the slot ends), releases the holds of the wizard and displaces pending and
-    /// confirmed bookings with their messages. Never a seat given twice, never a booking on a
-    /// closed seat without its message. Saving the same closure again (a retry) takes nothing more.
+    /// Saves the closure (or the change of the catalogue, only over its expected version: else
+    /// [`StoreError::CatalogueChanged`](crate::StoreError::CatalogueChanged) and nothing saved)
+    /// and, seat by seat of `slots` from each one's `first_seat`, takes the free seats (a hold of
+    /// the closure's until the slot ends, of the change's for [`EDIT_GUARD`]), releases the holds
+    /// of the wizard and displaces pending and confirmed bookings with their messages. Never a
+    /// seat given twice, never a booking on a closed seat without its message. Saving the same
+    /// request again (a retry) takes nothing more.
+    ///
+    /// With `first_seat` above 0 (fewer desks), one machine keeps the bookings made first and
+    /// displaces the later ones; DynamoDB, whose seats are numbered, displaces those on the seats
+    /// from `first_seat` on. The use case refuses such a change while the slot has bookings, so
+    /// either only meets the bookings of a race.
     async fn close(&self, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed>;
 
     /// Undoes closure `id`: its seats of `slots` still held for it are free again and it is marked

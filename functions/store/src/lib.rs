@@ -27,6 +27,7 @@ use prenota_core::{
 };
 
 mod availability;
+mod catalogue_changes;
 mod closures;
 mod counter;
 pub mod dynamodb;
@@ -41,7 +42,11 @@ pub mod testing;
 mod waiting;
 
 pub use availability::Availability;
-pub use closures::{CloseRequest, Closed, ClosureStore, Displacement, KeptSeats, PrioritySeat, SavedClosure};
+pub use catalogue_changes::{CatalogueChange, CatalogueSave, StoredCatalogue, imported_hash};
+pub use closures::{
+    CloseRequest, Closed, ClosureStore, Displacement, EDIT_GUARD, KeptSeats, PrioritySeat, SavedClosure,
+    Saving,
+};
 pub use counter::{
     AgendaEntry, AuditLog, CounterBooking, CounterOutcome, CounterStore, DisplayBoard, DisplayCall, Visit,
 };
@@ -90,6 +95,10 @@ pub enum StoreError {
     /// was changed; read them again.
     #[error("a booking appeared on a closed seat: read again")]
     NotForeseen,
+    /// The catalogue is no longer at the version a change was made over: someone else changed
+    /// it meanwhile. Nothing was saved.
+    #[error("the catalogue was changed meanwhile")]
+    CatalogueChanged,
     /// Stored data that this version cannot read.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
@@ -285,9 +294,20 @@ pub struct Outcome {
 
 #[async_trait]
 pub trait CatalogueStore: Send + Sync {
-    /// Replaces the stored catalogue.
+    /// Imports a catalogue (from a file): replaces the stored one, one version more, remembered
+    /// as the one imported (see [`StoredCatalogue::imported`]). Staff's changes are saved with
+    /// [`ClosureStore::close`].
     async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()>;
-    async fn catalogue(&self) -> StoreResult<Option<Catalogue>>;
+
+    /// The stored catalogue with its version; `None` before the first import.
+    async fn stored_catalogue(&self) -> StoreResult<Option<StoredCatalogue>>;
+
+    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
+        Ok(self.stored_catalogue().await?.map(|stored| stored.catalogue))
+    }
+
+    /// Staff's changes of the catalogue, newest first, at most `limit`.
+    async fn catalogue_changes(&self, limit: usize) -> StoreResult<Vec<CatalogueChange>>;
 }
 
 #[async_trait]

@@ -265,3 +265,46 @@ pub(crate) fn stored_closure(fields: &impl Fields) -> StoreResult<crate::SavedCl
             .transpose()?,
     })
 }
+
+/// A change of the catalogue as stored, read back (the same fields in both stores).
+pub(crate) fn stored_change(fields: &impl Fields) -> StoreResult<crate::CatalogueChange> {
+    let list = |name: &str| -> StoreResult<Vec<&str>> {
+        Ok(fields
+            .text(name)?
+            .split(',')
+            .filter(|part| !part.is_empty())
+            .collect())
+    };
+    let offices = list("offices")?
+        .into_iter()
+        .map(|raw| OfficeId::parse(raw).map_err(|_| corrupt("change office", raw)))
+        .collect::<StoreResult<_>>()?;
+    let displaced = list("displaced")?
+        .into_iter()
+        .map(stored_booking_id)
+        .collect::<StoreResult<_>>()?;
+    let reason = match (
+        fields.optional_text("reason_it")?,
+        fields.optional_text("reason_en")?,
+    ) {
+        (Some(it), Some(en)) => Some(prenota_core::catalogue::Localized {
+            it: it.to_owned(),
+            en: en.to_owned(),
+        }),
+        _ => None,
+    };
+    let version = fields.number("version")?;
+    Ok(crate::CatalogueChange {
+        id: fields.text("id")?.to_owned(),
+        version: u64::try_from(version).map_err(|_| corrupt("change version", &version.to_string()))?,
+        at: from_millis(fields.number("at")?)?,
+        by: fields.text("by")?.to_owned(),
+        offices,
+        kind: fields.text("kind")?.to_owned(),
+        edit: fields.text("edit")?.to_owned(),
+        inverse: fields.text("inverse")?.to_owned(),
+        displaced,
+        reason,
+        undoes: fields.optional_text("undoes")?.map(str::to_owned),
+    })
+}

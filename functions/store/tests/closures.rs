@@ -4,9 +4,9 @@
 //! change; racing holds and a closure give each seat once; a displaced booking moves or cancels
 //! with its seat staying closed; reopening frees the closure's seats only.
 
+#[macro_use]
 mod support;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -14,12 +14,12 @@ use prenota_core::catalogue::{Closure, Localized, TimeRange};
 use prenota_core::closure::{ClosedSlot, StaffClosure};
 use prenota_core::{BookingId, BookingState, OfficeId, QuotaPolicy, Token};
 use prenota_store::{
-    Booking, CloseRequest, Displacement, MessageKind, MoveRequest, PrioritySeat, Reservation, SavedClosure,
-    Store, StoreError,
+    Booking, CloseRequest, MessageKind, MoveRequest, PrioritySeat, Reservation, SavedClosure, Saving, Store,
+    StoreError,
 };
 use support::{
-    book_confirmed, catalogue, details_request, dynamo_store, hold_request, message, monday, now, offering,
-    slot, sqlite_store, time,
+    book_confirmed, catalogue, details_request, displacements, hold_request, message, monday, now, offering,
+    slot, time,
 };
 
 /// Ufficio u1 closed on Monday from 09:00 to 10:00: 4 slots of cie (3 desks) and of spid (1).
@@ -51,21 +51,10 @@ fn strike(id: &str) -> (SavedClosure, Vec<ClosedSlot>) {
 
 /// The request that closes `slots`, telling each pending or confirmed booking of `found`.
 fn close_request(saved: &SavedClosure, slots: &[ClosedSlot], found: &[Booking]) -> CloseRequest {
-    let displacements = found
-        .iter()
-        .filter(|booking| matches!(booking.state, BookingState::Pending | BookingState::Confirmed))
-        .map(|booking| {
-            let displacement = Displacement {
-                page_code: Token::generate().unwrap().hash(),
-                messages: vec![message(MessageKind::Displaced)],
-            };
-            (booking.id.clone(), displacement)
-        })
-        .collect::<HashMap<_, _>>();
     CloseRequest {
-        closure: saved.clone(),
+        saving: Saving::Closure(saved.clone()),
         slots: slots.to_vec(),
-        displacements,
+        displacements: displacements(found),
     }
 }
 
@@ -554,20 +543,6 @@ async fn citizens_booking_while_it_is_saved_are_displaced_and_told_or_refused<S:
             "{start}: every seat, once"
         );
     }
-}
-
-macro_rules! on_both_stores {
-    ($($scenario:ident: $sqlite:ident, $dynamodb:ident;)*) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $sqlite() {
-            $scenario(sqlite_store().await).await;
-        }
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $dynamodb() {
-            $scenario(dynamo_store().await).await;
-        }
-    )*};
 }
 
 on_both_stores! {

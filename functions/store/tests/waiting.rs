@@ -5,6 +5,7 @@
 //! under races; places are confirmed once, not after their time, and never drawn while pending
 //! or offered.
 
+#[macro_use]
 mod support;
 
 use std::sync::Arc;
@@ -18,10 +19,7 @@ use prenota_core::{BookingId, BookingState, OfficeId, ServiceId, Token, TokenHas
 use prenota_store::{
     HoldRequest, MessageKind, NewPlace, PlaceState, Reservation, SeatOffer, Store, StoreError,
 };
-use support::{
-    book_confirmed, details_request, dynamo_store, hold_request, message, monday, now, offering, secret,
-    slot, sqlite_store,
-};
+use support::{book_confirmed, details_request, hold_request, message, monday, now, offering, secret, slot};
 
 /// A place of `contact` for SPID at u1 in the week of Monday, confirmed unless `pending`: its code.
 async fn join<S: Store + ?Sized>(store: &S, contact: &str, pending: bool) -> Token {
@@ -559,25 +557,11 @@ async fn an_expired_bookings_seat_is_kept_once_unless_taken<S: Store + 'static>(
     assert_eq!(kept_count + public, 1, "kept {kept_count}, public {public}");
 }
 
-macro_rules! on_both_stores {
-    ($($scenario:ident => $sqlite:ident, $dynamo:ident;)+) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $sqlite() {
-            $scenario(sqlite_store().await).await;
-        }
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $dynamo() {
-            $scenario(dynamo_store().await).await;
-        }
-    )+};
-}
-
 on_both_stores! {
-    a_cancelled_seat_goes_to_the_offered_citizen_alone => sqlite_offers_a_cancelled_seat, dynamodb_offers_a_cancelled_seat;
-    a_lapsed_offer_goes_to_the_next_and_a_taken_one_stays => sqlite_hands_a_lapsed_offer_on, dynamodb_hands_a_lapsed_offer_on;
-    places_are_confirmed_once_within_the_cap => sqlite_confirms_places_within_the_cap, dynamodb_confirms_places_within_the_cap;
-    a_move_keeps_the_old_seat_for_the_list => sqlite_keeps_a_moved_seat, dynamodb_keeps_a_moved_seat;
-    racing_offers_of_one_seat_give_it_once => sqlite_offers_one_seat_once_under_races, dynamodb_offers_one_seat_once_under_races;
-    an_expired_bookings_seat_is_kept_once_unless_taken => sqlite_keeps_an_expired_seat, dynamodb_keeps_an_expired_seat;
+    a_cancelled_seat_goes_to_the_offered_citizen_alone: sqlite_offers_a_cancelled_seat, dynamodb_offers_a_cancelled_seat;
+    a_lapsed_offer_goes_to_the_next_and_a_taken_one_stays: sqlite_hands_a_lapsed_offer_on, dynamodb_hands_a_lapsed_offer_on;
+    places_are_confirmed_once_within_the_cap: sqlite_confirms_places_within_the_cap, dynamodb_confirms_places_within_the_cap;
+    a_move_keeps_the_old_seat_for_the_list: sqlite_keeps_a_moved_seat, dynamodb_keeps_a_moved_seat;
+    racing_offers_of_one_seat_give_it_once: sqlite_offers_one_seat_once_under_races, dynamodb_offers_one_seat_once_under_races;
+    an_expired_bookings_seat_is_kept_once_unless_taken: sqlite_keeps_an_expired_seat, dynamodb_keeps_an_expired_seat;
 }

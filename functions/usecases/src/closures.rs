@@ -21,7 +21,7 @@ use prenota_core::{BookingState, OfficeId, Token, TokenHash};
 use prenota_notify::compose;
 use prenota_store::{
     AuditLog, Availability, Booking, CloseRequest, ClosureStore, Displacement, MessageKind, PrioritySeat,
-    Reservation, SavedClosure, SeatStore, StoreError,
+    Reservation, SavedClosure, Saving, SeatStore, StoreError,
 };
 
 use crate::browse::{self, BrowseError, Day};
@@ -166,7 +166,7 @@ pub async fn close<S: ClosureStores + ?Sized>(
             .map(|booking| Ok((booking.id.clone(), displacement(context, &saved, booking, now)?)))
             .collect::<Result<HashMap<_, _>, Failure>>()?;
         let request = CloseRequest {
-            closure: saved.clone(),
+            saving: Saving::Closure(saved.clone()),
             slots: slots.clone(),
             displacements,
         };

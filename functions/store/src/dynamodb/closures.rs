@@ -27,7 +27,7 @@ use super::transact::{is_cancelled, queue, tx_delete, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::stored_booking_id;
 use crate::{
-    Booking, CloseRequest, Closed, ClosureStore, KeptSeats, PrioritySeat, SavedClosure, StoreError,
+    Booking, CloseRequest, Closed, ClosureStore, KeptSeats, PrioritySeat, SavedClosure, Saving, StoreError,
     StoreResult, millis,
 };
 
@@ -73,14 +73,14 @@ fn closure_from_item(item: &Item) -> StoreResult<SavedClosure> {
     crate::stored::stored_closure(item)
 }
 
-/// A seat item held for closure `closure` until its slot ends.
-fn closure_seat(slot: &ClosedSlot, closure: &str, sk: &str, seat: u32) -> Item {
+/// A seat item held for closure (or change) `closure` until `until`.
+fn closure_seat(slot: &ClosedSlot, closure: &str, sk: &str, seat: u32, until: DateTime<Utc>) -> Item {
     let mut item = key(seat_pk(&slot.offering, slot.slot.date), sk);
     let hold = BookingId::of_hold(&slot.seat_hold(closure, seat));
     item.insert("hold".into(), s(hold.as_str()));
     item.insert("closure".into(), s(closure));
     item.insert("state".into(), s(StoredState::Held.as_str()));
-    item.insert("expires_at".into(), n(millis(slot.slot.ends_at)));
+    item.insert("expires_at".into(), n(millis(until)));
     item.insert("ttl".into(), n(epoch_seconds(slot.slot.ends_at + TIDY_AFTER)));
     item
 }
@@ -139,11 +139,12 @@ impl DynamoStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SeatDecision>> {
         let sk = seat_sk(slot.slot.start, seat);
-        let closure = &request.closure.id;
+        let closure = request.saving.id();
+        let until = request.seats_until(slot, now);
         let take_free = || -> StoreResult<SeatDecision> {
             Ok(SeatDecision {
                 items: vec![tx_put(
-                    self.put(closure_seat(slot, closure, &sk, seat))
+                    self.put(closure_seat(slot, closure, &sk, seat, until))
                         .condition_expression(CLAIM_FREE)
                         .expression_attribute_values(":now", n(millis(now))),
                 )?],
@@ -163,7 +164,7 @@ impl DynamoStore {
         let id = stored_booking_id(text(item, "hold")?)?;
         let take_over = || -> StoreResult<TransactWriteItem> {
             tx_put(
-                self.put(closure_seat(slot, closure, &sk, seat))
+                self.put(closure_seat(slot, closure, &sk, seat, until))
                     .condition_expression("#hold = :id")
                     .expression_attribute_names("#hold", "hold")
                     .expression_attribute_values(":id", s(id.as_str())),
@@ -282,7 +283,7 @@ impl DynamoStore {
             let items = self.query_partition(&pk, true).await?;
             let mut batches: Vec<(Vec<TransactWriteItem>, Closed)> = vec![Default::default()];
             for slot in slots {
-                for seat in 0..slot.desks {
+                for seat in slot.first_seat..slot.desks {
                     let sk = seat_sk(slot.slot.start, seat);
                     let found = items
                         .iter()
@@ -388,9 +389,14 @@ impl ClosureStore for DynamoStore {
     }
 
     async fn close(&self, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed> {
-        self.send(self.put_item(closure_item(&request.closure)))
-            .await
-            .map_err(sdk_unavailable)?;
+        match &request.saving {
+            Saving::Closure(saved) => {
+                self.send(self.put_item(closure_item(saved)))
+                    .await
+                    .map_err(sdk_unavailable)?;
+            }
+            Saving::Catalogue(save) => self.save_change(save).await?,
+        }
         let mut closed = Closed::default();
         for slots in by_day(&request.slots).values() {
             let day = self.close_day(request, slots, now).await?;

@@ -30,6 +30,7 @@ use crate::{StoreError, StoreResult};
 
 mod audit;
 mod bookings;
+mod catalogue;
 mod closures;
 mod counter;
 mod counters;

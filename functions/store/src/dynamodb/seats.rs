@@ -1,4 +1,4 @@
-//! Seats (holds, their release, the counts availability is made of) and the catalogue.
+//! Seats: holds, their release, the counts availability is made of.
 
 use std::collections::BTreeMap;
 
@@ -7,37 +7,17 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use chrono::{DateTime, NaiveDate, Utc};
 use prenota_core::dates::{format_date, format_time, parse_time};
 use prenota_core::lifecycle::{Event, StoredState};
-use prenota_core::{BookingId, BookingState, Catalogue, OfferingKey, TokenHash};
+use prenota_core::{BookingId, BookingState, OfferingKey, TokenHash};
 
 use super::items::{Record, item_is_free, optional_number, optional_text, text};
-use super::keys::{CLAIM_FREE, Item, booking_key, catalogue_key, epoch_seconds, key, n, s, seat_pk, seat_sk};
+use super::keys::{CLAIM_FREE, Item, booking_key, epoch_seconds, key, n, s, seat_pk, seat_sk};
 use super::transact::{AsyncDecide, Change, Decision, put_new, release_seat, tx_put, tx_update};
 use super::{DynamoStore, TIDY_AFTER, sdk_unavailable};
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis,
-    household_of, millis,
+    HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
+    millis,
 };
-
-#[async_trait]
-impl CatalogueStore for DynamoStore {
-    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
-        let mut item = catalogue_key();
-        item.insert("json".into(), s(catalogue.to_json()));
-        item.insert("updated_at".into(), n(millis(Utc::now())));
-        self.send(self.put_item(item)).await.map_err(sdk_unavailable)?;
-        Ok(())
-    }
-
-    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
-        let Some(item) = self.get(catalogue_key()).await? else {
-            return Ok(None);
-        };
-        Catalogue::from_json("dynamodb catalogue", text(&item, "json")?)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))
-    }
-}
 
 /// Active seats per start time among one day's seat items, at `now`.
 fn count_seats(items: &[Item], now: DateTime<Utc>) -> StoreResult<BTreeMap<chrono::NaiveTime, u32>> {

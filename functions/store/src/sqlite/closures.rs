@@ -16,7 +16,7 @@ use super::rows::{add_page_code, queue, set_state};
 use super::schema::{ACTIVE, BOOKING_COLUMNS, BOOKINGS_WITH_PEOPLE};
 use super::seats::{check_seats_free, mark_for_closure};
 use crate::{
-    Booking, CloseRequest, Closed, ClosureStore, HoldRequest, KeptSeats, PrioritySeat, SavedClosure,
+    Booking, CloseRequest, Closed, ClosureStore, HoldRequest, KeptSeats, PrioritySeat, SavedClosure, Saving,
     StoreResult, millis,
 };
 
@@ -32,7 +32,8 @@ fn bookings_on(
     let sql = format!(
         "SELECT {BOOKING_COLUMNS}, b.closure FROM {BOOKINGS_WITH_PEOPLE}
           WHERE b.office = :office AND b.service = :service AND b.date = :date AND b.start = :start
-            AND b.state != 'cancelled' AND {ACTIVE}"
+            AND b.state != 'cancelled' AND {ACTIVE}
+          ORDER BY b.created_at, b.id"
     );
     query_all(
         tx,
@@ -49,8 +50,7 @@ fn bookings_on(
     )
 }
 
-fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed> {
-    let saved = &request.closure;
+fn save_closure(tx: &Connection, saved: &SavedClosure) -> StoreResult<()> {
     let closure = &saved.closure.closure;
     run(
         tx,
@@ -72,10 +72,25 @@ fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreRe
             millis(saved.saved_at),
         ],
     )?;
+    Ok(())
+}
+
+fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreResult<Closed> {
+    match &request.saving {
+        Saving::Closure(saved) => save_closure(tx, saved)?,
+        Saving::Catalogue(save) => super::catalogue::save_change(tx, save)?,
+    }
+    let id = request.saving.id();
     let mut closed = Closed::default();
     for slot in &request.slots {
         let mut occupied = 0;
+        // With fewer desks, the bookings made first keep the seats that stay.
+        let mut staying = slot.first_seat;
         for (booking, held_for) in bookings_on(tx, slot, now)? {
+            if held_for.is_none() && staying > 0 && booking.state != BookingState::Displaced {
+                staying -= 1;
+                continue;
+            }
             if held_for.is_some() {
                 // A seat of this closure (a retry) or of another: closed already.
                 occupied += 1;
@@ -102,10 +117,11 @@ fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreRe
             }
         }
         let mut seat = 0;
-        while occupied < slot.desks {
-            let hold = slot.seat_hold(&saved.id, seat);
+        let until = request.seats_until(slot, now);
+        while occupied < slot.desks.saturating_sub(slot.first_seat) {
+            let hold = slot.seat_hold(id, seat);
             seat += 1;
-            if take_seat(tx, slot, &hold, &saved.id, now)? {
+            if take_seat(tx, slot, &hold, id, until, now)? {
                 occupied += 1;
             }
         }
@@ -113,21 +129,17 @@ fn close(tx: &Connection, request: &CloseRequest, now: DateTime<Utc>) -> StoreRe
     Ok(closed)
 }
 
-/// Takes one seat of `slot` for the closure under `hold`: false when that row is there already.
+/// Takes one seat of `slot` for the closure (or change) under `hold` until `until`: false when
+/// that row is there already.
 fn take_seat(
     tx: &Connection,
     slot: &ClosedSlot,
     hold: &prenota_core::TokenHash,
     closure: &str,
+    until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let request = HoldRequest::one(
-        *hold,
-        slot.offering.clone(),
-        slot.slot.clone(),
-        slot.desks,
-        slot.slot.ends_at,
-    );
+    let request = HoldRequest::one(*hold, slot.offering.clone(), slot.slot.clone(), slot.desks, until);
     let id = request.booking_id(0);
     let exists: bool = query_one(
         tx,

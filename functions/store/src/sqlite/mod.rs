@@ -23,6 +23,7 @@ use crate::StoreResult;
 
 mod audit;
 mod bookings;
+mod catalogue;
 mod closures;
 mod connection;
 mod counter;

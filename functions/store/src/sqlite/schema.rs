@@ -12,6 +12,20 @@ CREATE TABLE IF NOT EXISTS catalogue (
     json TEXT NOT NULL,
     updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS catalogue_changes (
+    id TEXT PRIMARY KEY,                 -- 32 hex digits, random
+    version INTEGER NOT NULL,            -- the catalogue's version it made
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,                    -- staff e-mail
+    offices TEXT NOT NULL,               -- office ids, comma-separated
+    kind TEXT NOT NULL,
+    edit TEXT NOT NULL,                  -- JSON
+    inverse TEXT NOT NULL,               -- JSON
+    displaced TEXT NOT NULL,             -- booking ids, comma-separated
+    reason_it TEXT,
+    reason_en TEXT,
+    undoes TEXT
+);
 CREATE TABLE IF NOT EXISTS bookings (
     id TEXT PRIMARY KEY,                 -- hex SHA-256 of the hold token
     office TEXT NOT NULL,
@@ -139,6 +153,14 @@ const ADDED_OUTBOX_COLUMNS: [(&str, &str, &str); 2] = [
     ("next_attempt_at", "INTEGER NOT NULL DEFAULT 0", "created_at"),
 ];
 
+/// Columns of `catalogue` added with staff's changes (issue 15): the version, the hash of the
+/// catalogue last imported from a file, the change that made the stored one.
+const ADDED_CATALOGUE_COLUMNS: [(&str, &str); 3] = [
+    ("version", "INTEGER NOT NULL DEFAULT 1"),
+    ("imported", "TEXT"),
+    ("change", "TEXT"),
+];
+
 /// Columns of `bookings` added after the first release: NULL in existing rows.
 const ADDED_BOOKING_COLUMNS: [(&str, &str); 6] = [
     ("reconfirmation", "TEXT"),
@@ -193,19 +215,26 @@ fn upgrade(connection: &Connection) -> StoreResult<()> {
             ))?;
         }
     }
+    add_missing_columns(connection, "bookings", &ADDED_BOOKING_COLUMNS)?;
+    add_missing_columns(connection, "catalogue", &ADDED_CATALOGUE_COLUMNS)?;
+    connection.execute_batch(INDEXES)?;
+    allow_displaced(connection)
+}
+
+/// Adds to `table` those of `columns` (name, definition) it lacks.
+fn add_missing_columns(connection: &Connection, table: &str, columns: &[(&str, &str)]) -> StoreResult<()> {
     let existing: Vec<String> = query_all(
         connection,
-        "SELECT name FROM pragma_table_info('bookings')",
+        &format!("SELECT name FROM pragma_table_info('{table}')"),
         [],
         |row| Ok(row.get(0)?),
     )?;
-    for (column, definition) in ADDED_BOOKING_COLUMNS {
+    for (column, definition) in columns {
         if !existing.iter().any(|name| name == column) {
-            connection.execute_batch(&format!("ALTER TABLE bookings ADD COLUMN {column} {definition};"))?;
+            connection.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition};"))?;
         }
     }
-    connection.execute_batch(INDEXES)?;
-    allow_displaced(connection)
+    Ok(())
 }
 
 /// A file from before displaced bookings refuses the state by its `CHECK`. A check that only

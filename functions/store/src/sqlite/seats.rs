@@ -1,4 +1,4 @@
-//! Seats (holds, their release, the counts availability is made of) and the catalogue.
+//! Seats: holds, their release, the counts availability is made of.
 
 use std::collections::BTreeMap;
 
@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use prenota_core::dates::{format_date, format_time, parse_date, parse_time};
 use prenota_core::lifecycle::{Event, Transition};
-use prenota_core::{BookingId, Catalogue, OfferingKey, TokenHash};
+use prenota_core::{BookingId, OfferingKey, TokenHash};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
@@ -16,41 +16,9 @@ use super::schema::ACTIVE;
 use super::seat_cache::CountedDays;
 use crate::stored::corrupt;
 use crate::{
-    CatalogueStore, HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis,
-    household_of, millis, transition, unavailable,
+    HoldRequest, Reservation, SeatStore, StoreError, StoreResult, TakenSeats, from_millis, household_of,
+    millis, transition, unavailable,
 };
-
-#[async_trait]
-impl CatalogueStore for SqliteStore {
-    async fn put_catalogue(&self, catalogue: &Catalogue) -> StoreResult<()> {
-        let json = catalogue.to_json();
-        self.write(move |tx| {
-            run(
-                tx,
-                "INSERT INTO catalogue (id, json, updated_at) VALUES (1, ?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
-                params![json, millis(Utc::now())],
-            )?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn catalogue(&self) -> StoreResult<Option<Catalogue>> {
-        let json: Option<String> = self
-            .read(|c| {
-                Ok(
-                    c.query_row("SELECT json FROM catalogue WHERE id = 1", [], |row| row.get(0))
-                        .optional()?,
-                )
-            })
-            .await?;
-        json.map(|json| {
-            Catalogue::from_json("sqlite catalogue", &json).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
-    }
-}
 
 /// Active seats per day and start time of one offering on the days `dates` (formatted), and the
 /// earliest deadline among the holds and pending bookings counted.

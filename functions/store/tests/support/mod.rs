@@ -3,6 +3,22 @@
 
 #![allow(dead_code)]
 
+/// One test per store for each scenario: `scenario: sqlite_test, dynamodb_test;`.
+#[allow(unused_macros)]
+macro_rules! on_both_stores {
+    ($($scenario:ident: $sqlite:ident, $dynamodb:ident;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $sqlite() {
+            $scenario($crate::support::sqlite_store().await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $dynamodb() {
+            $scenario($crate::support::dynamo_store().await).await;
+        }
+    )*};
+}
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -165,4 +181,27 @@ pub fn message(kind: MessageKind) -> OutboxMessage {
         payload: format!("{{\"kind\":\"{kind}\"}}"),
         created_at: now(),
     }
+}
+
+/// What to tell each pending or confirmed booking of `found` when a closure or a change takes its
+/// seat: a page code and a message.
+pub fn displacements(
+    found: &[prenota_store::Booking],
+) -> std::collections::HashMap<BookingId, prenota_store::Displacement> {
+    found
+        .iter()
+        .filter(|booking| {
+            matches!(
+                booking.state,
+                prenota_core::BookingState::Pending | prenota_core::BookingState::Confirmed
+            )
+        })
+        .map(|booking| {
+            let displacement = prenota_store::Displacement {
+                page_code: Token::generate().unwrap().hash(),
+                messages: vec![message(MessageKind::Displaced)],
+            };
+            (booking.id.clone(), displacement)
+        })
+        .collect()
 }
