@@ -24,6 +24,8 @@ pub enum AuditAction {
     ClosureSaved,
     /// A closure undone: its free seats back to everyone.
     ClosureReopened,
+    /// An office, service or offering changed (or a change undone), with the bookings it displaced.
+    CatalogueChanged,
 }
 
 impl AuditAction {
@@ -37,6 +39,7 @@ impl AuditAction {
             Self::WalkIn => "walk-in",
             Self::ClosureSaved => "closure-saved",
             Self::ClosureReopened => "closure-reopened",
+            Self::CatalogueChanged => "catalogue-changed",
         }
     }
 
@@ -50,6 +53,7 @@ impl AuditAction {
             Self::WalkIn,
             Self::ClosureSaved,
             Self::ClosureReopened,
+            Self::CatalogueChanged,
             Self::Counter(E::CheckIn),
             Self::Counter(E::Call),
             Self::Counter(E::Recall),

@@ -16,7 +16,7 @@ use crate::ids::{OfficeId, ServiceId};
 mod check;
 mod edit;
 
-pub use edit::CatalogueEdit;
+pub use edit::{CatalogueEdit, EditTarget, EditableParts};
 
 pub(crate) use check::check_one_closure;
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use prenota_core::waiting::FreedBy;
 use prenota_core::{BookingState, Token};
 use prenota_notify::compose;
-use prenota_store::{Booking, BookingStore, ClosureStore, MessageKind, OutboxMessage};
+use prenota_store::{Booking, BookingStore, CatalogueStore, ClosureStore, MessageKind, OutboxMessage};
 
 use crate::{Context, Failure, LinkError, closures, facts, links, outbox, reminders, waiting};
 
@@ -27,7 +27,7 @@ pub async fn cancel<S>(
     confirmed: bool,
 ) -> Result<Cancelling, LinkError>
 where
-    S: BookingStore + ClosureStore + ?Sized,
+    S: BookingStore + ClosureStore + CatalogueStore + ?Sized,
 {
     let now = context.clock.now();
     let booking = bookings.booking_by_page_code(&page_code.hash(), now).await?;

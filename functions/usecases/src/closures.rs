@@ -20,8 +20,8 @@ use prenota_core::staff::{StaffAction, StaffIdentity};
 use prenota_core::{BookingState, OfficeId, Token, TokenHash};
 use prenota_notify::compose;
 use prenota_store::{
-    AuditLog, Availability, Booking, CloseRequest, ClosureStore, Displacement, MessageKind, PrioritySeat,
-    Reservation, SavedClosure, Saving, SeatStore, StoreError,
+    AuditLog, Availability, Booking, CatalogueStore, CloseRequest, ClosureStore, Displacement, MessageKind,
+    PrioritySeat, Reservation, SavedClosure, Saving, SeatStore, StoreError,
 };
 
 use crate::browse::{self, BrowseError, Day};
@@ -110,7 +110,7 @@ fn checked(
 }
 
 /// The bookings a closure hits: pending and confirmed ones are displaced, holds released.
-fn split(found: Vec<Booking>) -> (Vec<Booking>, usize) {
+pub(crate) fn split(found: Vec<Booking>) -> (Vec<Booking>, usize) {
     let (mut displaced, holds): (Vec<Booking>, Vec<Booking>) = found
         .into_iter()
         .partition(|booking| matches!(booking.state, BookingState::Pending | BookingState::Confirmed));
@@ -163,7 +163,10 @@ pub async fn close<S: ClosureStores + ?Sized>(
         let (displaced, _) = split(store.bookings_at(&slots, now).await?);
         let displacements = displaced
             .iter()
-            .map(|booking| Ok((booking.id.clone(), displacement(context, &saved, booking, now)?)))
+            .map(|booking| {
+                let told = displacement(context, &saved.closure.reason, booking, now)?;
+                Ok((booking.id.clone(), told))
+            })
             .collect::<Result<HashMap<_, _>, Failure>>()?;
         let request = CloseRequest {
             saving: Saving::Closure(saved.clone()),
@@ -176,7 +179,8 @@ pub async fn close<S: ClosureStores + ?Sized>(
         }
     };
     refresh(context, store, now).await?;
-    record(context, store, identity, AuditAction::ClosureSaved, &saved, now).await?;
+    let offices = offices_of(context, &saved);
+    record(context, store, identity, AuditAction::ClosureSaved, &offices, now).await?;
     let kept = keep_earliest_seats(context, store, &saved.id, &closed.displaced, now).await?;
     tracing::info!(
         closure = %saved.id,
@@ -195,7 +199,7 @@ pub async fn close<S: ClosureStores + ?Sized>(
 /// The displaced citizens' priority: for each service and office, as many of the earliest free
 /// seats as it has displaced bookings (not earlier than a move may go), kept for them for
 /// [`PRIORITY_FOR`]. A seat a citizen takes meanwhile is theirs; the next ones are not sought.
-async fn keep_earliest_seats<S: ClosureStores + ?Sized>(
+pub(crate) async fn keep_earliest_seats<S: ClosureStores + ?Sized>(
     context: &Context,
     store: &S,
     closure: &str,
@@ -306,10 +310,11 @@ pub async fn day_for_displaced(
     Ok(day)
 }
 
-/// The citizen's message (while their contact is kept) and the reminder's order dropped.
-fn displacement(
+/// The citizen's message with `reason` (while their contact is kept) and the reminder's order
+/// dropped.
+pub(crate) fn displacement(
     context: &Context,
-    saved: &SavedClosure,
+    reason: &prenota_core::catalogue::Localized,
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> Result<Displacement, Failure> {
@@ -318,7 +323,7 @@ fn displacement(
     if let Some(person) = &booking.person {
         let facts = facts::facts(context, booking, None, person.lang);
         let page = links::page_url(context, &page_code, person.lang);
-        let reason = saved.closure.reason.get(person.lang);
+        let reason = reason.get(person.lang);
         let message = compose::displaced_notice(&facts, &person.contact, &page, reason);
         messages.push(outbox::citizen(MessageKind::Displaced, message, now)?);
     }
@@ -384,23 +389,29 @@ pub async fn reopen<S: ClosureStores + ?Sized>(
         .await?
         .ok_or(ClosureError::NotFound)?;
     refresh(context, store, now).await?;
+    let offices = offices_of(context, &reopened);
     record(
         context,
         store,
         identity,
         AuditAction::ClosureReopened,
-        &reopened,
+        &offices,
         now,
     )
     .await?;
     Ok(reopened)
 }
 
+/// How many of the latest catalogue changes are searched for the one that displaced a booking.
+const CHANGES_SEARCHED: usize = 200;
+
 /// Where the seat of a displaced booking goes when it moves or is cancelled: to the closure in
-/// force over its time, so that the closed counter stays closed. `None` for a booking that is not
-/// displaced, or whose closure was reopened: its seat is freed like any other.
+/// force over its time, so that the closed counter stays closed, or to the change of the
+/// catalogue that displaced it (its slot is no longer offered, or has fewer desks). Its citizen
+/// may take the seats either keeps for them. `None` for a booking that is not displaced, or whose
+/// closure was reopened: its seat is freed like any other.
 pub async fn seat_kept_closed(
-    store: &(impl ClosureStore + ?Sized),
+    store: &(impl ClosureStore + CatalogueStore + ?Sized),
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> Result<Option<Reservation>, Failure> {
@@ -413,10 +424,19 @@ pub async fn seat_kept_closed(
         saved.reopened_at.is_none()
             && closure.covers(&booking.offering.office, booking.date, booking.start, booking.end)
     });
-    Ok(covering.map(|saved| Reservation {
-        hold: TokenHash::of(format!("closure\0{}\0displaced\0{}", saved.id, booking.id).as_bytes()),
+    let displaced_by = match covering {
+        Some(saved) => Some(saved.id.clone()),
+        None => store
+            .catalogue_changes(CHANGES_SEARCHED)
+            .await?
+            .into_iter()
+            .find(|change| change.displaced.contains(&booking.id))
+            .map(|change| change.id),
+    };
+    Ok(displaced_by.map(|id| Reservation {
+        hold: TokenHash::of(format!("closure\0{id}\0displaced\0{}", booking.id).as_bytes()),
         until: booking.ends_at,
-        closure: Some(saved.id.clone()),
+        closure: Some(id),
     }))
 }
 
@@ -440,16 +460,9 @@ pub fn in_force(saved: Vec<SavedClosure>) -> Vec<StaffClosure> {
         .collect()
 }
 
-/// One entry per office the closure touches, so each office's log has it.
-async fn record(
-    context: &Context,
-    log: &(impl AuditLog + ?Sized),
-    identity: &StaffIdentity,
-    action: AuditAction,
-    saved: &SavedClosure,
-    now: DateTime<Utc>,
-) -> Result<(), Failure> {
-    let offices: Vec<OfficeId> = match &saved.closure.closure.office {
+/// The offices a closure touches: its office, or every office.
+fn offices_of(context: &Context, saved: &SavedClosure) -> Vec<OfficeId> {
+    match &saved.closure.closure.office {
         Some(office) => vec![office.clone()],
         None => context
             .catalogue()
@@ -457,13 +470,24 @@ async fn record(
             .iter()
             .map(|office| office.id.clone())
             .collect(),
-    };
+    }
+}
+
+/// One entry per office a change touches, so each office's log has it.
+pub(crate) async fn record(
+    context: &Context,
+    log: &(impl AuditLog + ?Sized),
+    identity: &StaffIdentity,
+    action: AuditAction,
+    offices: &[OfficeId],
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
     for office in offices {
         let entry = AuditEntry {
             at: now,
             actor: identity.email.clone(),
             action,
-            office: Some(office),
+            office: Some(office.clone()),
             short_code: None,
         };
         log.record_audit(&entry, now + context.settings.audit_retention)

@@ -66,6 +66,14 @@ impl CurrentCatalogue {
         )
     }
 
+    /// A catalogue staff changed in place of the imported one, with the same closures.
+    pub fn set_imported(&self, imported: Catalogue) {
+        let mut current = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        current.with_closures =
+            Arc::new(imported.with_closures(current.closures.iter().map(|staff| &staff.closure)));
+        current.imported = Arc::new(imported);
+    }
+
     /// Staff's closures changed: these are the ones in force now.
     pub fn set_closures(&self, closures: Vec<StaffClosure>) {
         let mut current = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());

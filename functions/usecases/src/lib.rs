@@ -14,6 +14,7 @@
 pub mod booking_page;
 pub mod browse;
 pub mod cancel;
+pub mod catalogue_edits;
 pub mod challenge;
 pub mod closures;
 pub mod confirm;

@@ -108,3 +108,80 @@ pub async fn confirmation_code_for(app: &App, to: &str) -> prenota_core::Token {
         .collect();
     prenota_core::Token::parse(&code).expect("a confirmation code")
 }
+
+/// Bergamo's office `ufficio-N`.
+pub fn ufficio(n: u32) -> prenota_core::OfficeId {
+    prenota_core::OfficeId::parse(&format!("ufficio-{n}")).expect("an office id")
+}
+
+/// A staff member of `role` at `ufficio-N`, named after the role.
+pub fn staff(role: prenota_core::staff::Role, office: u32) -> prenota_core::staff::StaffIdentity {
+    prenota_core::staff::StaffIdentity {
+        email: format!("{}@comune.bergamo.it", role.as_str()),
+        role,
+        offices: vec![ufficio(office)],
+    }
+}
+
+/// An App on a fresh SQLite file holding Bergamo's catalogue, on `clock`; the folder lives as
+/// long as the test keeps it.
+pub async fn bergamo_app(clock: Arc<dyn Clock>) -> (App, tempfile::TempDir) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("prenota.sqlite3");
+    let (app, _) = sqlite_app(&path, bergamo(), clock, "https://prenota.example").await;
+    (app, folder)
+}
+
+/// A confirmed SPID booking at ufficio-1 on `date` at `start` (`HH:MM`) for Anna Rossi at
+/// `contact`, in `lang`: its page code.
+pub async fn confirmed_spid(
+    app: &App,
+    date: chrono::NaiveDate,
+    start: &str,
+    contact: &str,
+    lang: prenota_core::catalogue::Lang,
+) -> prenota_core::Token {
+    use prenota_core::text::PersonName;
+    let (context, store) = (&app.context, &*app.store);
+    let spid = prenota_core::ServiceId::parse("spid").expect("a service id");
+    let offering = crate::browse::offering(&context.catalogue(), &spid, &ufficio(1))
+        .expect("SPID at ufficio-1")
+        .clone();
+    let choice = crate::hold::Choice {
+        date,
+        start: prenota_core::dates::parse_time(start).expect("HH:MM"),
+        people: 1,
+    };
+    let held = crate::hold::hold(context, store, &offering, choice, None)
+        .await
+        .expect("a free seat");
+    let person = prenota_store::Person {
+        name: PersonName::parse("Anna").expect("a name"),
+        surname: PersonName::parse("Rossi").expect("a surname"),
+        contact: prenota_core::contact::Contact::parse(contact).expect("a contact"),
+        details: None,
+        lang,
+    };
+    crate::details::submit(context, store, &held.hold.hash(), vec![person])
+        .await
+        .expect("the details");
+    let code = confirmation_code_for(app, contact).await;
+    crate::confirm::confirm(context, store, &code)
+        .await
+        .expect("confirmed")
+        .page_code
+}
+
+/// The times citizens may book SPID at ufficio-1 on `date` (`HH:MM`).
+pub async fn spid_starts(app: &App, date: chrono::NaiveDate) -> Vec<String> {
+    let spid = prenota_core::ServiceId::parse("spid").expect("a service id");
+    let catalogue = app.context.catalogue();
+    let offering = crate::browse::offering(&catalogue, &spid, &ufficio(1)).expect("SPID at ufficio-1");
+    let day = crate::browse::day(&app.context, &*app.store, offering, Some(date))
+        .await
+        .expect("the day's slots");
+    day.free
+        .iter()
+        .map(|free| free.slot.start.format("%H:%M").to_string())
+        .collect()
+}

@@ -8,16 +8,14 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use prenota_core::audit::AuditAction;
 use prenota_core::catalogue::Lang;
 use prenota_core::closure::ClosureForm;
-use prenota_core::contact::Contact;
-use prenota_core::staff::{Role, StaffIdentity};
-use prenota_core::text::PersonName;
-use prenota_core::{BookingState, ManualClock, OfficeId, ServiceId, Token};
-use prenota_store::{MessageKind, Person};
+use prenota_core::staff::Role;
+use prenota_core::{BookingState, ManualClock, ServiceId};
+use prenota_store::MessageKind;
 use prenota_usecases::cancel::{self, Cancelling};
 use prenota_usecases::closures::{self, ClosureError};
 use prenota_usecases::outbox::Payload;
-use prenota_usecases::testing::{bergamo, confirmation_code_for, queued_of_kind, sqlite_app};
-use prenota_usecases::{App, browse, confirm, counter, details, hold, moving};
+use prenota_usecases::testing::{bergamo_app, confirmed_spid, queued_of_kind, spid_starts, staff, ufficio};
+use prenota_usecases::{App, browse, counter, hold, moving};
 
 /// Monday 30 November 2026, 10:00 in Rome.
 fn start() -> chrono::DateTime<Utc> {
@@ -26,18 +24,6 @@ fn start() -> chrono::DateTime<Utc> {
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
-}
-
-fn ufficio(n: u32) -> OfficeId {
-    OfficeId::parse(&format!("ufficio-{n}")).unwrap()
-}
-
-fn staff(role: Role, office: u32) -> StaffIdentity {
-    StaffIdentity {
-        email: format!("{}@comune.bergamo.it", role.as_str()),
-        role,
-        offices: vec![ufficio(office)],
-    }
 }
 
 /// Ufficio 1 closed on Wednesday 2 December from 14:00 to 18:00 (the SPID afternoon).
@@ -53,10 +39,7 @@ fn strike() -> ClosureForm<'static> {
 }
 
 async fn app(clock: &Arc<ManualClock>) -> (App, tempfile::TempDir) {
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("prenota.sqlite3");
-    let (app, _) = sqlite_app(&path, bergamo(), clock.clone(), "https://prenota.example").await;
-    (app, folder)
+    bergamo_app(clock.clone()).await
 }
 
 fn spid_at_ufficio_1(app: &App) -> prenota_core::Offering {
@@ -67,42 +50,6 @@ fn spid_at_ufficio_1(app: &App) -> prenota_core::Offering {
     )
     .unwrap()
     .clone()
-}
-
-/// A confirmed SPID booking at ufficio-1 on `date` at `start` for `contact`, in `lang`: its page code.
-async fn confirmed(app: &App, date: NaiveDate, start: &str, contact: &str, lang: Lang) -> Token {
-    let (context, store) = (&app.context, &*app.store);
-    let offering = spid_at_ufficio_1(app);
-    let start = prenota_core::dates::parse_time(start).unwrap();
-    let choice = hold::Choice {
-        date,
-        start,
-        people: 1,
-    };
-    let held = hold::hold(context, store, &offering, choice, None).await.unwrap();
-    let person = Person {
-        name: PersonName::parse("Anna").unwrap(),
-        surname: PersonName::parse("Rossi").unwrap(),
-        contact: Contact::parse(contact).unwrap(),
-        details: None,
-        lang,
-    };
-    details::submit(context, store, &held.hold.hash(), vec![person])
-        .await
-        .unwrap();
-    let code = confirmation_code_for(app, contact).await;
-    confirm::confirm(context, store, &code).await.unwrap().page_code
-}
-
-async fn spid_starts(app: &App, date: NaiveDate) -> Vec<String> {
-    let offering = spid_at_ufficio_1(app);
-    let day = browse::day(&app.context, &*app.store, &offering, Some(date))
-        .await
-        .unwrap();
-    day.free
-        .iter()
-        .map(|free| free.slot.start.format("%H:%M").to_string())
-        .collect()
 }
 
 #[tokio::test]
@@ -205,8 +152,8 @@ async fn a_closure_displaces_tells_and_the_citizen_rebooks() {
     let clock = Arc::new(ManualClock::new(start()));
     let (app, _folder) = app(&clock).await;
     let (context, store) = (&app.context, &*app.store);
-    let anna = confirmed(&app, day(2), "14:15", "anna@example.it", Lang::En).await;
-    let bruno = confirmed(&app, day(2), "16:15", "bruno@example.it", Lang::It).await;
+    let anna = confirmed_spid(&app, day(2), "14:15", "anna@example.it", Lang::En).await;
+    let bruno = confirmed_spid(&app, day(2), "16:15", "bruno@example.it", Lang::It).await;
     let manager = staff(Role::Manager, 1);
 
     let preview = closures::preview(context, store, &manager, &strike())

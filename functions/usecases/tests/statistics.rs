@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use prenota_core::ManualClock;
 use prenota_core::catalogue::Lang;
 use prenota_core::feedback::{Feedback, Rating};
-use prenota_core::staff::{Role, StaffIdentity};
-use prenota_core::{ManualClock, OfficeId};
+use prenota_core::staff::Role;
 use prenota_store::FeedbackEntry;
 use prenota_usecases::statistics::{self, StatisticsError};
-use prenota_usecases::testing::{bergamo, sqlite_app};
+use prenota_usecases::testing::{bergamo_app, staff, ufficio};
 use prenota_usecases::{App, browse};
 
 /// Monday 30 November 2026, 07:10 in Rome (06:10 UTC): before the offices open.
@@ -24,23 +24,8 @@ fn monday() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
 }
 
-fn ufficio(n: u32) -> OfficeId {
-    OfficeId::parse(&format!("ufficio-{n}")).unwrap()
-}
-
-fn staff(role: Role, office: u32) -> StaffIdentity {
-    StaffIdentity {
-        email: format!("{}@comune.bergamo.it", role.as_str()),
-        role,
-        offices: vec![ufficio(office)],
-    }
-}
-
 async fn app(clock: &Arc<ManualClock>) -> (App, tempfile::TempDir) {
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("prenota.sqlite3");
-    let (app, _) = sqlite_app(&path, bergamo(), clock.clone(), "https://prenota.example").await;
-    (app, folder)
+    bergamo_app(clock.clone()).await
 }
 
 #[tokio::test]

@@ -154,6 +154,11 @@ async fn staff_dispatch(
         Endpoint::ClosurePreview => api::closures::preview(context, store, identity, &body()?).await,
         Endpoint::Close => api::closures::close(context, store, identity, &body()?).await,
         Endpoint::Reopen => api::closures::reopen(context, store, identity, incoming).await,
+        Endpoint::Catalogue => api::catalogue::view(store, identity).await,
+        Endpoint::CataloguePreview => api::catalogue::preview(context, store, identity, &body()?).await,
+        Endpoint::CatalogueChange => api::catalogue::save(context, store, identity, &body()?).await,
+        Endpoint::CatalogueChanges => api::catalogue::history(store, identity).await,
+        Endpoint::CatalogueUndo => api::catalogue::undo(context, store, identity, incoming, &body()?).await,
         Endpoint::Statistics => api::statistics::office(context, store, identity, incoming).await,
         Endpoint::StatisticsCsv => api::statistics::office_csv(context, store, identity, incoming).await,
         _ => Err(Problem::new(Code::NotFound)),
@@ -276,6 +281,11 @@ async fn dispatch(app: &App, endpoint: Endpoint, incoming: &Incoming<'_>, caller
         | Endpoint::ClosurePreview
         | Endpoint::Close
         | Endpoint::Reopen
+        | Endpoint::Catalogue
+        | Endpoint::CataloguePreview
+        | Endpoint::CatalogueChange
+        | Endpoint::CatalogueChanges
+        | Endpoint::CatalogueUndo
         | Endpoint::Statistics
         | Endpoint::StatisticsCsv => Err(Problem::new(Code::NotFound)),
     };

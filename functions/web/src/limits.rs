@@ -96,7 +96,8 @@ impl Kind {
             // Staff routes need a session; the display and the key are cheap and public (a
             // hundred screens poll the display), and the events are one stream per screen.
             StaffConfig | SignOut | StaffMe | Agenda | AuditLog | CheckinKey | CheckIn | CallNext
-            | Recall | PutBack | Outcome | WalkIn | Closures | ClosurePreview | Close | Reopen | Display
+            | Recall | PutBack | Outcome | WalkIn | Closures | ClosurePreview | Close | Reopen
+            | Catalogue | CataloguePreview | CatalogueChange | CatalogueChanges | CatalogueUndo | Display
             | DisplayEvents | Statistics | StatisticsCsv | OpenDataCatalog => None,
             OpenDataCsv | OpenDataJson => Some(Self::OpenData),
         }

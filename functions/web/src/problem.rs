@@ -81,6 +81,10 @@ pub enum Code {
     UnknownClosure,
     Displaced,
     InvalidPeriod,
+    InvalidCatalogueChange,
+    CatalogueChanged,
+    ReasonRequired,
+    UnknownChange,
 }
 
 impl Code {
@@ -92,11 +96,28 @@ impl Code {
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             MalformedJson | InvalidQuery | InvalidPosition => StatusCode::BAD_REQUEST,
-            InvalidField | InvalidLang | InvalidDate | InvalidTime | DateOutsideWindow | NoSuchSlot
-            | SlotStarted | InvalidName | InvalidSurname | InvalidDetails | InvalidContact
-            | TermsNotAccepted | InvalidRating | InvalidReason | InvalidPeople | PeopleMismatch
-            | InvalidDays | InvalidClosure | InvalidPeriod => StatusCode::UNPROCESSABLE_ENTITY,
-            SlotTaken | AlreadySubmitted | NotEnoughSeats => StatusCode::CONFLICT,
+            InvalidField
+            | InvalidLang
+            | InvalidDate
+            | InvalidTime
+            | DateOutsideWindow
+            | NoSuchSlot
+            | SlotStarted
+            | InvalidName
+            | InvalidSurname
+            | InvalidDetails
+            | InvalidContact
+            | TermsNotAccepted
+            | InvalidRating
+            | InvalidReason
+            | InvalidPeople
+            | PeopleMismatch
+            | InvalidDays
+            | InvalidClosure
+            | InvalidPeriod
+            | InvalidCatalogueChange
+            | ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+            SlotTaken | AlreadySubmitted | NotEnoughSeats | CatalogueChanged => StatusCode::CONFLICT,
             HoldExpired | HoldReleased => StatusCode::GONE,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ChallengeRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -105,7 +126,7 @@ impl Code {
             Unauthenticated | BadCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | CrossOrigin => StatusCode::FORBIDDEN,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            UnknownCode | UnknownBooking | UnknownClosure => StatusCode::NOT_FOUND,
+            UnknownCode | UnknownBooking | UnknownClosure | UnknownChange => StatusCode::NOT_FOUND,
             WeakPassword | InvalidDesk | InvalidOutcome => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidToken => StatusCode::BAD_REQUEST,
             WrongOffice | NotToday | Cancelled | Displaced | TooEarly | TooLate | NotCalled | TooSoon
@@ -191,6 +212,10 @@ impl Code {
             UnknownClosure => t.unknown_closure,
             Displaced => t.displaced,
             InvalidPeriod => t.invalid_period,
+            InvalidCatalogueChange => t.invalid_catalogue_change,
+            CatalogueChanged => t.catalogue_changed,
+            ReasonRequired => t.reason_required,
+            UnknownChange => t.unknown_change,
         }
     }
 }
@@ -206,6 +231,8 @@ pub struct Problem {
     reason: Option<ContactError>,
     /// When trying again makes sense (`Retry-After`).
     pub retry_after: Option<std::time::Duration>,
+    /// Each problem the catalogue's rules found, by item and field (a change of the catalogue).
+    pub issues: Vec<prenota_core::catalogue::CatalogueIssue>,
 }
 
 impl Problem {
@@ -215,7 +242,14 @@ impl Problem {
             field: None,
             reason: None,
             retry_after: None,
+            issues: Vec::new(),
         }
+    }
+
+    /// The problem, with every issue the catalogue's rules found.
+    pub fn issues(mut self, issues: Vec<prenota_core::catalogue::CatalogueIssue>) -> Self {
+        self.issues = issues;
+        self
     }
 
     /// 429 `too_many_requests`: come back after `wait`.
@@ -257,6 +291,13 @@ impl Problem {
         if let Some(field) = &self.field {
             body["field"] = serde_json::Value::String(field.to_string());
         }
+        if !self.issues.is_empty() {
+            body["issues"] = self
+                .issues
+                .iter()
+                .map(|issue| serde_json::json!({"item": issue.item, "field": issue.field, "problem": issue.problem}))
+                .collect();
+        }
         body.to_string()
     }
 }
@@ -265,10 +306,9 @@ impl Problem {
 impl From<ContactError> for Problem {
     fn from(error: ContactError) -> Self {
         Self {
-            code: Code::InvalidContact,
             field: Some("contact".into()),
             reason: Some(error),
-            retry_after: None,
+            ..Self::new(Code::InvalidContact)
         }
     }
 }
@@ -537,6 +577,16 @@ prenota_core::texts! {
         "The office is closed at the time of this booking: the citizen was told to choose another time.";
     invalid_period: "Controlla il periodo: date AAAA-MM-GG (un mese AAAA-MM), l'inizio non dopo la fine, un anno al massimo.",
         "Check the period: dates YYYY-MM-DD (a month YYYY-MM), the start not after the end, a year at most.";
+    invalid_catalogue_change: "La modifica non rispetta le regole del catalogo: correggi i punti indicati.",
+        "The change breaks the catalogue's rules: fix the points listed.";
+    catalogue_changed: "Qualcun altro ha modificato il catalogo nel frattempo: ricarica la pagina e riprova.",
+        "Someone else changed the catalogue meanwhile: reload the page and try again.";
+    reason_required: "La modifica sposta appuntamenti: scrivi il motivo, in italiano e in inglese (300 caratteri al \
+                      massimo), che verrà comunicato ai cittadini.",
+        "The change displaces appointments: write the reason the citizens are told, in Italian and in English \
+         (300 characters at most).";
+    unknown_change: "Questa modifica non esiste.",
+        "This change does not exist.";
 
     // Why a contact was refused, said precisely.
     contact_empty: "Scrivi un indirizzo e-mail o un numero di cellulare.",

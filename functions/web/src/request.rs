@@ -162,6 +162,11 @@ impl Body {
         }
     }
 
+    /// The field `name` as it was sent, whatever its type (null counts as not given).
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name).filter(|value| !value.is_null())
+    }
+
     /// The array field `name` when given (null counts as not given).
     pub fn optional_array(&self, name: &'static str, code: Code) -> Result<Option<&[Value]>, Problem> {
         match self.fields.get(name) {

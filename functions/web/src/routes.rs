@@ -61,6 +61,13 @@ pub enum Endpoint {
     ClosurePreview,
     Close,
     Reopen,
+    /// "Uffici e orari": the catalogue a manager edits, what a change would displace, saving one,
+    /// the history, undoing one.
+    Catalogue,
+    CataloguePreview,
+    CatalogueChange,
+    CatalogueChanges,
+    CatalogueUndo,
     /// "Statistiche" of an office, as JSON and as CSV.
     Statistics,
     StatisticsCsv,
@@ -92,6 +99,11 @@ impl Endpoint {
                 | ClosurePreview
                 | Close
                 | Reopen
+                | Catalogue
+                | CataloguePreview
+                | CatalogueChange
+                | CatalogueChanges
+                | CatalogueUndo
                 | Statistics
                 | StatisticsCsv
         )
@@ -375,6 +387,36 @@ pub const ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/staff/closures/{closure_id}/reopen",
         endpoint: Endpoint::Reopen,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/catalogue",
+        endpoint: Endpoint::Catalogue,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/catalogue/preview",
+        endpoint: Endpoint::CataloguePreview,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/catalogue/changes",
+        endpoint: Endpoint::CatalogueChange,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/staff/catalogue/changes",
+        endpoint: Endpoint::CatalogueChanges,
+        function: "staff-office",
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/staff/catalogue/changes/{change_id}/undo",
+        endpoint: Endpoint::CatalogueUndo,
         function: "staff-office",
     },
     Route {

@@ -90,6 +90,41 @@ impl CatalogueEdit {
     }
 }
 
+/// The parts of a catalogue staff edit, each in the shape a change sends back.
+#[derive(Debug, Clone, Default)]
+pub struct EditableParts {
+    pub offices: Vec<(OfficeId, serde_json::Value)>,
+    pub services: Vec<(ServiceId, serde_json::Value)>,
+    pub offerings: Vec<(OfferingKey, serde_json::Value)>,
+}
+
+impl Catalogue {
+    /// Offices, services and offerings as the file has them (the raw form a change replaces),
+    /// each with its id. The catalogue was checked: every id parses.
+    pub fn editable_parts(&self) -> EditableParts {
+        fn as_json(raw: &impl Serialize) -> serde_json::Value {
+            serde_json::to_value(raw).expect("the raw catalogue is plain data")
+        }
+        EditableParts {
+            offices: (self.raw.offices.iter())
+                .filter_map(|raw| Some((OfficeId::parse(&raw.id).ok()?, as_json(raw))))
+                .collect(),
+            services: (self.raw.services.iter())
+                .filter_map(|raw| Some((ServiceId::parse(&raw.id).ok()?, as_json(raw))))
+                .collect(),
+            offerings: (self.raw.offerings.iter())
+                .filter_map(|raw| {
+                    let key = OfferingKey {
+                        office: OfficeId::parse(&raw.office).ok()?,
+                        service: ServiceId::parse(&raw.service).ok()?,
+                    };
+                    Some((key, as_json(raw)))
+                })
+                .collect(),
+        }
+    }
+}
+
 fn not_found(kind: &str, id: &str) -> Vec<CatalogueIssue> {
     vec![CatalogueIssue {
         item: "change".into(),

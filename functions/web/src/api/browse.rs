@@ -105,6 +105,7 @@ pub async fn offices(context: &Context, seats: &dyn SeatStore, incoming: &Incomi
                 "address": office.address,
                 "lat": office.lat,
                 "lon": office.lon,
+                "accessibility": office.accessibility.as_ref().map(|notes| notes.get(lang)),
                 "distance_m": choice.distance_m,
                 "first_slot": choice.first_slot.as_ref().map(slot_json),
             })

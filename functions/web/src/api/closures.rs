@@ -13,7 +13,7 @@ use prenota_usecases::closures::{self, ClosureError};
 use serde_json::{Value, json};
 
 use super::{Handled, instant};
-use crate::answer::json;
+use crate::answer::{Answer, json};
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming};
 
@@ -72,7 +72,7 @@ fn closure_json(saved: &SavedClosure) -> Value {
 }
 
 /// A displaced booking as the manager sees it: when, what, its code; no name.
-fn booking_json(booking: &Booking) -> Value {
+pub(super) fn booking_json(booking: &Booking) -> Value {
     json!({
         "short_code": booking.short_code.as_ref().map(ShortCode::display),
         "office_id": booking.offering.office.as_str(),
@@ -94,16 +94,22 @@ pub async fn list(context: &Context, store: &dyn Store, identity: &StaffIdentity
 /// `POST /api/staff/closures/preview`: what saving would do. Changes nothing.
 pub async fn preview(context: &Context, store: &dyn Store, identity: &StaffIdentity, body: &Body) -> Handled {
     let preview = closures::preview(context, store, identity, &form(body)?).await?;
-    let bookings: Vec<Value> = preview.displaced.iter().map(booking_json).collect();
-    Ok(json(
+    Ok(preview_json(preview.slots, &preview.displaced, preview.holds))
+}
+
+/// What a closure or a change of the catalogue would do: the slots it takes, the bookings it
+/// displaces (no names), the holds it releases.
+pub(super) fn preview_json(slots: usize, displaced: &[Booking], holds: usize) -> Answer {
+    let bookings: Vec<Value> = displaced.iter().map(booking_json).collect();
+    json(
         StatusCode::OK,
         &json!({
-            "slots": preview.slots,
+            "slots": slots,
             "displaced": bookings.len(),
-            "holds": preview.holds,
+            "holds": holds,
             "bookings": bookings,
         }),
-    ))
+    )
 }
 
 /// `POST /api/staff/closures`: saved, its bookings displaced and told.

@@ -4,6 +4,7 @@
 
 mod bookings;
 mod browse;
+pub mod catalogue;
 mod citizen;
 pub mod closures;
 pub mod counter;

@@ -174,3 +174,23 @@ fn a_service_edit_concerns_every_office_offering_it() {
     assert_eq!(edit.offices(&catalogue()), vec![OfficeId::parse("u1").unwrap()]);
     assert_eq!(edit.target().kind, "service");
 }
+
+#[test]
+fn each_editable_part_sent_back_unchanged_changes_nothing() {
+    let before = catalogue();
+    let parts = before.editable_parts();
+    assert_eq!(
+        (parts.offices.len(), parts.services.len(), parts.offerings.len()),
+        (1, 2, 2)
+    );
+    let changes = (parts.offices.iter().map(|(_, raw)| json!({ "office": raw })))
+        .chain(parts.services.iter().map(|(_, raw)| json!({ "service": raw })))
+        .chain(parts.offerings.iter().map(|(_, raw)| json!({ "offering": raw })));
+    for change in changes {
+        let (after, inverse) = before
+            .edited(&CatalogueEdit::from_json(&change).unwrap())
+            .unwrap();
+        assert_eq!(after, before, "{change}");
+        assert_eq!(serde_json::to_value(&inverse).unwrap(), change);
+    }
+}
