@@ -194,3 +194,20 @@ fn each_editable_part_sent_back_unchanged_changes_nothing() {
         assert_eq!(serde_json::to_value(&inverse).unwrap(), change);
     }
 }
+
+#[test]
+fn the_file_written_back_keeps_dated_hours_and_accessibility_notes() {
+    let before = catalogue();
+    let office = CatalogueEdit::from_json(&json!({"office": {
+        "id": "u1", "name": "Ufficio", "address": "Via Roma 1", "lat": 45.0, "lon": 9.0,
+        "accessibility": {"it": "Ascensore", "en": "Lift"},
+    }}))
+    .unwrap();
+    let (with_notes, _) = before.edited(&office).unwrap();
+    let dated = offering(json!({"hours_from": [{"from": "2027-01-11", "hours": {"tue": ["09:00-10:00"]}}]}));
+    let (after, _) = with_notes.edited(&dated).unwrap();
+    let file = after.to_toml_with(std::iter::empty());
+    let back = Catalogue::from_toml("exported.toml", &file).unwrap();
+    assert_eq!(back, after, "{file}");
+    assert_eq!(back.offices()[0].accessibility.as_ref().unwrap().en, "Lift");
+}

@@ -51,6 +51,7 @@ function officeListMarkup(offices) {
         <div class="card-body">
           <h3 class="h5 card-title">${esc(office.name)}</h3>
           <p class="office-address">${distance}${esc(office.address)}</p>
+          ${office.accessibility ? `<p class="office-accessibility"><strong>${esc(t('accessibility'))}</strong> ${esc(office.accessibility)}</p>` : ''}
           ${first}
           <button type="button" class="btn btn-primary btn-sm" data-action="office" data-id="${esc(office.id)}" ${office.first_slot ? '' : 'disabled'} aria-label="${esc(`${t('choose_office')}: ${office.name}`)}">${esc(t('choose_office'))}</button>
           ${wait}
