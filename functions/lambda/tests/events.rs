@@ -1,8 +1,8 @@
 //! The whole flow through the Lambda handlers with DynamoDB Local: every sample event in `events/`
 //! is read as the Lambda runtime reads it (`lambda_http::request::from_str`), handed to
 //! `prenota_lambda::serve` with the function its file is named after, and answered from a fresh
-//! table holding Bergamo's catalogue (the `staff-office` events in `office_events.rs`, the
-//! statistics and open data in `statistics_events.rs`).
+//! table holding Bergamo's catalogue (the `staff-office` events in `office_events.rs` and
+//! `catalogue_events.rs`, the statistics and open data in `statistics_events.rs`).
 //!
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 

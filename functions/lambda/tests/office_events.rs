@@ -1,7 +1,8 @@
 //! Closures through the managers' `staff-office` Lambda with DynamoDB Local: the sample events of
-//! `events/staff-office-*.json` served as the Lambda runtime would, from a fresh table holding
-//! Bergamo's catalogue — a preview, a closure displacing a booking and releasing a hold, the list,
-//! the audit log, reopening, and the counter refusing the displaced booking on the day.
+//! `events/staff-office-*.json` (but the catalogue's, in `catalogue_events.rs`) served as the
+//! Lambda runtime would, from a fresh table holding Bergamo's catalogue — a preview, a closure
+//! displacing a booking and releasing a hold, the list, the audit log, reopening, and the counter
+//! refusing the displaced booking on the day.
 //!
 //! Run with `tests/run`, which starts DynamoDB Local and sets `PRENOTA_DYNAMODB_ENDPOINT`.
 
@@ -9,7 +10,9 @@ use std::collections::BTreeSet;
 
 use chrono::{TimeZone, Utc};
 use prenota_store::MessageKind::{ConfirmationRequest as CONFIRMATION_REQUEST, Displaced as DISPLACED};
-use support::events::{event_names, free_starts, invoke, invoke_text, is_office_event, read_event};
+use support::events::{
+    event_names, free_starts, invoke, invoke_text, is_catalogue_event, is_office_event, read_event,
+};
 use support::{link_code, pending_of_kind, staff_app};
 
 mod support;
@@ -150,11 +153,11 @@ async fn a_closure_runs_through_the_staff_office_lambda() {
 
     let office: BTreeSet<String> = event_names()
         .into_iter()
-        .filter(|name| is_office_event(name))
+        .filter(|name| is_office_event(name) && !is_catalogue_event(name))
         .collect();
     let served: BTreeSet<String> = served.into_iter().map(str::to_owned).collect();
     assert_eq!(
         served, office,
-        "every staff-office sample event is part of the closure"
+        "every closure sample event of staff-office is part of the closure"
     );
 }

@@ -2,7 +2,8 @@
 //! remembered; a change is saved only over the version its author read (two at once: one wins,
 //! nothing of the other is written), with its history entry, in the same change as the seats it
 //! takes — bookings on its removed slots displaced with their messages, free seats held until
-//! every server reads the new catalogue, then free again; a retry saves nothing twice.
+//! every server reads the new catalogue, then free again; a retry saves nothing twice; seats kept
+//! for its displaced citizens under its id.
 
 #[macro_use]
 mod support;
@@ -14,9 +15,10 @@ use prenota_core::catalogue::{CatalogueEdit, Localized, TimeRange};
 use prenota_core::closure::ClosedSlot;
 use prenota_core::{BookingState, Catalogue, OfficeId};
 use prenota_store::{
-    CatalogueChange, CatalogueSave, CloseRequest, EDIT_GUARD, Saving, Store, StoreError, imported_hash,
+    CatalogueChange, CatalogueSave, CloseRequest, EDIT_GUARD, PrioritySeat, Saving, Store, StoreError,
+    imported_hash,
 };
-use support::{book_confirmed, catalogue, displacements, monday, now, offering, time};
+use support::{book_confirmed, catalogue, displacements, monday, now, offering, slot, time};
 
 /// `service` at u1 with `desks`, open on weekdays during `hours`.
 fn offering_edit(service: &str, desks: u32, hours: &str) -> CatalogueEdit {
@@ -173,6 +175,29 @@ async fn a_change_is_saved_over_its_version_with_its_seats<S: Store + 'static>(s
     assert_eq!(stored.version, 2);
     assert_eq!(opening(&stored.catalogue), "10:00");
     assert_eq!(store.catalogue_changes(10).await.unwrap().len(), 1);
+
+    // The displaced citizen's priority: a seat kept under the change's id, found again by it.
+    let tuesday = monday() + Duration::days(1);
+    let seat = PrioritySeat {
+        offering: offering("spid"),
+        slot: slot("spid", tuesday, "10:00"),
+        capacity: 1,
+        until: now() + Duration::hours(48),
+    };
+    assert_eq!(store.keep_for_displaced(FIRST, &[seat], now()).await.unwrap(), 1);
+    let kept = store
+        .kept_for_displaced(FIRST, &offering("spid"), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.get(&tuesday).and_then(|day| day.get(&time("10:00"))),
+        Some(&1)
+    );
+    let none = store
+        .kept_for_displaced(SECOND, &offering("spid"), now())
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
 
     // An import is a version too: a change read before it is refused.
     store.put_catalogue(&catalogue()).await.unwrap();

@@ -121,9 +121,15 @@ pub async fn free_starts(app: &App) -> Vec<String> {
         .collect()
 }
 
-/// The events of the managers' `staff-office` function (closures), served by their own test.
+/// The events of the managers' `staff-office` function (closures, and "Uffici e orari"), served
+/// by their own tests (office_events.rs, catalogue_events.rs).
 pub fn is_office_event(name: &str) -> bool {
     function_of(name) == "staff-office"
+}
+
+/// The events of "Uffici e orari" (`staff-office-catalogue*`), served by catalogue_events.rs.
+pub fn is_catalogue_event(name: &str) -> bool {
+    is_office_event(name) && name.starts_with("staff-office-catalogue")
 }
 
 /// The events of the statistics: the managers' figures (`staff-agenda-statistics*`) and the open

@@ -1,6 +1,8 @@
 //! The catalogue on DynamoDB: the `CATALOGUE`/`CURRENT` item with its version, and staff's
 //! changes as items of the `CATALOGUE_CHANGES` partition, sorted by the version each made. A
-//! change writes both in one transaction, conditional on the version its author read.
+//! change writes both in one transaction, conditional on the version its author read. A change's
+//! item also lists the days of the seats kept for the citizens it displaced (`priority_days`, as
+//! a closure's item does).
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -50,6 +52,33 @@ fn change_item(change: &CatalogueChange, version: u64) -> Item {
 }
 
 impl DynamoStore {
+    /// The history's item of change `id`, if there is one: the partition read newest first, page
+    /// after page, until it is found (the newest when its seats are kept for the displaced
+    /// citizens, a recent one when one of them chooses another time).
+    pub(super) async fn saved_change_item(&self, id: &str) -> StoreResult<Option<Item>> {
+        let query = self
+            .query()
+            .key_condition_expression("pk = :pk")
+            .filter_expression("#id = :id")
+            .expression_attribute_names("#id", "id")
+            .expression_attribute_values(":pk", s(CHANGES_PK))
+            .expression_attribute_values(":id", s(id))
+            .scan_index_forward(false)
+            .consistent_read(true);
+        let mut start_key = None;
+        loop {
+            let page = query.clone().set_exclusive_start_key(start_key);
+            let output = self.send(page).await.map_err(sdk_unavailable)?;
+            if let Some(item) = output.items.unwrap_or_default().into_iter().next() {
+                return Ok(Some(item));
+            }
+            start_key = output.last_evaluated_key;
+            if start_key.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
     /// Saves `save` over its expected version: the catalogue and its history's entry in one
     /// transaction. Saving the same change again (a retry) writes the same; another version:
     /// [`StoreError::CatalogueChanged`].

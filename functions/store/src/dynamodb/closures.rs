@@ -94,7 +94,8 @@ fn released_hold(slot: &ClosedSlot, id: &BookingId, sk: &str, now: DateTime<Utc>
     item
 }
 
-/// The days (by offering) on which a closure keeps seats for its displaced citizens, from its item.
+/// The days (by offering) on which a closure or a catalogue change keeps seats for its displaced
+/// citizens, from its item.
 fn priority_days(item: &Item) -> Vec<(OfferingKey, NaiveDate)> {
     let Some(aws_sdk_dynamodb::types::AttributeValue::Ss(days)) = item.get("priority_days") else {
         return Vec::new();
@@ -340,6 +341,15 @@ impl DynamoStore {
             .into_iter()
             .find(|item| optional_text(item, "id") == Some(id)))
     }
+
+    /// The item that lists the days on which `id` keeps seats for its displaced citizens: its
+    /// closure's, else its catalogue change's (the history's entry).
+    async fn keeper_item(&self, id: &str) -> StoreResult<Option<Item>> {
+        match self.saved_closure_item(id).await? {
+            Some(item) => Ok(Some(item)),
+            None => self.saved_change_item(id).await,
+        }
+    }
 }
 
 #[async_trait]
@@ -464,7 +474,7 @@ impl ClosureStore for DynamoStore {
         seats: &[PrioritySeat],
         now: DateTime<Utc>,
     ) -> StoreResult<usize> {
-        let Some(item) = self.saved_closure_item(id).await? else {
+        let Some(item) = self.keeper_item(id).await? else {
             return Err(StoreError::NotFound);
         };
         let mut kept = 0;
@@ -513,7 +523,7 @@ impl ClosureStore for DynamoStore {
                 .client
                 .update_item()
                 .table_name(self.table_name())
-                .set_key(Some(key(CLOSURES_PK.into(), text(&item, "sk")?)))
+                .set_key(Some(key(text(&item, "pk")?.to_owned(), text(&item, "sk")?)))
                 .update_expression("ADD priority_days :days")
                 .expression_attribute_values(":days", aws_sdk_dynamodb::types::AttributeValue::Ss(days));
             self.send(update).await.map_err(sdk_unavailable)?;
@@ -528,7 +538,7 @@ impl ClosureStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> StoreResult<KeptSeats> {
         let mut kept = KeptSeats::new();
-        let Some(item) = self.saved_closure_item(id).await? else {
+        let Some(item) = self.keeper_item(id).await? else {
             return Ok(kept);
         };
         let days = priority_days(&item)

@@ -11,6 +11,7 @@ addTexts({
     cl_signin_lead: 'Area riservata ai responsabili delle sedi del Comune di Bergamo.',
     signed_out: 'Sei uscito dalla gestione delle sedi.',
     cl_counter_link: 'Vai allo sportello',
+    catalogue_link: 'Uffici e orari',
     cl_not_manager: 'La gestione delle chiusure è riservata ai responsabili delle sedi e agli amministratori. Il tuo account è di operatore.',
     cl_no_office: 'Il tuo account non ha sedi assegnate. Rivolgiti all\'amministratore.',
     // The form
@@ -88,6 +89,7 @@ addTexts({
     cl_signin_lead: 'For the managers of the offices of the Comune di Bergamo only.',
     signed_out: 'You have signed out of office management.',
     cl_counter_link: 'Go to the counter',
+    catalogue_link: 'Offices and hours',
     cl_not_manager: 'Closures are managed by office managers and administrators. Your account is an operator\'s.',
     cl_no_office: 'Your account has no office assigned. Please ask the administrator.',
     cl_new_title: 'New closure',

@@ -12,6 +12,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem.code || 'error';
     this.field = problem.field || null;
+    this.issues = Array.isArray(problem.issues) ? problem.issues : [];
   }
 }
 
@@ -105,6 +106,11 @@ export const staffApi = {
   previewClosure: (form) => request('POST', '/api/staff/closures/preview', form),
   saveClosure: (form) => request('POST', '/api/staff/closures', form),
   reopenClosure: (id) => request('POST', `/api/staff/closures/${enc(id)}/reopen`),
+  catalogue: () => request('GET', '/api/staff/catalogue'),
+  previewCatalogueChange: (body) => request('POST', '/api/staff/catalogue/preview', body),
+  saveCatalogueChange: (body) => request('POST', '/api/staff/catalogue/changes', body),
+  catalogueChanges: () => request('GET', '/api/staff/catalogue/changes'),
+  undoCatalogueChange: (id, body) => request('POST', `/api/staff/catalogue/changes/${enc(id)}/undo`, body),
   statistics: (office, from, to) => request('GET', `/api/staff/offices/${enc(office)}/statistics${query({ from, to })}`),
   checkinKey: () => request('GET', '/api/checkin-key'),
   services: () => request('GET', '/api/services'),
