@@ -12,7 +12,7 @@ use prenota_usecases::catalogue_edits::{self, EditError, Part, Saved};
 use serde_json::{Value, json};
 
 use super::closures::{booking_json, preview_json};
-use super::{Handled, instant};
+use super::{Handled, instant, saved_id};
 use crate::answer::json;
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming};
@@ -141,10 +141,7 @@ pub async fn undo(
     incoming: &Incoming<'_>,
     body: &Body,
 ) -> Handled {
-    let id = incoming.param("change_id");
-    if id.len() != 32 || !id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        return Err(Problem::new(Code::UnknownChange));
-    }
+    let id = saved_id(incoming, "change_id", Code::UnknownChange)?;
     let version = version(body)?;
     let saved = catalogue_edits::undo(context, store, identity, version, id, reason(body)?).await?;
     Ok(json(StatusCode::CREATED, &saved_json(&saved)))

@@ -12,7 +12,7 @@ use prenota_usecases::Context;
 use prenota_usecases::closures::{self, ClosureError};
 use serde_json::{Value, json};
 
-use super::{Handled, instant};
+use super::{Handled, instant, saved_id};
 use crate::answer::{Answer, json};
 use crate::problem::{Code, Problem};
 use crate::request::{Body, Incoming};
@@ -135,10 +135,7 @@ pub async fn reopen(
     identity: &StaffIdentity,
     incoming: &Incoming<'_>,
 ) -> Handled {
-    let id = incoming.param("closure_id");
-    if id.len() != 32 || !id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-        return Err(Problem::new(Code::UnknownClosure));
-    }
+    let id = saved_id(incoming, "closure_id", Code::UnknownClosure)?;
     let reopened = closures::reopen(context, store, identity, id).await?;
     Ok(json(
         StatusCode::OK,

@@ -26,6 +26,21 @@ use crate::problem::Problem;
 pub type Handled = Result<Answer, Problem>;
 
 /// An instant as the API writes it: RFC 3339, UTC, whole seconds.
+/// The path parameter `name` as the id of something staff saved (32 hex digits, random): any
+/// other text is `unknown`, as an id that names nothing.
+fn saved_id<'a>(
+    incoming: &'a crate::request::Incoming<'_>,
+    name: &str,
+    unknown: crate::problem::Code,
+) -> Result<&'a str, Problem> {
+    let id = incoming.param(name);
+    if id.len() == 32 && id.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(Problem::new(unknown))
+    }
+}
+
 fn instant(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
